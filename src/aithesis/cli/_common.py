@@ -1,0 +1,95 @@
+"""Pieces every command group shares: the ``--store`` option, consoles, output helpers."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.console import Console
+
+from aithesis.config import default_store_path
+
+if TYPE_CHECKING:  # pragma: no cover
+    from aithesis.data.store import Store
+
+__all__ = [
+    "OutputFormat",
+    "SampleDataOption",
+    "StoreOption",
+    "console",
+    "err_console",
+    "open_store",
+    "print_json",
+    "resolve_store_path",
+]
+
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+StoreOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--store",
+        help="DuckDB store file [default: $AITHESIS_STORE or $AITHESIS_HOME/store.duckdb].",
+        show_default=False,
+    ),
+]
+
+SampleDataOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--sample-data",
+        help="Folder of the real sample data [default: $AITHESIS_SAMPLE_DATA or ../shared/data].",
+        show_default=False,
+    ),
+]
+
+
+class OutputFormat(str, Enum):
+    """How a command prints its result."""
+
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+def resolve_store_path(value: Path | None) -> Path:
+    """The store path: the command's ``--store``, else the root ``--store``, else the default."""
+    if value is not None:
+        return value
+    ctx = click_context()
+    if ctx is not None:
+        root = ctx.find_root()
+        if isinstance(root.obj, dict) and root.obj.get("store") is not None:
+            return Path(root.obj["store"])
+    return default_store_path()
+
+
+def click_context() -> typer.Context | None:
+    import click
+
+    return click.get_current_context(silent=True)
+
+
+@contextmanager
+def open_store(value: Path | None, *, read_only: bool = False) -> Iterator[Store]:
+    """Open the store named by ``--store`` (or the default) for the duration of a command."""
+    from aithesis.data.store import Store
+
+    store = Store(resolve_store_path(value), read_only=read_only)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def print_json(obj: Any) -> None:
+    """Print ``obj`` as JSON on stdout (no Rich markup, safe to pipe)."""
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2, default=str) + "\n")
+    sys.stdout.flush()

@@ -1,0 +1,93 @@
+"""Root of the ``aithesis`` command: global options and the one place errors are printed.
+
+User errors (:class:`~aithesis.errors.AithesisError`) print ``error: <message>`` on
+stderr and exit 1; ``--debug`` re-raises them with the traceback. Anything else is a bug:
+it prints one line asking for a ``--debug`` rerun and exits 2.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import click
+import typer
+from typer.core import TyperGroup
+
+from aithesis.errors import AithesisError
+
+__all__ = ["app", "main"]
+
+
+def _debug_enabled(ctx: click.Context) -> bool:
+    obj = ctx.find_root().obj
+    return bool(isinstance(obj, dict) and obj.get("debug"))
+
+
+class _AithesisGroup(TyperGroup):
+    """Click group that turns our exceptions into one-line messages."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except AithesisError as exc:
+            if _debug_enabled(ctx):
+                raise
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(1) from None
+        except KeyboardInterrupt:
+            typer.echo("error: interrupted; nothing half-written was kept", err=True)
+            raise typer.Exit(130) from None
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except Exception as exc:
+            if _debug_enabled(ctx):
+                raise
+            typer.echo(
+                f"error: internal error ({type(exc).__name__}: {exc}); "
+                "rerun with --debug for the traceback and please report it",
+                err=True,
+            )
+            raise typer.Exit(2) from None
+
+
+app = typer.Typer(
+    cls=_AithesisGroup,
+    name="aithesis",
+    help="Turn an AI investment thesis into numbers you can test.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    store: Annotated[
+        Path | None,
+        typer.Option("--store", help="DuckDB store file for every subcommand."),
+    ] = None,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show full tracebacks for errors.")
+    ] = False,
+) -> None:
+    """aithesis: thematic AI indexes, thesis models, KPI tracking and reports."""
+    ctx.obj = {"store": store, "debug": debug}
+
+
+def _register() -> None:
+    from aithesis.cli import data as data_cli
+    from aithesis.cli import universe as universe_cli
+
+    app.add_typer(data_cli.app, name="data", help="Import, pull, list and export price data.")
+    app.add_typer(universe_cli.app, name="universe", help="The AI value-chain universe.")
+    app.command("demo")(data_cli.demo)
+
+
+_register()
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
