@@ -75,7 +75,7 @@ class AithesisError(Exception):
         )
 
 
-def _rebuild(cls, message, file, row, field, hint):  # noqa: ANN001, ANN202
+def _rebuild(cls, message, file, row, field, hint):
     return cls(message, file=file, row=row, field=field, hint=hint)
 
 

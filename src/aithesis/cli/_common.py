@@ -6,7 +6,7 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from aithesis.data.store import Store
 
 __all__ = [
+    "ROOT_OPTIONS",
     "OutputFormat",
     "SampleDataOption",
     "StoreOption",
@@ -28,6 +29,9 @@ __all__ = [
     "print_json",
     "resolve_store_path",
 ]
+
+# options given before the subcommand (``aithesis --store X --debug data list``)
+ROOT_OPTIONS: dict[str, Any] = {}
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -51,7 +55,7 @@ SampleDataOption = Annotated[
 ]
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     """How a command prints its result."""
 
     table = "table"
@@ -63,18 +67,9 @@ def resolve_store_path(value: Path | None) -> Path:
     """The store path: the command's ``--store``, else the root ``--store``, else the default."""
     if value is not None:
         return value
-    ctx = click_context()
-    if ctx is not None:
-        root = ctx.find_root()
-        if isinstance(root.obj, dict) and root.obj.get("store") is not None:
-            return Path(root.obj["store"])
+    if ROOT_OPTIONS.get("store") is not None:
+        return Path(ROOT_OPTIONS["store"])
     return default_store_path()
-
-
-def click_context() -> typer.Context | None:
-    import click
-
-    return click.get_current_context(silent=True)
 
 
 @contextmanager

@@ -10,38 +10,37 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any
 
-import click
 import typer
 from typer.core import TyperGroup
 
+from aithesis.cli._common import ROOT_OPTIONS
 from aithesis.errors import AithesisError
 
 __all__ = ["app", "main"]
 
 
-def _debug_enabled(ctx: click.Context) -> bool:
-    obj = ctx.find_root().obj
-    return bool(isinstance(obj, dict) and obj.get("debug"))
+def _debug_enabled() -> bool:
+    return bool(ROOT_OPTIONS.get("debug"))
 
 
 class _AithesisGroup(TyperGroup):
     """Click group that turns our exceptions into one-line messages."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: typer.Context) -> Any:
         try:
             return super().invoke(ctx)
         except AithesisError as exc:
-            if _debug_enabled(ctx):
+            if _debug_enabled():
                 raise
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(1) from None
         except KeyboardInterrupt:
             typer.echo("error: interrupted; nothing half-written was kept", err=True)
             raise typer.Exit(130) from None
-        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+        except (typer.Exit, typer.Abort, typer.exceptions.TyperException):
             raise
         except Exception as exc:
-            if _debug_enabled(ctx):
+            if _debug_enabled():
                 raise
             typer.echo(
                 f"error: internal error ({type(exc).__name__}: {exc}); "
@@ -73,7 +72,8 @@ def _root(
     ] = False,
 ) -> None:
     """aithesis: thematic AI indexes, thesis models, KPI tracking and reports."""
-    ctx.obj = {"store": store, "debug": debug}
+    ROOT_OPTIONS.clear()
+    ROOT_OPTIONS.update(store=store, debug=debug)
 
 
 def _register() -> None:

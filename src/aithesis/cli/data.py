@@ -1,0 +1,293 @@
+"""``aithesis data ...``: import, pull, list, show, export and delete stored series."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
+
+from aithesis.cli._common import (
+    OutputFormat,
+    SampleDataOption,
+    StoreOption,
+    console,
+    err_console,
+    open_store,
+    print_json,
+)
+
+__all__ = ["app", "demo"]
+
+app = typer.Typer(no_args_is_help=True)
+
+
+def _print_report(report, *, verb: str) -> None:
+    rows = report.rows
+    console.print(
+        f"{verb} {rows.get('prices', 0):,} price rows ({len(report.tickers)} tickers), "
+        f"{rows.get('dividends', 0):,} dividends, {rows.get('fx', 0):,} FX rows "
+        f"({len(report.fx_pairs)} pairs) in {report.seconds:.2f} s"
+    )
+    warned = sum(len(w) for w in report.warnings.values())
+    if warned:
+        err_console.print(f"[yellow]{warned} validation warning(s)[/] (kept with the data):")
+        for name, lines in sorted(report.warnings.items()):
+            for line in lines[:5]:
+                err_console.print(f"  warning: {line}", markup=False)
+            if len(lines) > 5:
+                err_console.print(f"  ... {len(lines) - 5} more for {name}")
+    for name, reason in sorted(report.failures.items()):
+        err_console.print(f"[red]failed[/] {name}: {reason}", markup=True, highlight=False)
+
+
+@app.command("import")
+def import_(
+    folder: Annotated[Path, typer.Argument(help="Folder in the sample-data layout.")],
+    store: StoreOption = None,
+    tickers: Annotated[
+        list[str] | None, typer.Option("--ticker", "-t", help="Only these tickers.")
+    ] = None,
+    skip_bad: Annotated[
+        bool, typer.Option("--skip-bad", help="Import the good files, list the bad ones.")
+    ] = False,
+) -> None:
+    """Import prices/, dividends/ and fx/ from FOLDER (all-or-nothing by default)."""
+    from aithesis.data.api import import_dir
+
+    with open_store(store) as db:
+        report = import_dir(db, folder, tickers=tickers, strict=not skip_bad)
+    _print_report(report, verb="imported")
+    if report.failures:
+        raise typer.Exit(1)
+
+
+@app.command("pull")
+def pull(
+    tickers: Annotated[list[str], typer.Argument(help="Yahoo-style symbols, e.g. NVDA 0700.HK.")],
+    provider: Annotated[str, typer.Option("--provider", help="Live provider.")] = "yahoo",
+    start: Annotated[str | None, typer.Option(help="First date (YYYY-MM-DD).")] = None,
+    end: Annotated[str | None, typer.Option(help="Last date (YYYY-MM-DD).")] = None,
+    store: StoreOption = None,
+) -> None:
+    """Fetch TICKERS from a live provider; failures are listed at the end, the rest kept."""
+    import pandas as pd
+
+    from aithesis.data.api import pull as pull_api
+    from aithesis.errors import DataError
+
+    try:
+        first = pd.Timestamp(start).date() if start else None
+        last = pd.Timestamp(end).date() if end else None
+    except ValueError as exc:
+        raise DataError(
+            f"bad date ({exc})", field="--start/--end", hint="write dates as YYYY-MM-DD"
+        ) from exc
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=err_console,
+        transient=False,
+    )
+    with open_store(store) as db, progress:
+        task = progress.add_task(f"pulling from {provider}", total=len(tickers))
+
+        def step(ticker: str, error: str | None) -> None:
+            progress.update(task, advance=1, description=f"{ticker} {'failed' if error else 'ok'}")
+
+        report = pull_api(db, tickers, provider=provider, start=first, end=last, on_ticker=step)
+    _print_report(report, verb="stored")
+    if report.failures and not report.tickers:
+        raise typer.Exit(1)
+
+
+@app.command("list")
+def list_(
+    store: StoreOption = None,
+    fmt: Annotated[OutputFormat, typer.Option("--format", help="Output format.")] = (
+        OutputFormat.table
+    ),
+) -> None:
+    """List stored series with basis, source, dates, rows and warnings."""
+    with open_store(store, read_only=True) as db:
+        info = db.series_info()
+    if fmt is OutputFormat.json:
+        print_json(info.to_dict(orient="records"))
+        return
+    if fmt is OutputFormat.csv:
+        typer.echo(info.to_csv(index=False), nl=False)
+        return
+    if info.empty:
+        console.print("the store is empty; run 'aithesis data import FOLDER' first")
+        return
+    table = Table(title=f"{len(info)} stored series")
+    for column in (
+        "name",
+        "kind",
+        "basis",
+        "currency",
+        "first",
+        "last",
+        "rows",
+        "warnings",
+        "source",
+    ):
+        table.add_column(column, justify="right" if column == "rows" else "left")
+    for row in info.itertuples(index=False):
+        table.add_row(
+            row.name,
+            row.kind,
+            row.basis or "",
+            row.currency or "",
+            f"{row.first_date:%Y-%m-%d}",
+            f"{row.last_date:%Y-%m-%d}",
+            f"{row.rows:,}",
+            str(len(row.warnings)),
+            row.source or "",
+        )
+    console.print(table)
+
+
+@app.command("show")
+def show(
+    ticker: Annotated[str, typer.Argument(help="Ticker or FX pair.")],
+    rows: Annotated[int, typer.Option(help="How many of the latest rows.")] = 10,
+    store: StoreOption = None,
+) -> None:
+    """Show one series: provenance, warnings and its latest rows."""
+    from aithesis.errors import UnknownTickerError
+
+    name = ticker.upper()
+    with open_store(store, read_only=True) as db:
+        info = db.series_info()
+        match = info.loc[info["name"] == name]
+        if match.empty:
+            raise UnknownTickerError(
+                f"{name} is not in the store", file=db.path, hint="see 'aithesis data list'"
+            )
+        meta = match.iloc[0]
+        if meta["kind"] == "fx":
+            latest = db.fx(name).tail(rows).to_frame("rate").reset_index()
+        else:
+            latest = db.prices([name]).tail(rows)
+    console.print(
+        f"[bold]{name}[/] {meta['kind']} basis={meta['basis']} "
+        f"currency={meta['currency']} adj_close from {meta['adj_close_from']}"
+    )
+    console.print(
+        f"source {meta['source']}; {meta['rows']:,} rows "
+        f"{meta['first_date']:%Y-%m-%d} .. {meta['last_date']:%Y-%m-%d}"
+    )
+    for line in meta["warnings"]:
+        console.print(f"warning: {line}", markup=False)
+    table = Table()
+    for column in latest.columns:
+        if column not in ("ticker", "currency", "basis", "source"):
+            table.add_column(column, justify="right")
+    for record in latest.itertuples(index=False):
+        values = record._asdict()
+        table.add_row(
+            *[
+                f"{v:%Y-%m-%d}"
+                if hasattr(v, "strftime")
+                else (f"{v:,.4f}" if isinstance(v, float) else str(v))
+                for k, v in values.items()
+                if k not in ("ticker", "currency", "basis", "source")
+            ]
+        )
+    console.print(table)
+
+
+@app.command("export")
+def export(
+    folder: Annotated[Path, typer.Argument(help="New or empty folder.")],
+    fmt: Annotated[str, typer.Option("--format", help="Only 'parquet'.")] = "parquet",
+    store: StoreOption = None,
+) -> None:
+    """Export the store as Parquet, hive-partitioned by ticker."""
+    from aithesis.data.api import export_parquet
+    from aithesis.errors import DataError
+
+    if fmt != "parquet":
+        raise DataError(f"unknown export format '{fmt}'", field="--format", hint="use parquet")
+    with open_store(store, read_only=True) as db:
+        counts = export_parquet(db, folder)
+    console.print(
+        f"exported {counts['prices']:,} price rows, {counts['dividends']:,} "
+        f"dividends and {counts['fx']:,} FX rows to {folder}"
+    )
+
+
+@app.command("delete")
+def delete(
+    ticker: Annotated[str, typer.Argument(help="Ticker to remove.")],
+    store: StoreOption = None,
+) -> None:
+    """Remove a ticker's prices and dividends (e.g. before re-importing another basis)."""
+    with open_store(store) as db:
+        removed = db.delete_ticker(ticker)
+    console.print(f"removed {removed:,} price rows of {ticker.upper()}")
+
+
+def demo(
+    sample_data: SampleDataOption = None,
+    store: StoreOption = None,
+) -> None:
+    """Import the real sample prices into a fresh store and print the universe table."""
+    from aithesis.config import sample_data_dir
+    from aithesis.data.api import import_dir
+    from aithesis.data.store import Store
+    from aithesis.data.summary import price_summary
+    from aithesis.universe import load_universe
+
+    folder = sample_data_dir(sample_data)
+    workdir = Path(tempfile.mkdtemp(prefix="aithesis-demo-"))
+    path = store or workdir / "store.duckdb"
+    with Store(path) as db:
+        report = import_dir(db, folder)
+        _print_report(report, verb=f"imported from {folder}:")
+        summary = price_summary(db)
+    universe = load_universe()
+    table = Table(title="AI value-chain universe: real sample prices (total return, adj_close)")
+    for column, justify in (
+        ("ticker", "left"),
+        ("company", "left"),
+        ("公司", "left"),
+        ("themes", "left"),
+        ("last date", "left"),
+        ("last close", "right"),
+        ("1y", "right"),
+        ("since 2022-11-30", "right"),
+    ):
+        table.add_column(column, justify=justify)
+    shown = 0
+    for company in universe.companies:
+        if company.ticker not in summary.index:
+            continue
+        row = summary.loc[company.ticker]
+        table.add_row(
+            company.ticker,
+            company.name,
+            company.name_zh,
+            ", ".join(company.themes),
+            f"{row.last_date:%Y-%m-%d}",
+            f"{row.last_close:,.2f} {row.currency}",
+            _pct(row.ret_1y),
+            _pct(row.ret_since),
+        )
+        shown += 1
+    console.print(table)
+    console.print(
+        f"{shown} of {len(universe)} universe companies have sample prices; store: {path}"
+    )
+
+
+def _pct(value: float) -> str:
+    if value != value:  # NaN
+        return "-"
+    colour = "green" if value >= 0 else "red"
+    return f"[{colour}]{value:+.1%}[/]"

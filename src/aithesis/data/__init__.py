@@ -1,0 +1,2 @@
+"""Data layer: standard schemas, validation, total-return derivation, the DuckDB store and
+providers. Nothing here imports an engine."""

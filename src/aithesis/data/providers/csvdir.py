@@ -1,0 +1,402 @@
+"""``csvdir``: a folder of per-ticker CSV (or Parquet) files, the layout of the sample data.
+
+Layout (every part optional but ``prices``)::
+
+    DIR/prices/<TICKER>.csv        date,open,high,low,close[,adj_close][,volume]
+    DIR/prices/<TICKER>.parquet    same columns
+    DIR/prices/ticker=<T>/*.parquet  an ``aithesis data export`` (hive-partitioned)
+    DIR/dividends/<TICKER>.csv     date,dividend   (ex-date, cash per share, split-adjusted)
+    DIR/fx/<PAIR>.csv              date,rate       (e.g. USDHKD: HKD per 1 USD)
+    DIR/prices_manifest.csv        ticker,close_basis[,source_repo,commit,...]
+
+A folder of ``<TICKER>.csv`` files with no ``prices/`` sub-folder works too. The
+manifest says what each ``close`` is (``raw``, ``auto_adjusted``, ``index``); without one
+a ``basis`` column in the file is used, else ``raw``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from aithesis.data.providers.base import PriceQuery, Provider, ProviderBatch
+from aithesis.data.schema import BASES, PRICE_COLUMNS
+from aithesis.data.validate import (
+    check_prices,
+    parse_dividend_table,
+    parse_fx_table,
+    parse_price_table,
+)
+from aithesis.errors import AithesisError, DataError, ProviderError, UnknownTickerError
+from aithesis.markets import currency_of
+
+__all__ = ["CsvDirProvider", "read_text_table", "read_typed_csv"]
+
+_PAIR = re.compile(r"^[A-Z]{6}$")
+
+
+def read_text_table(path: Path) -> pd.DataFrame:
+    """Read a CSV with every cell as a string; keep source line numbers in ``_line``.
+
+    Raises:
+        DataError: empty file, not UTF-8, or rows with the wrong number of fields.
+    """
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, skip_blank_lines=False)
+    except pd.errors.EmptyDataError as exc:
+        raise DataError(
+            "file is empty", file=path, hint="give a header line and data rows"
+        ) from exc
+    except UnicodeDecodeError as exc:
+        raise DataError("file is not UTF-8 text", file=path, hint="save it as UTF-8 CSV") from exc
+    except pd.errors.ParserError as exc:
+        match = re.search(r"line (\d+)", str(exc))
+        raise DataError(
+            f"malformed CSV ({str(exc).strip()})",
+            file=path,
+            row=int(match.group(1)) if match else None,
+            hint="every row needs the same number of comma-separated fields",
+        ) from exc
+    except OSError as exc:
+        raise DataError(f"cannot read file ({exc.strerror})", file=path) from exc
+    frame["_line"] = np.arange(len(frame)) + 2
+    return frame
+
+
+def read_typed_csv(path: Path, numeric: tuple[str, ...]) -> pd.DataFrame | None:
+    """Fast path: read a clean CSV straight into typed columns.
+
+    Returns None (so the caller takes the slow, exact-error path) when anything is off:
+    a parse error, a blank line, a non-date in ``date``, text in a ``numeric`` column.
+    Line numbers go to ``_line`` (header = line 1).
+    """
+    try:
+        frame = pd.read_csv(path, skip_blank_lines=False, dtype={"date": str})
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError):
+        return None
+    except OSError as exc:
+        raise DataError(f"cannot read file ({exc.strerror})", file=path) from exc
+    frame.columns = [str(c).strip().lower().replace(" ", "_") for c in frame.columns]
+    if "date" not in frame or frame.empty:
+        return None
+    for column in numeric:
+        if column in frame and not pd.api.types.is_numeric_dtype(frame[column]):
+            return None
+    text = frame["date"].astype("string")
+    if text.isna().any():
+        return None
+    dates = pd.to_datetime(text.str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
+    if dates.isna().any():
+        return None
+    out = pd.DataFrame({"date": dates.astype("datetime64[ns]"), "_line": np.arange(len(frame)) + 2})
+    for column in numeric:
+        out[column] = frame[column].to_numpy(dtype=float) if column in frame else np.nan
+    for column in frame.columns:
+        if column not in out:
+            out[column] = frame[column].to_numpy()
+    return out
+
+
+@dataclass(frozen=True)
+class _Files:
+    prices: dict[str, Path]
+    hive: Path | None
+    dividends: dict[str, Path]
+    fx: dict[str, Path]
+    manifest: pd.DataFrame | None
+
+
+class CsvDirProvider(Provider):
+    """Read a folder in the sample-data layout.
+
+    Args:
+        root: the folder.
+        strict: raise on the first bad file (an all-or-nothing import); when False,
+            bad files go to :attr:`ProviderBatch.failures` and the rest is returned.
+    """
+
+    name = "csvdir"
+
+    def __init__(self, root: str | Path, *, strict: bool = True) -> None:
+        self.root = Path(root).expanduser()
+        self.strict = strict
+        if not self.root.is_dir():
+            raise DataError(
+                "folder not found",
+                file=self.root,
+                hint="pass a folder holding prices/ or <TICKER>.csv files",
+            )
+
+    # -- step 1 ------------------------------------------------------------
+    def transform_query(self, query: PriceQuery) -> _Files:
+        price_dir = self.root / "prices" if (self.root / "prices").is_dir() else self.root
+        hive = price_dir if any(price_dir.glob("ticker=*")) else None
+        prices: dict[str, Path] = {}
+        for path in sorted(price_dir.iterdir()):
+            if path.is_file() and path.suffix.lower() in (".csv", ".parquet"):
+                prices[path.stem.upper().lstrip("^")] = path
+        if query.tickers is not None:
+            wanted = [t.upper() for t in query.tickers]
+            missing = [t for t in wanted if t not in prices]
+            if missing and hive is None:
+                raise UnknownTickerError(
+                    f"no file for {', '.join(missing)}",
+                    file=price_dir,
+                    hint="files must be named <TICKER>.csv; see 'ls' of the folder",
+                )
+            prices = {t: prices[t] for t in wanted if t in prices}
+        dividends = self._named_files(self.root / "dividends")
+        fx = self._named_files(self.root / "fx")
+        if hive is not None:  # an aithesis export: dividends/ and fx/ are Parquet too
+            dividends.update(self._hive_files(self.root / "dividends", "ticker"))
+            fx.update(self._hive_files(self.root / "fx", "pair"))
+        if query.fx_pairs is not None:
+            fx = {p: fx[p] for p in (x.upper() for x in query.fx_pairs) if p in fx}
+        manifest_path = self.root / "prices_manifest.csv"
+        manifest = None
+        if manifest_path.is_file():
+            manifest = read_text_table(manifest_path)
+            for column in ("ticker", "close_basis"):
+                if column not in manifest:
+                    raise DataError(
+                        f"manifest lacks column '{column}'", file=manifest_path, row=1, field=column
+                    )
+            bad = ~manifest["close_basis"].isin(BASES)
+            if bad.any():
+                i = int(np.flatnonzero(bad.to_numpy())[0])
+                raise DataError(
+                    f"unknown basis '{manifest['close_basis'].iloc[i]}'",
+                    file=manifest_path,
+                    row=int(manifest["_line"].iloc[i]),
+                    field="close_basis",
+                    hint="use raw, auto_adjusted or index",
+                )
+            manifest = manifest.set_index(manifest["ticker"].str.upper())
+        if not prices and hive is None and not fx:
+            raise DataError(
+                "no price or FX files found",
+                file=self.root,
+                hint="expected prices/<TICKER>.csv, <TICKER>.csv or fx/<PAIR>.csv",
+            )
+        return _Files(prices, hive, dividends, fx, manifest)
+
+    @staticmethod
+    def _hive_files(folder: Path, key: str) -> dict[str, Path]:
+        if not folder.is_dir():
+            return {}
+        return {p.name.split("=", 1)[1].upper(): p for p in sorted(folder.glob(f"{key}=*"))}
+
+    @staticmethod
+    def _named_files(folder: Path) -> dict[str, Path]:
+        if not folder.is_dir():
+            return {}
+        return {p.stem.upper(): p for p in sorted(folder.glob("*.csv"))}
+
+    # -- step 2 ------------------------------------------------------------
+    def extract(self, params: _Files) -> _Files:
+        """Files are read lazily in :meth:`transform_data` (one at a time, small memory)."""
+        return params
+
+    # -- step 3 ------------------------------------------------------------
+    def transform_data(self, raw: _Files, query: PriceQuery) -> ProviderBatch:
+        batch = ProviderBatch()
+        price_parts: list[pd.DataFrame] = []
+        for ticker, path in raw.prices.items():
+            part = self._guard(batch, ticker, lambda t=ticker, p=path: self._price_file(t, p, raw))
+            if part is not None:
+                frame, warnings = part
+                price_parts.append(self._window(frame, query))
+                if warnings:
+                    batch.warnings[ticker] = warnings
+        if raw.hive is not None:
+            price_parts.append(self._window(self._hive(raw.hive, query), query))
+        if price_parts:
+            batch.prices = pd.concat(price_parts, ignore_index=True)
+        have = set(batch.prices["ticker"].unique()) if len(batch.prices) else set()
+        div_parts = []
+        for ticker, path in raw.dividends.items():
+            if ticker in have:
+                part = self._guard(
+                    batch, f"dividends/{ticker}", lambda t=ticker, p=path: self._dividend_file(t, p)
+                )
+                if part is not None:
+                    div_parts.append(part)
+        if div_parts:
+            batch.dividends = pd.concat(div_parts, ignore_index=True)
+        fx_parts = []
+        for pair, path in raw.fx.items():
+            part = self._guard(batch, pair, lambda n=pair, p=path: self._fx_file(n, p))
+            if part is not None:
+                fx_parts.append(self._window(part, query))
+        if fx_parts:
+            batch.fx = pd.concat(fx_parts, ignore_index=True)
+        return batch
+
+    def _guard(self, batch: ProviderBatch, name: str, work: Any) -> Any:
+        try:
+            return work()
+        except AithesisError as exc:
+            if self.strict:
+                raise
+            batch.failures[name] = str(exc)
+            return None
+
+    @staticmethod
+    def _window(frame: pd.DataFrame, query: PriceQuery) -> pd.DataFrame:
+        if query.start is not None:
+            frame = frame.loc[frame["date"] >= pd.Timestamp(query.start)]
+        if query.end is not None:
+            frame = frame.loc[frame["date"] <= pd.Timestamp(query.end)]
+        return frame
+
+    def _basis(self, ticker: str, path: Path, frame: pd.DataFrame, raw: _Files) -> str:
+        if raw.manifest is not None and ticker in raw.manifest.index:
+            return str(raw.manifest.at[ticker, "close_basis"])
+        if "basis" in frame:
+            values = frame["basis"].astype(str).str.strip().unique()
+            if len(values) != 1 or values[0] not in BASES:
+                raise DataError(
+                    f"basis column holds {list(values)[:3]}",
+                    file=path,
+                    field="basis",
+                    hint="one of raw, auto_adjusted, index per file",
+                )
+            return str(values[0])
+        return "raw"
+
+    def _source(self, ticker: str, path: Path, raw: _Files) -> str:
+        manifest = raw.manifest
+        if manifest is not None and ticker in manifest.index and "source_repo" in manifest:
+            commit = str(manifest.at[ticker, "commit"])[:12] if "commit" in manifest else ""
+            repo = manifest.at[ticker, "source_repo"]
+            return f"{repo}@{commit}" if commit else str(repo)
+        return f"csvdir:{path.name}"
+
+    def _price_file(self, ticker: str, path: Path, raw: _Files) -> tuple[pd.DataFrame, list[str]]:
+        if path.suffix.lower() == ".parquet":
+            table = self._read_parquet(path)
+            table["_line"] = np.arange(len(table)) + 1
+            frame, warnings = check_prices(self._typed(table, path), file=str(path))
+            basis_source = table
+        else:
+            fast = read_typed_csv(path, ("open", "high", "low", "close", "adj_close", "volume"))
+            if fast is not None and fast["close"].notna().all():
+                frame, warnings = check_prices(fast, file=str(path))
+                basis_source = fast
+            else:  # slow path: parse every cell as text to report exactly what is wrong
+                table = read_text_table(path)
+                frame, warnings = parse_price_table(table, file=str(path))
+                basis_source = table
+        basis = self._basis(ticker, path, basis_source, raw)
+        out = frame.drop(columns="_line")
+        out.insert(0, "ticker", ticker)
+        out["currency"] = currency_of(ticker)
+        out["basis"] = basis
+        out["source"] = self._source(ticker, path, raw)
+        if basis != "raw":
+            out["adj_close"] = np.nan  # the store sets adj_close = close for these
+        return out.loc[:, list(PRICE_COLUMNS)], warnings
+
+    @staticmethod
+    def _read_parquet(path: Path) -> pd.DataFrame:
+        try:
+            return pd.read_parquet(path)
+        except Exception as exc:  # pyarrow raises several unrelated types
+            raise DataError(
+                f"cannot read Parquet ({type(exc).__name__}: {exc})", file=path
+            ) from exc
+
+    @staticmethod
+    def _typed(table: pd.DataFrame, path: Path) -> pd.DataFrame:
+        table = table.rename(columns=lambda c: str(c).strip().lower().replace(" ", "_"))
+        if "date" not in table or "close" not in table:
+            raise DataError("missing required column 'date' or 'close'", file=path, row=1)
+        out = pd.DataFrame({"date": pd.to_datetime(table["date"], errors="coerce")})
+        if out["date"].isna().any():
+            i = int(np.flatnonzero(out["date"].isna().to_numpy())[0])
+            raise DataError("date does not parse", file=path, row=i + 1, field="date")
+        out["date"] = (
+            out["date"].dt.tz_localize(None).dt.normalize()
+            if out["date"].dt.tz is not None
+            else out["date"].dt.normalize()
+        )
+        for column in ("open", "high", "low", "close", "adj_close", "volume"):
+            values = table.get(column, np.nan)
+            out[column] = pd.to_numeric(values, errors="coerce")
+        out["_line"] = table["_line"].to_numpy()
+        if out["close"].isna().any():
+            i = int(np.flatnonzero(out["close"].isna().to_numpy())[0])
+            raise DataError("close is empty or not a number", file=path, row=i + 1, field="close")
+        return out
+
+    def _hive(self, folder: Path, query: PriceQuery) -> pd.DataFrame:
+        import duckdb
+
+        pattern = str(folder / "ticker=*" / "*.parquet")
+        try:
+            table = duckdb.sql(
+                f"SELECT * FROM read_parquet('{pattern}', hive_partitioning = true)"
+            ).df()
+        except duckdb.Error as exc:
+            raise ProviderError(f"cannot read the Parquet export: {exc}", file=folder) from exc
+        if query.tickers is not None:
+            wanted = {t.upper() for t in query.tickers}
+            table = table.loc[table["ticker"].isin(wanted)]
+        parts = []
+        for ticker, rows in table.groupby("ticker"):
+            rows = rows.reset_index(drop=True)
+            rows["_line"] = np.arange(len(rows)) + 1
+            frame, _ = check_prices(
+                self._typed(rows, folder / f"ticker={ticker}"),
+                file=str(folder / f"ticker={ticker}"),
+            )
+            frame = frame.drop(columns="_line")
+            frame.insert(0, "ticker", ticker)
+            for column in ("currency", "basis", "source"):
+                frame[column] = rows[column].iloc[0] if column in rows else None
+            parts.append(frame.loc[:, list(PRICE_COLUMNS)])
+        return pd.concat(parts, ignore_index=True) if parts else table.iloc[0:0]
+
+    @staticmethod
+    def _table(path: Path) -> pd.DataFrame:
+        """A CSV as text, or a hive partition folder of Parquet files rendered as text."""
+        if not path.is_dir():
+            return read_text_table(path)
+        import duckdb
+
+        frame = duckdb.sql(f"SELECT * FROM read_parquet('{path}/*.parquet')").df()
+        frame = frame.drop(
+            columns=[c for c in ("ticker", "pair", "currency", "source") if c in frame]
+        )
+        for column in frame.columns:
+            if pd.api.types.is_datetime64_any_dtype(frame[column]):
+                frame[column] = frame[column].dt.strftime("%Y-%m-%d")
+        frame = frame.astype(str)
+        frame["_line"] = np.arange(len(frame)) + 1
+        return frame
+
+    @classmethod
+    def _dividend_file(cls, ticker: str, path: Path) -> pd.DataFrame:
+        frame = parse_dividend_table(cls._table(path), file=str(path))
+        frame.insert(0, "ticker", ticker)
+        frame["currency"] = currency_of(ticker)
+        frame["source"] = f"csvdir:{path.parent.name}/{path.name}"
+        return frame
+
+    @classmethod
+    def _fx_file(cls, pair: str, path: Path) -> pd.DataFrame:
+        if not _PAIR.match(pair):
+            raise DataError(
+                f"FX file name '{path.name}' is not a currency pair",
+                file=path,
+                hint="name FX files <BASE><QUOTE>.csv, e.g. USDHKD.csv",
+            )
+        frame = parse_fx_table(cls._table(path), file=str(path))
+        frame.insert(0, "pair", pair)
+        frame["source"] = f"csvdir:fx/{path.name}"
+        return frame

@@ -1,0 +1,803 @@
+"""The DuckDB store: one file holding prices, dividends, FX, fundamentals and provenance.
+
+Tables (columns as in ARCHITECTURE.md; floats are DOUBLE, never rounded):
+
+``prices``        ticker, date, open, high, low, close, adj_close, volume, currency, basis, source
+``dividends``     ticker, ex_date, amount, currency, source
+``fx``            pair, date, rate, source (rate = units of quote currency per 1 base)
+``fundamentals``  entity, ticker, metric, fiscal_period, period_start, period_end, value,
+                  unit, currency, kind, source, quote, as_of (one row a fact; restatements
+                  kept by ``as_of``)
+``series``        provenance per stored series: name, kind, basis, currency, source,
+                  first_date, last_date, rows, warnings (JSON list), adj_close_from,
+                  imported_at
+``meta``          key, value (``schema_version``, ``created_at``, ``last_write``)
+
+Every write is one transaction taken under an exclusive file lock (``<store>.lock``): a
+failed or killed write leaves the store exactly as before (DuckDB's write-ahead log
+replays committed transactions only). A second writer waits up to ``lock_timeout``
+seconds, then fails with :class:`~aithesis.errors.StoreLockedError`. Connections are
+opened per operation so that other processes can read between writes.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import numpy as np
+import pandas as pd
+from filelock import FileLock, Timeout
+
+from aithesis.data.adjust import dividend_adjusted_close
+from aithesis.data.matrix import PriceMatrix
+from aithesis.data.schema import FACT_KINDS, FUNDAMENTAL_COLUMNS
+from aithesis.errors import DataError, StoreError, StoreLockedError, UnknownTickerError
+
+__all__ = ["SCHEMA_VERSION", "Store"]
+
+SCHEMA_VERSION = "1"
+
+_DDL = """
+CREATE TABLE IF NOT EXISTS meta (key VARCHAR, value VARCHAR);
+CREATE TABLE IF NOT EXISTS prices (
+    ticker VARCHAR NOT NULL, date DATE NOT NULL, open DOUBLE, high DOUBLE, low DOUBLE,
+    close DOUBLE NOT NULL, adj_close DOUBLE, volume DOUBLE, currency VARCHAR,
+    basis VARCHAR NOT NULL, source VARCHAR);
+CREATE TABLE IF NOT EXISTS dividends (
+    ticker VARCHAR NOT NULL, ex_date DATE NOT NULL, amount DOUBLE NOT NULL,
+    currency VARCHAR, source VARCHAR);
+CREATE TABLE IF NOT EXISTS fx (
+    pair VARCHAR NOT NULL, date DATE NOT NULL, rate DOUBLE NOT NULL, source VARCHAR);
+CREATE TABLE IF NOT EXISTS fundamentals (
+    entity VARCHAR NOT NULL, ticker VARCHAR, metric VARCHAR NOT NULL,
+    fiscal_period VARCHAR NOT NULL, period_start DATE, period_end DATE,
+    value DOUBLE NOT NULL, unit VARCHAR NOT NULL, currency VARCHAR,
+    kind VARCHAR NOT NULL, source VARCHAR NOT NULL, quote VARCHAR, as_of DATE NOT NULL);
+CREATE TABLE IF NOT EXISTS series (
+    name VARCHAR NOT NULL, kind VARCHAR NOT NULL, basis VARCHAR, currency VARCHAR,
+    source VARCHAR, first_date DATE, last_date DATE, rows BIGINT, warnings VARCHAR,
+    adj_close_from VARCHAR, imported_at TIMESTAMP);
+"""
+
+_PRICE_SELECT = "ticker, date, open, high, low, close, adj_close, volume, currency, basis, source"
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _as_date(value: Any) -> date | None:
+    if value is None:
+        return None
+    try:
+        return pd.Timestamp(value).date()
+    except (ValueError, TypeError) as exc:
+        raise DataError(f"'{value}' is not a date", hint="write dates as YYYY-MM-DD") from exc
+
+
+class Store:
+    """One DuckDB file with the ``prices``, ``dividends``, ``fx``, ``fundamentals``,
+    ``series`` and ``meta`` tables.
+
+    Args:
+        path: the ``.duckdb`` file; created (with its folder) on first write.
+        read_only: never write; a missing file reads as an empty store.
+        lock_timeout: seconds a writer (or a reader blocked by a writer) waits.
+
+    Example:
+        >>> store = Store("/tmp/demo.duckdb")           # doctest: +SKIP
+        >>> store.price_matrix(["NVDA", "AVGO"]).shape   # doctest: +SKIP
+    """
+
+    def __init__(
+        self, path: str | Path, *, read_only: bool = False, lock_timeout: float = 30.0
+    ) -> None:
+        self.path = Path(path).expanduser()
+        self.read_only = read_only
+        self.lock_timeout = float(lock_timeout)
+        if self.path.is_dir():
+            raise StoreError(
+                "store path is a folder",
+                file=self.path,
+                hint="give a file path such as store.duckdb",
+            )
+        if self.path.exists():
+            self._probe()
+        elif not read_only:
+            self._create()
+
+    # ------------------------------------------------------------------ plumbing
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Nothing stays open between operations; kept for symmetry and future pooling."""
+
+    def __repr__(self) -> str:
+        return f"Store({str(self.path)!r}, read_only={self.read_only})"
+
+    def _create(self) -> None:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(
+                f"cannot create the store's folder ({exc.strerror})",
+                file=self.path.parent,
+                hint="pass --store with a writable path",
+            ) from exc
+        with self._transaction():
+            pass
+
+    def _probe(self) -> None:
+        try:
+            with self.path.open("rb") as handle:
+                head = handle.read(16)
+        except OSError as exc:
+            raise StoreError(
+                f"cannot read the store ({exc.strerror})",
+                file=self.path,
+                hint="check the file's permissions or pass another --store",
+            ) from exc
+        if len(head) >= 12 and head[8:12] != b"DUCK":
+            raise StoreError(
+                "file is not a DuckDB store",
+                file=self.path,
+                hint="pass --store with a .duckdb file made by aithesis, "
+                "or a path that does not exist yet",
+            )
+
+    @contextmanager
+    def _lock(self) -> Iterator[None]:
+        lock = FileLock(str(self.path) + ".lock")
+        try:
+            lock.acquire(timeout=self.lock_timeout)
+        except Timeout as exc:
+            raise StoreLockedError(
+                f"another process has been writing the store for over {self.lock_timeout:g} s",
+                file=self.path,
+                hint="wait for it to finish (or stop it), or pass a different --store",
+            ) from exc
+        except OSError as exc:
+            raise StoreError(
+                f"cannot take the write lock ({exc.strerror})",
+                file=str(self.path) + ".lock",
+                hint="pass --store with a writable path",
+            ) from exc
+        try:
+            yield
+        finally:
+            lock.release()
+
+    def _connect(self, *, write: bool) -> duckdb.DuckDBPyConnection:
+        deadline = time.monotonic() + self.lock_timeout
+        while True:
+            try:
+                return duckdb.connect(str(self.path), read_only=not write)
+            except duckdb.Error as exc:
+                text = str(exc)
+                if "lock" in text.lower() and time.monotonic() < deadline:
+                    time.sleep(0.05)
+                    continue
+                if "lock" in text.lower():
+                    raise StoreLockedError(
+                        "the store is held by another process",
+                        file=self.path,
+                        hint="wait for it to finish, or pass a different --store",
+                    ) from exc
+                if "not a valid DuckDB" in text or ("Unknown" in text and "format" in text):
+                    raise StoreError(
+                        "file is not a DuckDB store",
+                        file=self.path,
+                        hint="pass --store with a .duckdb file",
+                    ) from exc
+                raise StoreError(
+                    f"cannot open the store: {text.splitlines()[0]}",
+                    file=self.path,
+                    hint="check the path and permissions",
+                ) from exc
+
+    @contextmanager
+    def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A write transaction under the file lock; rolled back on any error."""
+        if self.read_only:
+            raise StoreError(
+                "store was opened read-only",
+                file=self.path,
+                hint="open it without read_only to write",
+            )
+        with self._lock():
+            con = self._connect(write=True)
+            try:
+                con.execute("BEGIN TRANSACTION")
+                try:
+                    con.execute(_DDL)
+                    if not con.execute("SELECT 1 FROM meta WHERE key='schema_version'").fetchall():
+                        con.execute(
+                            "INSERT INTO meta VALUES ('schema_version', ?), ('created_at', ?)",
+                            [SCHEMA_VERSION, _now().isoformat()],
+                        )
+                    yield con
+                    con.execute("DELETE FROM meta WHERE key='last_write'")
+                    con.execute("INSERT INTO meta VALUES ('last_write', ?)", [_now().isoformat()])
+                    con.execute("COMMIT")
+                except BaseException:
+                    con.execute("ROLLBACK")
+                    raise
+            except duckdb.Error as exc:
+                raise StoreError(
+                    f"write failed and was rolled back: {str(exc).splitlines()[0]}", file=self.path
+                ) from exc
+            finally:
+                con.close()
+
+    @contextmanager
+    def _reader(self) -> Iterator[duckdb.DuckDBPyConnection | None]:
+        """A read connection, or None when the store file does not exist yet."""
+        if not self.path.exists():
+            yield None
+            return
+        con = self._connect(write=False)
+        try:
+            yield con
+        finally:
+            con.close()
+
+    def _query(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame | None:
+        with self._reader() as con:
+            if con is None or not self._has_tables(con):
+                return None
+            return con.execute(sql, list(params)).df()
+
+    @staticmethod
+    def _has_tables(con: duckdb.DuckDBPyConnection) -> bool:
+        rows = con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'prices'"
+        ).fetchone()
+        return bool(rows and rows[0])
+
+    # ------------------------------------------------------------------ writes
+    def write_batch(
+        self,
+        *,
+        prices: pd.DataFrame | None = None,
+        dividends: pd.DataFrame | None = None,
+        fx: pd.DataFrame | None = None,
+        warnings: dict[str, list[str]] | None = None,
+    ) -> dict[str, int]:
+        """Upsert prices, dividends and FX in ONE transaction; derive ``adj_close``.
+
+        Rows replace stored rows with the same key ((ticker, date), (ticker, ex_date),
+        (pair, date)); other stored rows stay. For every ticker touched, ``adj_close`` is
+        rebuilt over its whole stored history: ``close`` itself for ``auto_adjusted`` and
+        ``index`` series; for ``raw`` series the source's ``adj_close`` when it gave one
+        for every row and no dividends are stored, else derived from ``close`` and the
+        stored dividends by Yahoo's convention (:mod:`aithesis.data.adjust`).
+
+        Args:
+            prices: standard price columns (``adj_close`` may be NaN).
+            dividends: ``ticker, ex_date, amount, currency, source``.
+            fx: ``pair, date, rate, source``.
+            warnings: validation warnings per series name, kept for provenance.
+
+        Returns:
+            Row counts written per table.
+
+        Raises:
+            DataError: a ticker's new rows have a different basis than its stored rows.
+            StoreError / StoreLockedError: the store cannot be written; nothing changed.
+        """
+        warnings = warnings or {}
+        counts = {"prices": 0, "dividends": 0, "fx": 0}
+        with self._transaction() as con:
+            touched: set[str] = set()
+            if dividends is not None and not dividends.empty:
+                counts["dividends"] = self._upsert_dividends(con, dividends)
+                touched |= set(dividends["ticker"].unique())
+            if prices is not None and not prices.empty:
+                touched |= set(prices["ticker"].unique())
+            if touched:
+                counts["prices"] = self._rebuild_prices(con, prices, sorted(touched), warnings)
+            if fx is not None and not fx.empty:
+                counts["fx"] = self._upsert_fx(con, fx, warnings)
+        return counts
+
+    @staticmethod
+    def _upsert_dividends(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> int:
+        staged = frame.loc[:, ["ticker", "ex_date", "amount", "currency", "source"]].copy()
+        staged["ex_date"] = pd.to_datetime(staged["ex_date"]).dt.date
+        con.register("staged_div", staged)
+        con.execute(
+            "DELETE FROM dividends d USING staged_div s "
+            "WHERE d.ticker = s.ticker AND d.ex_date = s.ex_date"
+        )
+        con.execute(
+            "INSERT INTO dividends SELECT ticker, CAST(ex_date AS DATE), amount, "
+            "currency, source FROM staged_div"
+        )
+        con.unregister("staged_div")
+        return len(staged)
+
+    def _rebuild_prices(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        new: pd.DataFrame | None,
+        tickers: list[str],
+        warnings: dict[str, list[str]],
+    ) -> int:
+        con.register("touched", pd.DataFrame({"ticker": tickers}))
+        old = con.execute(
+            f"SELECT {_PRICE_SELECT} FROM prices WHERE ticker IN (SELECT ticker FROM touched)"
+        ).df()
+        divs = con.execute(
+            "SELECT ticker, ex_date, amount FROM dividends "
+            "WHERE ticker IN (SELECT ticker FROM touched) ORDER BY ticker, ex_date"
+        ).df()
+        old_meta = con.execute(
+            "SELECT name, adj_close_from, warnings FROM series WHERE kind = 'price' "
+            "AND name IN (SELECT ticker FROM touched)"
+        ).df()
+        con.unregister("touched")
+        old["date"] = pd.to_datetime(old["date"])
+        if new is None:
+            new = old.iloc[0:0]
+        new = new.loc[:, list(old.columns)].copy()
+        new["date"] = pd.to_datetime(new["date"])
+        self._check_basis(old, new)
+        merged = (
+            pd.concat([old, new], ignore_index=True)
+            .drop_duplicates(["ticker", "date"], keep="last")  # new rows win
+            .sort_values(["ticker", "date"], kind="stable")
+            .reset_index(drop=True)
+        )
+        prior = {r.name: r for r in old_meta.itertuples(index=False)}
+        new_given = (
+            set(new.loc[new["adj_close"].notna()].groupby("ticker").size().index)
+            if len(new)
+            else set()
+        )
+        sources: dict[str, str] = {}
+        notes: dict[str, list[str]] = {}
+        for ticker, rows in merged.groupby("ticker", sort=False).indices.items():
+            sources[ticker], notes[ticker] = self._fill_adj_close(
+                merged, rows, ticker, divs, prior.get(ticker), ticker in new_given
+            )
+        con.execute("DELETE FROM prices WHERE ticker IN (SELECT * FROM unnest(?))", [tickers])
+        out = merged.copy()
+        out["date"] = out["date"].dt.date
+        con.register("merged_prices", out)
+        con.execute(f"INSERT INTO prices SELECT {_PRICE_SELECT} FROM merged_prices")
+        con.unregister("merged_prices")
+        for ticker in tickers:
+            kept = []
+            if ticker in prior and ticker not in warnings and prior[ticker].warnings:
+                kept = json.loads(prior[ticker].warnings)
+            self._record_series(
+                con,
+                ticker,
+                "price",
+                warnings.get(ticker, kept) + notes.get(ticker, []),
+                sources.get(ticker),
+            )
+        return 0 if new is None else len(new)
+
+    @staticmethod
+    def _check_basis(old: pd.DataFrame, new: pd.DataFrame) -> None:
+        if old.empty or new.empty:
+            return
+        old_basis = old.groupby("ticker")["basis"].first()
+        new_basis = new.groupby("ticker")["basis"].first()
+        for ticker, basis in new_basis.items():
+            if ticker in old_basis and old_basis[ticker] != basis:
+                raise DataError(
+                    f"{ticker} is stored with basis '{old_basis[ticker]}' but the new rows are "
+                    f"'{basis}'; mixing them would corrupt its returns",
+                    file=ticker,
+                    field="basis",
+                    hint=f"run 'aithesis data delete {ticker}' first, or import the same basis",
+                )
+
+    @staticmethod
+    def _fill_adj_close(
+        merged: pd.DataFrame,
+        rows: np.ndarray,
+        ticker: str,
+        divs: pd.DataFrame,
+        prior: Any,
+        given_now: bool,
+    ) -> tuple[str, list[str]]:
+        basis = merged.at[rows[0], "basis"]
+        close = merged["close"].to_numpy()[rows]
+        if basis in ("auto_adjusted", "index"):
+            merged.loc[rows, "adj_close"] = close
+            return "close", []
+        own = divs.loc[divs["ticker"] == ticker]
+        adj = merged["adj_close"].to_numpy()[rows]
+        from_source = given_now or (prior is not None and prior.adj_close_from == "source")
+        if own.empty and from_source and not np.isnan(adj).any():
+            return "source", []
+        dates = merged["date"].to_numpy()[rows].astype("datetime64[D]")
+        derived, notes = dividend_adjusted_close(
+            dates,
+            close,
+            own["ex_date"].to_numpy().astype("datetime64[D]"),
+            own["amount"].to_numpy(),
+            ticker=ticker,
+        )
+        merged.loc[rows, "adj_close"] = derived
+        return "dividends", notes
+
+    def _upsert_fx(
+        self, con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, warnings: dict[str, list[str]]
+    ) -> int:
+        staged = frame.loc[:, ["pair", "date", "rate", "source"]].copy()
+        staged["date"] = pd.to_datetime(staged["date"]).dt.date
+        con.register("staged_fx", staged)
+        con.execute("DELETE FROM fx f USING staged_fx s WHERE f.pair = s.pair AND f.date = s.date")
+        con.execute("INSERT INTO fx SELECT pair, CAST(date AS DATE), rate, source FROM staged_fx")
+        con.unregister("staged_fx")
+        for pair in sorted(staged["pair"].unique()):
+            self._record_series(con, pair, "fx", warnings.get(pair, []), None)
+        return len(staged)
+
+    @staticmethod
+    def _record_series(
+        con: duckdb.DuckDBPyConnection,
+        name: str,
+        kind: str,
+        warnings: list[str],
+        adj_from: str | None,
+    ) -> None:
+        con.execute("DELETE FROM series WHERE name = ? AND kind = ?", [name, kind])
+        if kind == "price":
+            sql = (
+                "SELECT any_value(basis), any_value(currency), string_agg(DISTINCT source, ','),"
+                " min(date), max(date), count(*) FROM prices WHERE ticker = ?"
+            )
+        else:
+            sql = (
+                "SELECT NULL, NULL, string_agg(DISTINCT source, ','), min(date), max(date), "
+                "count(*) FROM fx WHERE pair = ?"
+            )
+        basis, currency, source, first, last, rows = con.execute(sql, [name]).fetchone()
+        if not rows:
+            return
+        con.execute(
+            "INSERT INTO series VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                name,
+                kind,
+                basis,
+                currency,
+                source,
+                first,
+                last,
+                rows,
+                json.dumps(warnings, ensure_ascii=False),
+                adj_from,
+                _now(),
+            ],
+        )
+
+    def delete_ticker(self, ticker: str) -> int:
+        """Remove a ticker's prices, dividends and provenance; returns price rows removed."""
+        ticker = ticker.upper()
+        if ticker not in self.tickers():
+            raise UnknownTickerError(
+                f"ticker {ticker} is not in the store",
+                file=self.path,
+                hint="see 'aithesis data list'",
+            )
+        with self._transaction() as con:
+            count = con.execute("SELECT count(*) FROM prices WHERE ticker = ?", [ticker]).fetchone()
+            con.execute("DELETE FROM prices WHERE ticker = ?", [ticker])
+            con.execute("DELETE FROM dividends WHERE ticker = ?", [ticker])
+            con.execute("DELETE FROM series WHERE name = ? AND kind = 'price'", [ticker])
+        return int(count[0]) if count else 0
+
+    def write_fundamentals(self, frame: pd.DataFrame) -> int:
+        """Upsert facts in one transaction; returns rows written.
+
+        A row replaces stored rows with the same (entity, metric, fiscal_period, kind,
+        source, as_of); older ``as_of`` versions are kept (restatements).
+
+        Raises:
+            DataError: a required column is missing, a value is not finite, or a kind is
+                not one of actual, estimate, guidance, derived.
+        """
+        required = ("entity", "metric", "fiscal_period", "value", "unit", "kind", "source", "as_of")
+        missing = [c for c in required if c not in frame.columns]
+        if missing:
+            raise DataError(
+                f"fundamentals frame lacks column '{missing[0]}'",
+                field=missing[0],
+                hint="columns: " + ", ".join(FUNDAMENTAL_COLUMNS),
+            )
+        staged = frame.copy()
+        for column in FUNDAMENTAL_COLUMNS:
+            if column not in staged:
+                staged[column] = None
+        staged = staged.loc[:, list(FUNDAMENTAL_COLUMNS)]
+        values = pd.to_numeric(staged["value"], errors="coerce").to_numpy(dtype=float)
+        if not np.isfinite(values).all():
+            i = int(np.flatnonzero(~np.isfinite(values))[0])
+            raise DataError(
+                f"fact value '{frame['value'].iloc[i]}' is not a finite number",
+                row=i + 1,
+                field="value",
+            )
+        bad_kind = ~staged["kind"].isin(FACT_KINDS)
+        if bad_kind.any():
+            i = int(np.flatnonzero(bad_kind.to_numpy())[0])
+            raise DataError(
+                f"kind '{staged['kind'].iloc[i]}' is unknown",
+                row=i + 1,
+                field="kind",
+                hint="use one of " + ", ".join(FACT_KINDS),
+            )
+        staged["value"] = values
+        for column in ("period_start", "period_end", "as_of"):
+            staged[column] = pd.to_datetime(staged[column]).dt.date
+        for column in (
+            "entity",
+            "ticker",
+            "metric",
+            "fiscal_period",
+            "unit",
+            "currency",
+            "kind",
+            "source",
+            "quote",
+        ):
+            staged[column] = staged[column].astype(object).where(staged[column].notna(), None)
+        with self._transaction() as con:
+            con.register("staged_facts", staged)
+            con.execute(
+                "DELETE FROM fundamentals f USING staged_facts s WHERE f.entity = s.entity "
+                "AND f.metric = s.metric AND f.fiscal_period = s.fiscal_period "
+                "AND f.kind = s.kind AND f.source = s.source AND f.as_of = s.as_of"
+            )
+            con.execute(
+                "INSERT INTO fundamentals SELECT entity, ticker, metric, fiscal_period, "
+                "CAST(period_start AS DATE), CAST(period_end AS DATE), value, unit, currency, "
+                "kind, source, quote, CAST(as_of AS DATE) FROM staged_facts"
+            )
+            con.unregister("staged_facts")
+        return len(staged)
+
+    # ------------------------------------------------------------------ reads
+    def tickers(self) -> list[str]:
+        """Tickers with stored prices, sorted."""
+        frame = self._query("SELECT DISTINCT ticker FROM prices ORDER BY ticker")
+        return [] if frame is None else frame["ticker"].tolist()
+
+    def prices(
+        self,
+        tickers: Sequence[str] | None = None,
+        start: Any = None,
+        end: Any = None,
+    ) -> pd.DataFrame:
+        """Tidy price rows (standard columns), ordered by ticker and date.
+
+        Raises:
+            UnknownTickerError: a requested ticker has no stored prices.
+        """
+        wanted = self._known(tickers) if tickers is not None else None
+        sql = f"SELECT {_PRICE_SELECT} FROM prices WHERE 1=1"
+        params: list[Any] = []
+        if wanted is not None:
+            sql += " AND ticker IN (SELECT * FROM unnest(?))"
+            params.append(wanted)
+        if start is not None:
+            sql += " AND date >= ?"
+            params.append(_as_date(start))
+        if end is not None:
+            sql += " AND date <= ?"
+            params.append(_as_date(end))
+        frame = self._query(sql + " ORDER BY ticker, date", params)
+        if frame is None:
+            return pd.DataFrame(columns=_PRICE_SELECT.split(", "))
+        frame["date"] = pd.to_datetime(frame["date"])
+        return frame
+
+    def _known(self, tickers: Sequence[str]) -> list[str]:
+        wanted = [str(t).upper() for t in tickers]
+        stored = set(self.tickers())
+        missing = [t for t in wanted if t not in stored]
+        if missing:
+            import difflib
+
+            close = difflib.get_close_matches(missing[0], sorted(stored), n=1)
+            suggestion = f" (did you mean {close[0]}?)" if close else ""
+            raise UnknownTickerError(
+                f"no prices stored for {', '.join(missing)}{suggestion}",
+                file=self.path,
+                hint="import or pull them first (aithesis data import / data pull)",
+            )
+        return wanted
+
+    def price_matrix(
+        self,
+        tickers: Sequence[str],
+        start: Any = None,
+        end: Any = None,
+        field: str = "adj_close",
+        *,
+        ffill_inside: bool = True,
+    ) -> PriceMatrix:
+        """Dense ``T x N`` float64 prices for the engines.
+
+        Dates are the union of the tickers' trading dates inside ``[start, end]``. A
+        ticker's column is NaN before its first row and after its last (not listed).
+        With ``ffill_inside`` a hole *between* its first and last row (a day another
+        market traded and this one did not) carries the previous price forward, so the
+        ticker's return that day is 0; without it the hole stays NaN.
+
+        Args:
+            tickers: symbols, in the column order wanted.
+            start, end: inclusive date bounds (anything ``pandas.Timestamp`` parses).
+            field: ``"adj_close"`` (total return) or ``"close"`` (price return).
+
+        Raises:
+            UnknownTickerError: a ticker has no stored prices.
+            DataError: ``field="close"`` for an ``auto_adjusted`` ticker (it has no
+                price-return series), or an unknown field.
+        """
+        if field not in ("adj_close", "close"):
+            raise DataError(
+                f"unknown price field '{field}'",
+                field="field",
+                hint="use 'adj_close' (total return) or 'close' (price return)",
+            )
+        frame = self.prices(tickers, start, end)
+        order = [str(t).upper() for t in tickers]
+        info = self.series_info().set_index("name") if order else None
+        basis = tuple(
+            str(info.at[t, "basis"]) if info is not None and t in info.index else "" for t in order
+        )
+        currency = tuple(
+            str(info.at[t, "currency"]) if info is not None and t in info.index else ""
+            for t in order
+        )
+        if field == "close":
+            for ticker, b in zip(order, basis, strict=True):
+                if b == "auto_adjusted":
+                    raise DataError(
+                        f"price return unavailable: close of {ticker} is auto_adjusted "
+                        "(already includes dividends)",
+                        file=ticker,
+                        field="return_type",
+                        hint="use return_type: total, or load a raw-close series for it",
+                    )
+        dates = np.unique(frame["date"].to_numpy().astype("datetime64[D]"))
+        values = np.full((dates.size, len(order)), np.nan)
+        if len(frame):
+            col = pd.Index(order).get_indexer(frame["ticker"])
+            row = np.searchsorted(dates, frame["date"].to_numpy().astype("datetime64[D]"))
+            values[row, col] = frame[field].to_numpy(dtype=float)
+        if ffill_inside and values.size:
+            values = pd.DataFrame(values).ffill(limit_area="inside").to_numpy()
+        return PriceMatrix(
+            dates=dates,
+            tickers=tuple(order),
+            values=values,
+            field=field,
+            basis=basis,
+            currency=currency,
+        )
+
+    def dividends(self, tickers: Sequence[str] | None = None) -> pd.DataFrame:
+        """Stored dividends (``ticker, ex_date, amount, currency, source``)."""
+        sql = "SELECT ticker, ex_date, amount, currency, source FROM dividends"
+        params: list[Any] = []
+        if tickers is not None:
+            sql += " WHERE ticker IN (SELECT * FROM unnest(?))"
+            params.append([t.upper() for t in tickers])
+        frame = self._query(sql + " ORDER BY ticker, ex_date", params)
+        if frame is None:
+            return pd.DataFrame(columns=["ticker", "ex_date", "amount", "currency", "source"])
+        frame["ex_date"] = pd.to_datetime(frame["ex_date"])
+        return frame
+
+    def fx_pairs(self) -> list[str]:
+        """Stored FX pairs, e.g. ``["USDCNY", "USDHKD"]``."""
+        frame = self._query("SELECT DISTINCT pair FROM fx ORDER BY pair")
+        return [] if frame is None else frame["pair"].tolist()
+
+    def fx(self, pair: str, start: Any = None, end: Any = None) -> pd.Series:
+        """One FX series (units of quote currency per 1 base), indexed by date.
+
+        Raises:
+            UnknownTickerError: the pair is not stored.
+        """
+        pair = pair.upper()
+        if pair not in self.fx_pairs():
+            raise UnknownTickerError(
+                f"no FX series {pair} in the store",
+                file=self.path,
+                hint="stored pairs: " + (", ".join(self.fx_pairs()) or "none; import fx/ first"),
+            )
+        sql = "SELECT date, rate FROM fx WHERE pair = ?"
+        params: list[Any] = [pair]
+        if start is not None:
+            sql += " AND date >= ?"
+            params.append(_as_date(start))
+        if end is not None:
+            sql += " AND date <= ?"
+            params.append(_as_date(end))
+        frame = self._query(sql + " ORDER BY date", params)
+        assert frame is not None
+        return pd.Series(
+            frame["rate"].to_numpy(), index=pd.DatetimeIndex(frame["date"], name="date"), name=pair
+        )
+
+    def series_info(self) -> pd.DataFrame:
+        """Provenance of every stored series: name, kind, basis, currency, source,
+        first_date, last_date, rows, warnings (list of str), adj_close_from, imported_at."""
+        frame = self._query("SELECT * FROM series ORDER BY kind DESC, name")
+        columns = [
+            "name",
+            "kind",
+            "basis",
+            "currency",
+            "source",
+            "first_date",
+            "last_date",
+            "rows",
+            "warnings",
+            "adj_close_from",
+            "imported_at",
+        ]
+        if frame is None:
+            return pd.DataFrame(columns=columns)
+        frame["warnings"] = [json.loads(w) if w else [] for w in frame["warnings"]]
+        for column in ("basis", "currency", "source", "adj_close_from"):
+            frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
+        return frame.loc[:, columns]
+
+    def fundamentals(
+        self,
+        entity: str | None = None,
+        ticker: str | None = None,
+        metric: str | None = None,
+        *,
+        latest_only: bool = True,
+    ) -> pd.DataFrame:
+        """Stored facts, filtered; with ``latest_only`` the newest ``as_of`` per
+        (entity, metric, fiscal_period, kind)."""
+        sql = "SELECT * FROM fundamentals WHERE 1=1"
+        params: list[Any] = []
+        for column, value in (("entity", entity), ("ticker", ticker), ("metric", metric)):
+            if value is not None:
+                sql += f" AND {column} = ?"
+                params.append(value)
+        if latest_only:
+            sql += (
+                " QUALIFY row_number() OVER (PARTITION BY entity, metric, fiscal_period, kind"
+                " ORDER BY as_of DESC, source) = 1"
+            )
+        frame = self._query(
+            sql + " ORDER BY entity, metric, period_end, fiscal_period, as_of", params
+        )
+        if frame is None:
+            return pd.DataFrame(columns=list(FUNDAMENTAL_COLUMNS))
+        for column in ("period_start", "period_end", "as_of"):
+            frame[column] = pd.to_datetime(frame[column])
+        return frame.loc[:, list(FUNDAMENTAL_COLUMNS)]
+
+    def counts(self) -> dict[str, int]:
+        """Row counts per table (0 for a store not yet written)."""
+        out = {}
+        for table in ("prices", "dividends", "fx", "fundamentals"):
+            frame = self._query(f"SELECT count(*) AS n FROM {table}")
+            out[table] = 0 if frame is None else int(frame["n"].iloc[0])
+        return out

@@ -1,0 +1,315 @@
+"""Schema and sanity checks for incoming price, dividend and FX tables.
+
+Nothing is repaired silently: a problem that would corrupt returns raises
+:class:`~aithesis.errors.DataError` naming the file, the line and the column; a
+suspicious but possible pattern (a day-over-day move that looks like an unadjusted
+split, a gap of more than 7 calendar days) becomes a warning string.
+
+Line numbers are those of the source file: the header is line 1, the first data row
+line 2. Parsers take the table as read with every cell a string (``dtype=str``) so that
+text in a number column can be reported where it is.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from aithesis.errors import DataError
+
+__all__ = [
+    "GAP_WARN_DAYS",
+    "SPLIT_JUMP_HIGH",
+    "SPLIT_JUMP_LOW",
+    "check_prices",
+    "parse_dividend_table",
+    "parse_fx_table",
+    "parse_price_table",
+]
+
+SPLIT_JUMP_LOW = 0.55  # close_t / close_{t-1} below this looks like an unadjusted split
+SPLIT_JUMP_HIGH = 1.8  # ... or above this like an unadjusted reverse split
+GAP_WARN_DAYS = 7  # calendar days between consecutive rows that earn a warning
+_OHLC_RTOL = 1e-7  # float noise allowed in the OHLC order check
+
+_DATE_ALIASES = ("date", "Date", "DATE", "datetime", "Datetime", "timestamp")
+
+
+def _lines(frame: pd.DataFrame) -> np.ndarray:
+    return frame["_line"].to_numpy() if "_line" in frame else np.arange(len(frame)) + 2
+
+
+def _fail(
+    file: str,
+    frame: pd.DataFrame,
+    mask: np.ndarray,
+    field: str,
+    what: str,
+    hint: str | None = None,
+) -> None:
+    """Raise DataError for the first row where ``mask`` is true (no-op if none)."""
+    hits = np.flatnonzero(np.asarray(mask, dtype=bool))
+    if hits.size == 0:
+        return
+    i = int(hits[0])
+    line = int(_lines(frame)[i])
+    more = f" ({hits.size - 1} more rows like it)" if hits.size > 1 else ""
+    raise DataError(what + more, file=file, row=line, field=field, hint=hint)
+
+
+def _read_columns(
+    raw: pd.DataFrame, file: str, required: tuple[str, ...], *, allow_empty: bool = False
+) -> pd.DataFrame:
+    if raw.shape[1] == 0:
+        raise DataError("file is empty", file=file, hint="give a header line and data rows")
+    frame = raw.copy()
+    frame.columns = [str(c).strip() for c in frame.columns]
+    renames = {c: "date" for c in frame.columns if c in _DATE_ALIASES}
+    frame = frame.rename(columns=renames)
+    frame.columns = [c.lower().replace(" ", "_") for c in frame.columns]
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        raise DataError(
+            f"missing required column '{missing[0]}' (columns found: {', '.join(frame.columns)})",
+            file=file,
+            row=1,
+            field=missing[0],
+            hint="the header must name " + ", ".join(required),
+        )
+    if "_line" not in frame:
+        frame["_line"] = np.arange(len(frame)) + 2
+    cells = frame.drop(columns="_line")
+    empty_row = np.ones(len(frame), dtype=bool)
+    for column in cells.columns:
+        values = cells[column]
+        empty_row &= (values.isna() | (values.astype("string").str.strip() == "")).to_numpy(
+            dtype=bool, na_value=True
+        )
+        if not empty_row.any():
+            break
+    if empty_row.any():
+        frame = frame.loc[~empty_row].reset_index(drop=True)
+    if frame.empty and not allow_empty:
+        raise DataError("file has a header but no data rows", file=file, row=2)
+    return frame
+
+
+def _parse_dates(frame: pd.DataFrame, file: str, column: str = "date") -> pd.Series:
+    text = frame[column].astype("string").str.strip()
+    _fail(
+        file,
+        frame,
+        text.isna().to_numpy() | (text == "").fillna(True).to_numpy(),
+        column,
+        "date is empty",
+        "every row needs a date (YYYY-MM-DD)",
+    )
+    head = text.str.slice(0, 10)
+    parsed = pd.to_datetime(head, format="%Y-%m-%d", errors="coerce")
+    bad = parsed.isna().to_numpy()
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        _fail(
+            file, frame, bad, column, f"'{text.iloc[i]}' is not a date", "write dates as YYYY-MM-DD"
+        )
+    return parsed.astype("datetime64[ns]")
+
+
+def _parse_numbers(frame: pd.DataFrame, file: str, column: str, *, required: bool) -> np.ndarray:
+    if column not in frame:
+        return np.full(len(frame), np.nan)
+    text = frame[column].astype("string").str.strip()
+    blank = text.isna() | (text == "")
+    values = pd.to_numeric(text.where(~blank), errors="coerce")
+    bad = (values.isna() & ~blank).to_numpy()
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        _fail(
+            file,
+            frame,
+            bad,
+            column,
+            f"'{text.iloc[i]}' is not a number",
+            f"column '{column}' must hold numbers",
+        )
+    if required:
+        _fail(
+            file,
+            frame,
+            blank.to_numpy(),
+            column,
+            f"{column} is empty",
+            f"every row needs a {column} value",
+        )
+    result = values.to_numpy(dtype=float, na_value=np.nan)
+    inf = ~np.isfinite(result) & ~np.isnan(result)
+    _fail(file, frame, inf, column, "value is infinite", "give a finite number")
+    return result
+
+
+def _check_duplicates(frame: pd.DataFrame, dates: pd.Series, file: str, column: str) -> None:
+    dup = dates.duplicated(keep="first").to_numpy()
+    if dup.any():
+        i = int(np.flatnonzero(dup)[0])
+        first = int(np.flatnonzero((dates == dates.iloc[i]).to_numpy())[0])
+        _fail(
+            file,
+            frame,
+            dup,
+            column,
+            f"duplicate date {dates.iloc[i]:%Y-%m-%d} (first at line {_lines(frame)[first]})",
+            "keep one row per date",
+        )
+
+
+def parse_price_table(raw: pd.DataFrame, *, file: str) -> tuple[pd.DataFrame, list[str]]:
+    """Parse and check one ticker's daily price table read as strings.
+
+    Args:
+        raw: the table as read (``dtype=str``); columns ``date, open, high, low, close``
+            required, ``adj_close`` and ``volume`` optional; may carry ``_line``.
+        file: how to name the source in messages (a path or ``yahoo:NVDA``).
+
+    Returns:
+        ``(frame, warnings)``: frame sorted by date with columns ``date`` (datetime64),
+        ``open, high, low, close, adj_close, volume`` (float64, NaN where blank).
+
+    Raises:
+        DataError: naming file, line and column for the first problem found.
+    """
+    frame = _read_columns(raw, file, ("date", "open", "high", "low", "close"))
+    dates = _parse_dates(frame, file)
+    typed = pd.DataFrame({"date": dates, "_line": frame["_line"].to_numpy()})
+    for column, required in (
+        ("open", False),
+        ("high", False),
+        ("low", False),
+        ("close", True),
+        ("adj_close", False),
+        ("volume", False),
+    ):
+        typed[column] = _parse_numbers(frame, file, column, required=required)
+    return check_prices(typed, file=file)
+
+
+def check_prices(frame: pd.DataFrame, *, file: str) -> tuple[pd.DataFrame, list[str]]:
+    """Sanity-check a typed price frame; return it sorted by date, with warnings.
+
+    Errors: duplicate dates, non-positive prices, ``high < low``, ``high`` below open or
+    close, ``low`` above open or close, negative volume. Warnings: close-to-close moves
+    below x0.55 or above x1.8 (possible unadjusted split), gaps over 7 calendar days.
+    """
+    frame = frame.reset_index(drop=True)
+    if "_line" not in frame:
+        frame["_line"] = np.arange(len(frame)) + 2
+    if frame.empty:
+        raise DataError("no price rows", file=file)
+    _check_duplicates(frame, frame["date"], file, "date")
+    for column in ("open", "high", "low", "close", "adj_close"):
+        if column in frame:
+            values = frame[column].to_numpy(dtype=float)
+            bad = values <= 0
+            if bad.any():
+                value = values[np.flatnonzero(bad)[0]]
+                _fail(
+                    file,
+                    frame,
+                    bad,
+                    column,
+                    f"{column} is {value:g}; prices must be > 0",
+                    "remove the row or fix the price",
+                )
+    o, h, lo, c = (frame[k].to_numpy(dtype=float) for k in ("open", "high", "low", "close"))
+    tol = _OHLC_RTOL * np.fmax(np.abs(h), np.abs(lo))
+    _fail(file, frame, h < lo - tol, "high", "high is below low", "check the row's high and low")
+    top = np.fmax(o, c)
+    bottom = np.fmin(o, c)
+    _fail(
+        file,
+        frame,
+        h < top - tol,
+        "high",
+        "high is below open or close",
+        "high must be the day's highest price",
+    )
+    _fail(
+        file,
+        frame,
+        lo > bottom + tol,
+        "low",
+        "low is above open or close",
+        "low must be the day's lowest price",
+    )
+    if "volume" in frame:
+        vol = frame["volume"].to_numpy(dtype=float)
+        _fail(file, frame, vol < 0, "volume", "volume is negative", "volume must be >= 0")
+
+    frame = frame.sort_values("date", kind="stable").reset_index(drop=True)
+    return frame, _price_warnings(frame, file)
+
+
+def _price_warnings(frame: pd.DataFrame, file: str) -> list[str]:
+    warnings: list[str] = []
+    close = frame["close"].to_numpy(dtype=float)
+    dates = frame["date"].to_numpy()
+    lines = _lines(frame)
+    if close.size > 1:
+        ratio = close[1:] / close[:-1]
+        for i in np.flatnonzero((ratio < SPLIT_JUMP_LOW) | (ratio > SPLIT_JUMP_HIGH)):
+            warnings.append(
+                f"{file}:{lines[i + 1]}: close moved x{ratio[i]:.3f} on "
+                f"{pd.Timestamp(dates[i + 1]):%Y-%m-%d}; check for an unadjusted split"
+            )
+        gaps = np.diff(dates).astype("timedelta64[D]").astype(int)
+        for i in np.flatnonzero(gaps > GAP_WARN_DAYS):
+            warnings.append(
+                f"{file}:{lines[i + 1]}: gap of {gaps[i]} calendar days "
+                f"({pd.Timestamp(dates[i]):%Y-%m-%d} -> {pd.Timestamp(dates[i + 1]):%Y-%m-%d})"
+            )
+    return warnings
+
+
+def parse_dividend_table(raw: pd.DataFrame, *, file: str) -> pd.DataFrame:
+    """Parse a dividend table (``date`` or ``ex_date``, ``dividend`` or ``amount``).
+
+    Returns:
+        Frame with ``ex_date`` (datetime64) and ``amount`` (cash per share, float,
+        split-adjusted like the prices), sorted; zero amounts are dropped.
+
+    Raises:
+        DataError: unparseable date or amount, negative amount, duplicate ex-date.
+    """
+    if raw.shape[1] == 0:
+        raise DataError("file is empty", file=file, hint="give a header: date,dividend")
+    frame = raw.rename(columns=lambda c: str(c).strip().lower())
+    frame = frame.rename(columns={"ex_date": "date", "amount": "dividend", "dividends": "dividend"})
+    frame = _read_columns(frame, file, ("date", "dividend"), allow_empty=True)
+    dates = _parse_dates(frame, file)
+    amount = _parse_numbers(frame, file, "dividend", required=True)
+    _fail(
+        file,
+        frame,
+        amount < 0,
+        "dividend",
+        "dividend is negative",
+        "dividends are cash per share >= 0",
+    )
+    _check_duplicates(frame, dates, file, "date")
+    out = pd.DataFrame({"ex_date": dates, "amount": amount})
+    out = out.loc[out["amount"] > 0]
+    return out.sort_values("ex_date").reset_index(drop=True)
+
+
+def parse_fx_table(raw: pd.DataFrame, *, file: str) -> pd.DataFrame:
+    """Parse an FX table (``date, rate``: units of quote currency per 1 base).
+
+    Raises:
+        DataError: unparseable date or rate, rate <= 0, duplicate date.
+    """
+    frame = _read_columns(raw, file, ("date", "rate"))
+    dates = _parse_dates(frame, file)
+    rate = _parse_numbers(frame, file, "rate", required=True)
+    _fail(file, frame, rate <= 0, "rate", "rate must be > 0", "fix or remove the row")
+    _check_duplicates(frame, dates, file, "date")
+    out = pd.DataFrame({"date": dates, "rate": rate})
+    return out.sort_values("date").reset_index(drop=True)
