@@ -91,3 +91,7 @@ _register()
 def main() -> None:
     """Console-script entry point."""
     app()
+
+
+if __name__ == "__main__":  # python -m aithesis.cli.main
+    main()

@@ -1,0 +1,5 @@
+"""``python -m aithesis`` runs the command line."""
+
+from aithesis.cli import main
+
+main()

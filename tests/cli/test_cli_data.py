@@ -1,0 +1,110 @@
+"""The data commands end to end: CliRunner on the root app, and real subprocesses."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from aithesis.cli.main import app
+
+runner = CliRunner()
+
+
+def _aithesis(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    exe = Path(sys.executable).with_name("aithesis")
+    command = [str(exe)] if exe.exists() else [sys.executable, "-m", "aithesis.cli.main"]
+    return subprocess.run(
+        [*command, *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def test_import_then_list_show_and_json(tmp_path: Path, sample_dir: Path) -> None:
+    store = str(tmp_path / "s.duckdb")
+    result = runner.invoke(app, ["data", "import", str(sample_dir), "--store", store])
+    assert result.exit_code == 0, result.output
+    assert "imported 197,291 price rows (38 tickers)" in result.output.replace("\n", " ")
+    listed = runner.invoke(app, ["--store", store, "data", "list", "--format", "json"])
+    rows = json.loads(listed.stdout)
+    names = {r["name"] for r in rows}
+    assert {"NVDA", "0992.HK", "GSPC", "USDHKD"} <= names
+    vst = next(r for r in rows if r["name"] == "VST")
+    assert vst["basis"] == "auto_adjusted" and vst["rows"] == 2265
+    shown = runner.invoke(app, ["data", "show", "AAPL", "--store", store])
+    assert shown.exit_code == 0 and "unadjusted split" in shown.output
+
+
+def test_unknown_ticker_prints_one_error_line_and_exits_1(tmp_path: Path, sample_dir: Path) -> None:
+    store = str(tmp_path / "s.duckdb")
+    runner.invoke(app, ["data", "import", str(sample_dir), "--store", store, "-t", "NVDA"])
+    result = runner.invoke(app, ["data", "show", "NVDAA", "--store", store])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: ") and "NVDAA" in result.stderr
+    assert "Traceback" not in result.output + result.stderr
+
+
+def test_skip_bad_imports_the_good_files_and_exits_1(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    (folder / "prices").mkdir(parents=True)
+    (folder / "prices" / "OK.csv").write_text(
+        "date,open,high,low,close,volume\n2024-01-02,1,2,0.5,1.5,10\n"
+    )
+    (folder / "prices" / "BAD.csv").write_text(
+        "date,open,high,low,close,volume\n2024-01-02,1,2,0.5,-1.5,10\n"
+    )
+    store = str(tmp_path / "s.duckdb")
+    strict = runner.invoke(app, ["data", "import", str(folder), "--store", store])
+    assert strict.exit_code == 1 and "BAD.csv:2" in strict.stderr
+    loose = runner.invoke(app, ["data", "import", str(folder), "--store", store, "--skip-bad"])
+    assert loose.exit_code == 1
+    assert "failed BAD" in loose.stderr.replace("\n", " ")
+    listed = runner.invoke(app, ["data", "list", "--store", store, "--format", "csv"])
+    assert "OK,price" in listed.stdout and "BAD" not in listed.stdout
+
+
+def test_export_then_import_round_trip(tmp_path: Path, sample_dir: Path) -> None:
+    a, b = str(tmp_path / "a.duckdb"), str(tmp_path / "b.duckdb")
+    runner.invoke(app, ["data", "import", str(sample_dir), "--store", a, "-t", "MSFT"])
+    out = runner.invoke(app, ["data", "export", str(tmp_path / "pq"), "--store", a])
+    assert out.exit_code == 0, out.output
+    again = runner.invoke(app, ["data", "import", str(tmp_path / "pq"), "--store", b])
+    assert again.exit_code == 0, again.output
+    assert "price rows (1 tickers)" in again.output
+
+
+def test_real_process_reports_bad_input_without_traceback(tmp_path: Path) -> None:
+    bad = tmp_path / "bad"
+    (bad / "prices").mkdir(parents=True)
+    (bad / "prices" / "X.csv").write_text("date,open,high,low,close\n2024-01-02,1,2,1,zero\n")
+    done = _aithesis("--store", str(tmp_path / "s.duckdb"), "data", "import", str(bad))
+    assert done.returncode == 1
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ")
+    assert "X.csv:2" in lines[0] and "'close'" in lines[0] and "'zero'" in lines[0]
+    assert "Traceback" not in done.stderr
+
+
+def test_real_process_debug_flag_shows_the_traceback(tmp_path: Path) -> None:
+    not_duckdb = tmp_path / "x.duckdb"
+    not_duckdb.write_bytes(b"this is not a database at all, not at all")
+    done = _aithesis("--debug", "--store", str(not_duckdb), "data", "list")
+    assert done.returncode != 0 and "Traceback" in done.stderr and "StoreError" in done.stderr
+    plain = _aithesis("--store", str(not_duckdb), "data", "list")
+    assert plain.returncode == 1 and "not a DuckDB store" in plain.stderr
+    assert "Traceback" not in plain.stderr
+
+
+@pytest.mark.slow
+def test_real_process_demo_prints_the_universe_table(tmp_path: Path) -> None:
+    done = _aithesis("demo", env={"AITHESIS_HOME": str(tmp_path), "COLUMNS": "200"})
+    assert done.returncode == 0, done.stderr
+    assert "NVDA" in done.stdout and "0992.HK" in done.stdout and "联想" in done.stdout

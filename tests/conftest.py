@@ -1,0 +1,37 @@
+"""Shared fixtures: the real sample data, a store loaded with it, fresh stores."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from aithesis.config import sample_data_dir
+from aithesis.data.api import import_dir
+from aithesis.data.store import Store
+
+
+@pytest.fixture(scope="session")
+def sample_dir() -> Path:
+    """The real sample data (../shared/data or $AITHESIS_SAMPLE_DATA)."""
+    return sample_data_dir()
+
+
+@pytest.fixture(scope="session")
+def seeds_dir(sample_dir: Path) -> Path:
+    """The source articles (../shared/seeds)."""
+    return sample_dir.parent / "seeds"
+
+
+@pytest.fixture(scope="session")
+def sample_store(tmp_path_factory: pytest.TempPathFactory, sample_dir: Path) -> Store:
+    """A store holding all of the real sample data. Read it; never write to it."""
+    store = Store(tmp_path_factory.mktemp("sample-store") / "store.duckdb")
+    import_dir(store, sample_dir)
+    return store
+
+
+@pytest.fixture()
+def tmp_store(tmp_path: Path) -> Store:
+    """A fresh, empty store."""
+    return Store(tmp_path / "store.duckdb")
