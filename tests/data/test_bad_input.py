@@ -210,7 +210,7 @@ def test_unknown_ticker_in_matrix_suggests_a_close_match(loaded_store: Store) ->
 
 def test_mixing_bases_for_one_ticker_is_refused(
     loaded_store: Store, make_dir, take_snapshot
-) -> None:  # noqa: E501
+) -> None:
     snapshot = take_snapshot
     before = snapshot(loaded_store)
     folder = make_dir(
