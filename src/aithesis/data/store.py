@@ -377,17 +377,13 @@ class Store:
         con.register("merged_prices", out)
         con.execute(f"INSERT INTO prices SELECT {_PRICE_SELECT} FROM merged_prices")
         con.unregister("merged_prices")
+        notes_by_ticker = {}
         for ticker in tickers:
             kept = []
             if ticker in prior and ticker not in warnings and prior[ticker].warnings:
                 kept = json.loads(prior[ticker].warnings)
-            self._record_series(
-                con,
-                ticker,
-                "price",
-                warnings.get(ticker, kept) + notes.get(ticker, []),
-                sources.get(ticker),
-            )
+            notes_by_ticker[ticker] = warnings.get(ticker, kept) + notes.get(ticker, [])
+        self._record_series(con, tickers, "price", notes_by_ticker, sources)
         return 0 if new is None else len(new)
 
     @staticmethod
@@ -445,48 +441,41 @@ class Store:
         con.execute("DELETE FROM fx f USING staged_fx s WHERE f.pair = s.pair AND f.date = s.date")
         con.execute("INSERT INTO fx SELECT pair, CAST(date AS DATE), rate, source FROM staged_fx")
         con.unregister("staged_fx")
-        for pair in sorted(staged["pair"].unique()):
-            self._record_series(con, pair, "fx", warnings.get(pair, []), None)
+        pairs = sorted(staged["pair"].unique())
+        self._record_series(con, pairs, "fx", {p: warnings.get(p, []) for p in pairs}, {})
         return len(staged)
 
     @staticmethod
     def _record_series(
         con: duckdb.DuckDBPyConnection,
-        name: str,
+        names: list[str],
         kind: str,
-        warnings: list[str],
-        adj_from: str | None,
+        warnings: dict[str, list[str]],
+        adj_from: dict[str, str],
     ) -> None:
-        con.execute("DELETE FROM series WHERE name = ? AND kind = ?", [name, kind])
-        if kind == "price":
-            sql = (
-                "SELECT any_value(basis), any_value(currency), string_agg(DISTINCT source, ','),"
-                " min(date), max(date), count(*) FROM prices WHERE ticker = ?"
-            )
-        else:
-            sql = (
-                "SELECT NULL, NULL, string_agg(DISTINCT source, ','), min(date), max(date), "
-                "count(*) FROM fx WHERE pair = ?"
-            )
-        basis, currency, source, first, last, rows = con.execute(sql, [name]).fetchone()
-        if not rows:
-            return
+        """Recompute the provenance rows of ``names`` from what is now stored."""
+        con.execute("DELETE FROM series WHERE kind = ? AND name IN (SELECT * FROM unnest(?))",
+                    [kind, names])
+        table, key = ("prices", "ticker") if kind == "price" else ("fx", "pair")
+        extra = ("any_value(basis) AS basis, any_value(currency) AS currency"
+                 if kind == "price" else "NULL AS basis, NULL AS currency")
+        stats = con.execute(
+            f"SELECT {key} AS name, {extra}, string_agg(DISTINCT source, ',') AS source, "
+            f"min(date) AS first_date, max(date) AS last_date, count(*) AS rows "
+            f"FROM {table} WHERE {key} IN (SELECT * FROM unnest(?)) GROUP BY {key}",
+            [names],
+        ).df()
+        stats["kind"] = kind
+        stats["warnings"] = [json.dumps(warnings.get(n, []), ensure_ascii=False)
+                             for n in stats["name"]]
+        stats["adj_close_from"] = [adj_from.get(n) for n in stats["name"]]
+        stats["imported_at"] = _now()
+        con.register("new_series", stats)
         con.execute(
-            "INSERT INTO series VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                name,
-                kind,
-                basis,
-                currency,
-                source,
-                first,
-                last,
-                rows,
-                json.dumps(warnings, ensure_ascii=False),
-                adj_from,
-                _now(),
-            ],
+            "INSERT INTO series SELECT name, kind, basis, currency, source, first_date, "
+            "last_date, rows, warnings, adj_close_from, imported_at FROM new_series"
         )
+        con.unregister("new_series")
 
     def delete_ticker(self, ticker: str) -> int:
         """Remove a ticker's prices, dividends and provenance; returns price rows removed."""

@@ -64,7 +64,14 @@ HK_ITEMS: dict[str, tuple[str, tuple[str, ...]]] = {
     "revenue": ("利润表", ("营业额", "营运收入", "经营收入总额")),
     "net_income": ("利润表", ("股东应占溢利", "持续经营业务税后利润")),
 }
-_PRICE_MAP = {"日期": "date", "开盘": "open", "最高": "high", "最低": "low", "收盘": "close", "成交量": "volume"}
+_PRICE_MAP = {
+    "日期": "date",
+    "开盘": "open",
+    "最高": "high",
+    "最低": "low",
+    "收盘": "close",
+    "成交量": "volume",
+}
 
 
 def split_symbol(ticker: str) -> tuple[str, str]:
@@ -135,7 +142,9 @@ class AkshareProvider(Provider):
         for ticker, market, code, start, end in params:
             fn = ak.stock_hk_hist if market == "HK" else ak.stock_zh_a_hist
             try:
-                raw[ticker] = fn(symbol=code, period="daily", start_date=start, end_date=end, adjust="")
+                raw[ticker] = fn(
+                    symbol=code, period="daily", start_date=start, end_date=end, adjust=""
+                )
             except Exception as exc:  # akshare raises bare exceptions from its HTTP layer
                 raw[ticker] = f"{type(exc).__name__}: {exc}"
         return raw
@@ -162,7 +171,9 @@ class AkshareProvider(Provider):
         missing = [c for c in _PRICE_MAP if c not in table.columns]
         if missing:
             raise ProviderError(
-                f"akshare price table lacks column '{missing[0]}'", file=f"akshare:{ticker}", field=missing[0]
+                f"akshare price table lacks column '{missing[0]}'",
+                file=f"akshare:{ticker}",
+                field=missing[0],
             )
         market, _ = split_symbol(ticker)
         out = table.loc[:, list(_PRICE_MAP)].rename(columns=_PRICE_MAP)
@@ -209,7 +220,11 @@ class AkshareProvider(Provider):
             else:
                 ytd = self._hk_ytd(ticker, code, metric, hk_items or HK_ITEMS)
                 currency = self.currency
-            rows.extend(_decumulate(ytd, entity=entity, ticker=ticker.upper(), metric=metric, currency=currency))
+            rows.extend(
+                _decumulate(
+                    ytd, entity=entity, ticker=ticker.upper(), metric=metric, currency=currency
+                )
+            )
         return pd.DataFrame(rows, columns=list(FUNDAMENTAL_COLUMNS))
 
     def _call(self, ticker: str, fn_name: str, **kwargs: Any) -> pd.DataFrame:
@@ -224,12 +239,20 @@ class AkshareProvider(Provider):
 
     def _a_share_ytd(self, ticker: str, code: str, metric: str) -> pd.DataFrame:
         if metric not in A_SHARE_FIELDS:
-            raise ProviderError(f"unknown akshare metric {metric!r}", field="metric", hint="one of " + ", ".join(A_SHARE_FIELDS))
+            raise ProviderError(
+                f"unknown akshare metric {metric!r}",
+                field="metric",
+                hint="one of " + ", ".join(A_SHARE_FIELDS),
+            )
         fn_name, column = A_SHARE_FIELDS[metric]
         table = self._call(ticker, fn_name, symbol=_exchange_prefix(ticker) + code)
         for needed in ("REPORT_DATE", column):
             if needed not in table.columns:
-                raise ProviderError(f"{fn_name} table lacks column '{needed}'", file=f"akshare:{ticker}", field=needed)
+                raise ProviderError(
+                    f"{fn_name} table lacks column '{needed}'",
+                    file=f"akshare:{ticker}",
+                    field=needed,
+                )
         end = pd.to_datetime(table["REPORT_DATE"]).dt.date
         published = pd.to_datetime(table["NOTICE_DATE"]).dt.date if "NOTICE_DATE" in table else end
         return pd.DataFrame(
@@ -242,14 +265,26 @@ class AkshareProvider(Provider):
             }
         ).dropna(subset=["value"])
 
-    def _hk_ytd(self, ticker: str, code: str, metric: str, items: Mapping[str, tuple[str, tuple[str, ...]]]) -> pd.DataFrame:
+    def _hk_ytd(
+        self, ticker: str, code: str, metric: str, items: Mapping[str, tuple[str, tuple[str, ...]]]
+    ) -> pd.DataFrame:
         if metric not in items:
-            raise ProviderError(f"unknown akshare metric {metric!r}", field="metric", hint="one of " + ", ".join(items))
+            raise ProviderError(
+                f"unknown akshare metric {metric!r}",
+                field="metric",
+                hint="one of " + ", ".join(items),
+            )
         statement, names = items[metric]
-        table = self._call(ticker, "stock_financial_hk_report_em", stock=code, symbol=statement, indicator="报告期")
+        table = self._call(
+            ticker, "stock_financial_hk_report_em", stock=code, symbol=statement, indicator="报告期"
+        )
         for needed in ("REPORT_DATE", "STD_ITEM_NAME", "AMOUNT", "FISCAL_YEAR"):
             if needed not in table.columns:
-                raise ProviderError(f"{statement} table lacks column '{needed}'", file=f"akshare:{ticker}", field=needed)
+                raise ProviderError(
+                    f"{statement} table lacks column '{needed}'",
+                    file=f"akshare:{ticker}",
+                    field=needed,
+                )
         name = next((n for n in names if (table["STD_ITEM_NAME"] == n).any()), None)
         if name is None:
             raise ProviderError(
@@ -262,7 +297,9 @@ class AkshareProvider(Provider):
         part["end"] = pd.to_datetime(part["REPORT_DATE"]).dt.date
         # fiscal year end: the latest report date within each FISCAL_YEAR of an annual report
         fy_end = part.groupby("FISCAL_YEAR")["end"].transform("max")
-        fy_start = [(pd.Timestamp(e) - pd.DateOffset(years=1) + pd.Timedelta(days=1)).date() for e in fy_end]
+        fy_start = [
+            (pd.Timestamp(e) - pd.DateOffset(years=1) + pd.Timedelta(days=1)).date() for e in fy_end
+        ]
         return pd.DataFrame(
             {
                 "fy_start": fy_start,
@@ -274,7 +311,9 @@ class AkshareProvider(Provider):
         ).dropna(subset=["value"])
 
 
-def _decumulate(ytd: pd.DataFrame, *, entity: str, ticker: str, metric: str, currency: str) -> list[dict]:
+def _decumulate(
+    ytd: pd.DataFrame, *, entity: str, ticker: str, metric: str, currency: str
+) -> list[dict]:
     """Quarter rows from year-to-date rows (Q1 as is; Qn = YTD(n) - YTD(n-1), derived)."""
     sign = -1.0 if metric == "capex" else 1.0
     cells: dict[tuple[dt.date, int], dict] = {}
@@ -300,16 +339,44 @@ def _decumulate(ytd: pd.DataFrame, *, entity: str, ticker: str, metric: str, cur
             "source": SOURCE,
         }
         if n == 4:
-            rows.append({**base, "fiscal_period": f"FY{year}", "period_start": fy_start, "period_end": cell["end"],
-                         "value": cell["value"], "kind": "actual", "quote": f"{cell['what']} {cell['end']}", "as_of": cell["as_of"]})
+            rows.append(
+                {
+                    **base,
+                    "fiscal_period": f"FY{year}",
+                    "period_start": fy_start,
+                    "period_end": cell["end"],
+                    "value": cell["value"],
+                    "kind": "actual",
+                    "quote": f"{cell['what']} {cell['end']}",
+                    "as_of": cell["as_of"],
+                }
+            )
         q = f"{prefix}{year}Q{n}"
         if n == 1:
-            rows.append({**base, "fiscal_period": q, "period_start": fy_start, "period_end": cell["end"],
-                         "value": cell["value"], "kind": "actual", "quote": f"{cell['what']} {cell['end']}", "as_of": cell["as_of"]})
+            rows.append(
+                {
+                    **base,
+                    "fiscal_period": q,
+                    "period_start": fy_start,
+                    "period_end": cell["end"],
+                    "value": cell["value"],
+                    "kind": "actual",
+                    "quote": f"{cell['what']} {cell['end']}",
+                    "as_of": cell["as_of"],
+                }
+            )
         elif (fy_start, n - 1) in cells:
             prev = cells[(fy_start, n - 1)]
-            rows.append({**base, "fiscal_period": q, "period_start": prev["end"] + dt.timedelta(days=1),
-                         "period_end": cell["end"], "value": cell["value"] - prev["value"], "kind": "derived",
-                         "quote": f"derived: YTD {cell['end']} - YTD {prev['end']} ({cell['what']})",
-                         "as_of": max(cell["as_of"], prev["as_of"])})
+            rows.append(
+                {
+                    **base,
+                    "fiscal_period": q,
+                    "period_start": prev["end"] + dt.timedelta(days=1),
+                    "period_end": cell["end"],
+                    "value": cell["value"] - prev["value"],
+                    "kind": "derived",
+                    "quote": f"derived: YTD {cell['end']} - YTD {prev['end']} ({cell['what']})",
+                    "as_of": max(cell["as_of"], prev["as_of"]),
+                }
+            )
     return rows

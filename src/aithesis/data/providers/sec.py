@@ -418,7 +418,9 @@ def _describe(f: _Fact) -> str:
     return f"{f.concept} {f.form} {f.accn} filed {f.filed}: {f.start}..{f.end} = {f.value:,.0f}"
 
 
-def _duration_rows(entity: str, ticker: str, metric: str, spec: MetricSpec, data: list[_Fact], december: bool) -> list[dict]:
+def _duration_rows(
+    entity: str, ticker: str, metric: str, spec: MetricSpec, data: list[_Fact], december: bool
+) -> list[dict]:
     durations = [f for f in data if f.start is not None and _months(f.start, f.end)]
     long_starts = {f.start for f in durations if _months(f.start, f.end) in (6, 9, 12)}
     year_ends = {f.start: f.end for f in durations if _months(f.start, f.end) == 12}
@@ -446,20 +448,64 @@ def _duration_rows(entity: str, ticker: str, metric: str, spec: MetricSpec, data
     for (year, n), versions in sorted(cum.items()):
         if n == 4:
             for f in _versions(versions):
-                rows.append(_row(entity, ticker, metric, spec, f"FY{year}", f.start, f.end, f.value, "actual", f.filed, _describe(f)))
+                rows.append(
+                    _row(
+                        entity,
+                        ticker,
+                        metric,
+                        spec,
+                        f"FY{year}",
+                        f.start,
+                        f.end,
+                        f.value,
+                        "actual",
+                        f.filed,
+                        _describe(f),
+                    )
+                )
         if n == 1:
             for f in _versions(versions):
-                rows.append(_row(entity, ticker, metric, spec, _labels(year, 1, december), f.start, f.end, f.value, "actual", f.filed, _describe(f)))
+                rows.append(
+                    _row(
+                        entity,
+                        ticker,
+                        metric,
+                        spec,
+                        _labels(year, 1, december),
+                        f.start,
+                        f.end,
+                        f.value,
+                        "actual",
+                        f.filed,
+                        _describe(f),
+                    )
+                )
     quarters = {k for k in list(cum) + list(discrete) if k[1] in (2, 3, 4)}
     for year, n in sorted(quarters):
         label = _labels(year, n, december)
         if (year, n) in discrete:
             for f in _versions(discrete[(year, n)]):
-                rows.append(_row(entity, ticker, metric, spec, label, f.start, f.end, f.value, "actual", f.filed, _describe(f)))
+                rows.append(
+                    _row(
+                        entity,
+                        ticker,
+                        metric,
+                        spec,
+                        label,
+                        f.start,
+                        f.end,
+                        f.value,
+                        "actual",
+                        f.filed,
+                        _describe(f),
+                    )
+                )
             continue
         if not spec.additive or (year, n) not in cum or (year, n - 1) not in cum:
             continue
-        rows.extend(_derived(entity, ticker, metric, spec, label, n, cum[(year, n)], cum[(year, n - 1)]))
+        rows.extend(
+            _derived(entity, ticker, metric, spec, label, n, cum[(year, n)], cum[(year, n - 1)])
+        )
     return rows
 
 
@@ -485,17 +531,37 @@ def _derived(entity, ticker, metric, spec, label, n, upper, lower) -> list[dict]
             f"({a.form} {a.accn} filed {a.filed}; {b.form} {b.accn} filed {b.filed})"
         )
         start = b.end + dt.timedelta(days=1)
-        rows.append(_row(entity, ticker, metric, spec, label, start, a.end, value, "derived", day, quote))
+        rows.append(
+            _row(entity, ticker, metric, spec, label, start, a.end, value, "derived", day, quote)
+        )
     return rows
 
 
-def _instant_rows(entity: str, ticker: str, metric: str, spec: MetricSpec, data: list[_Fact], december: bool) -> list[dict]:
+def _instant_rows(
+    entity: str, ticker: str, metric: str, spec: MetricSpec, data: list[_Fact], december: bool
+) -> list[dict]:
     rows = []
     for f in _versions(data):
         if f.fy is None or f.fp not in ("Q1", "Q2", "Q3", "FY"):
             continue
-        label = f"FY{f.fy}" if f.fp == "FY" else (f"{f.fy}{f.fp}" if december else f"FY{f.fy}{f.fp}")
-        rows.append(_row(entity, ticker, metric, spec, label, None, f.end, f.value, "actual", f.filed, _describe(f)))
+        label = (
+            f"FY{f.fy}" if f.fp == "FY" else (f"{f.fy}{f.fp}" if december else f"FY{f.fy}{f.fp}")
+        )
+        rows.append(
+            _row(
+                entity,
+                ticker,
+                metric,
+                spec,
+                label,
+                None,
+                f.end,
+                f.value,
+                "actual",
+                f.filed,
+                _describe(f),
+            )
+        )
     return rows
 
 
@@ -527,14 +593,18 @@ def companyfacts_to_frame(
     entity = entity or BUILTIN_CIKS.get(ticker, (0, ticker.lower()))[1]
     facts = payload.get("facts") if isinstance(payload, dict) else None
     if not isinstance(facts, dict):
-        raise ProviderError("companyfacts payload has no 'facts'", file=f"sec:{ticker}", field="facts")
+        raise ProviderError(
+            "companyfacts payload has no 'facts'", file=f"sec:{ticker}", field="facts"
+        )
     wanted = list(metrics) if metrics is not None else list(METRICS)
     for name in wanted:
         if name not in METRICS:
             raise ProviderError(
                 f"unknown SEC metric {name!r}", field="metric", hint="one of " + ", ".join(METRICS)
             )
-    all_durations = [f for name in METRICS if not METRICS[name].instant for f in _merged(facts, METRICS[name])]
+    all_durations = [
+        f for name in METRICS if not METRICS[name].instant for f in _merged(facts, METRICS[name])
+    ]
     december = _fy_end_month(all_durations) in (12, None)
     rows: list[dict] = []
     missing: list[str] = []
@@ -601,7 +671,9 @@ class SecProvider:
             raw = self.client.get_json(TICKERS_URL, "company_tickers.json", what="the ticker list")
             rows = raw.values() if isinstance(raw, dict) else raw
             self._tickers = {
-                str(r["ticker"]).upper(): int(r["cik_str"]) for r in rows if "ticker" in r and "cik_str" in r
+                str(r["ticker"]).upper(): int(r["cik_str"])
+                for r in rows
+                if "ticker" in r and "cik_str" in r
             }
         if symbol not in self._tickers:
             raise UnknownTickerError(
