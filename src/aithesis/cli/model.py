@@ -1,0 +1,302 @@
+"""``aithesis model``: thesis models - show, run, check claims, Monte Carlo, sensitivity, solve.
+
+A thin shell over :mod:`aithesis.thesis`: every number printed here comes from a result
+object of the Python API. Wherever a built-in model NAME is accepted, a path to a YAML file
+works too.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+from rich.tree import Tree
+
+from aithesis.cli._common import OutputFormat, console, print_json
+from aithesis.errors import SpecError
+
+__all__ = ["app"]
+
+app = typer.Typer(
+    no_args_is_help=True, help="Thesis models: driver trees, scenarios, Monte Carlo, claim checks."
+)
+
+NameArg = Annotated[str, typer.Argument(help="Built-in model name or path to a model YAML.")]
+FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
+ScenarioOpt = Annotated[str | None, typer.Option("--scenario", "-s", help="Scenario name.")]
+
+
+def _num(value: Any) -> str:
+    if isinstance(value, tuple | list):
+        return " .. ".join(_num(v) for v in value)
+    return f"{value:,.6g}" if isinstance(value, float | int) else str(value)
+
+
+def _pairs(items: list[str], option: str) -> dict[str, str]:
+    out = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise SpecError(f"cannot read {item!r}", field=option, hint="write NAME=VALUE")
+        out[key.strip()] = value.strip()
+    return out
+
+
+def _frame_out(frame: Any, fmt: OutputFormat, title: str) -> None:
+    if fmt is OutputFormat.json:
+        print_json(frame.to_dict(orient="records"))
+    elif fmt is OutputFormat.csv:
+        typer.echo(frame.to_csv(index=False), nl=False)
+    else:
+        table = Table(title=title)
+        for col in frame.columns:
+            table.add_column(str(col), justify="right" if frame[col].dtype.kind in "fi" else "left")
+        for row in frame.itertuples(index=False):
+            table.add_row(*[_num(v) if isinstance(v, float) else str(v) for v in row])
+        console.print(table)
+
+
+@app.command("list")
+def list_cmd(fmt: FormatOpt = OutputFormat.table) -> None:
+    """List the built-in models."""
+    import pandas as pd
+
+    from aithesis.thesis import list_models
+
+    frame = pd.DataFrame([m.__dict__ for m in list_models()]).drop(columns=["path"])
+    _frame_out(frame, fmt, "built-in thesis models")
+
+
+def _driver_label(model: Any, name: str, value: float) -> str:
+    d = model.spec.drivers[name]
+    unit = model.unit_text(name)
+    text = f"[cyan]{name}[/] = [bold]{_num(value)}[/] {unit}"
+    if d.has_range:
+        text += f"  [dim]{d.distribution} {_num(d.low)}..{_num(d.high)}[/]"
+    if d.source:
+        text += f"  [dim]({d.source})[/]"
+    return text
+
+
+def _add(tree: Tree, model: Any, values: Any, name: str, seen: set[str]) -> None:
+    if name in model.spec.drivers:
+        tree.add(_driver_label(model, name, values[name]))
+        return
+    expr = model.spec.formulas[name].expr
+    branch = tree.add(
+        f"[green]{name}[/] = [bold]{_num(values[name])}[/] {model.unit_text(name)}  [dim]{expr}[/]"
+    )
+    if name in seen:
+        return
+    seen.add(name)
+    for dep in sorted(model.deps[name], key=lambda n: (n in model.spec.drivers, n)):
+        _add(branch, model, values, dep, seen)
+
+
+@app.command("show")
+def show(name: NameArg, scenario: ScenarioOpt = None) -> None:
+    """Show a model as a tree of formulas and drivers with values and units."""
+    from aithesis.thesis import load_model
+
+    model = load_model(name)
+    ev = model.evaluate(scenario=scenario)
+    title = f"[bold]{model.name}[/]: {model.title}"
+    if model.spec.title_zh:
+        title += f" / {model.spec.title_zh}"
+    tree = Tree(title + (f"  [dim]source: {model.spec.source}[/]" if model.spec.source else ""))
+    _add(tree, model, ev.values, model.output, set())
+    shown = _closure(model)
+    used = {d for n in model.formulas for d in model.deps[n]}
+    others = [n for n in [*model.formulas, *model.drivers] if n not in shown and n not in used]
+    if others:
+        extra = tree.add("[bold]other names[/]")
+        for n in others:
+            _add(extra, model, ev.values, n, set())
+    if model.spec.claims:
+        claims = tree.add("[bold]claims[/]")
+        for c in model.spec.claims:
+            claims.add(
+                f"[magenta]{c.id}[/] {c.expr} {c.op} {_num(c.claimed)} {c.unit}"
+                + (f"\n[dim]{c.quote}[/]" if c.quote else "")
+            )
+    if model.spec.scenarios:
+        scen = tree.add("[bold]scenarios[/]")
+        for s, vals in model.spec.scenarios.items():
+            scen.add(f"{s}: " + ", ".join(f"{k}={_num(v)}" for k, v in vals.items()))
+    console.print(tree)
+
+
+def _closure(model: Any) -> set[str]:
+    out, todo = set(), [model.output]
+    while todo:
+        n = todo.pop()
+        if n not in out:
+            out.add(n)
+            todo.extend(model.deps.get(n, ()))
+    return out
+
+
+@app.command("run")
+def run(
+    name: NameArg,
+    scenario: ScenarioOpt = None,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="Override NAME=VALUE (VALUE may carry a unit: '2.5 USD_tn')."),
+    ] = None,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Evaluate a model at its base case, a scenario and/or overrides."""
+    from aithesis.thesis import load_model
+
+    ev = load_model(name).evaluate(scenario=scenario, overrides=_pairs(set_ or [], "--set"))
+    _frame_out(ev.to_frame(), fmt, f"{ev.model} ({scenario or 'base'}); output {ev.output}")
+
+
+@app.command("check")
+def check(
+    name: Annotated[str | None, typer.Argument(help="Model name or YAML path.")] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Check every built-in model.")] = False,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Check an article's claims against what the model computes from its inputs."""
+    from aithesis.thesis import check_all
+
+    if (name is None) == (not all_):
+        raise SpecError("give a model NAME or --all (not both)", field="model")
+    report = check_all(None if all_ else [name])
+    if fmt is OutputFormat.json:
+        print_json(report.to_records())
+        return
+    if fmt is OutputFormat.csv:
+        typer.echo(report.to_frame().to_csv(index=False), nl=False)
+        return
+    table = Table(title=f"claims: {len(report.flagged)} flagged of {len(report)}")
+    for col in (
+        "model",
+        "claim",
+        "op",
+        "claimed",
+        "computed",
+        "unit",
+        "rel. error",
+        "status",
+        "note",
+    ):
+        table.add_column(col)
+    for r in report:
+        status = "[red]flagged[/]" if r.status == "flagged" else "[green]ok[/]"
+        table.add_row(
+            r.model,
+            r.claim_id,
+            r.op,
+            _num(r.claimed),
+            _num(r.computed),
+            r.unit,
+            f"{r.rel_error:.1%}",
+            status,
+            r.note,
+        )
+    console.print(table)
+
+
+@app.command("mc")
+def mc(
+    name: NameArg,
+    draws: Annotated[int, typer.Option("--draws", "-n", help="Number of draws.")] = 100_000,
+    seed: Annotated[int | None, typer.Option("--seed", help="Random seed.")] = None,
+    target: Annotated[
+        str | None, typer.Option("--target", help="Probability of e.g. 'market_cap>=5000'.")
+    ] = None,
+    output: Annotated[str | None, typer.Option("--output", help="Output name.")] = None,
+    scenario: ScenarioOpt = None,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Monte Carlo: percentiles, mean, P(target) and variance contributions."""
+    from aithesis.thesis import load_model
+
+    res = load_model(name).monte_carlo(
+        draws, seed=seed, target=target, scenario=scenario, output=output
+    )
+    contrib = res.contribution()
+    if fmt is OutputFormat.json:
+        print_json(
+            {
+                "model": res.model,
+                "output": res.output,
+                "unit": res.unit,
+                "n": res.n,
+                "seed": res.seed,
+                "mean": res.mean,
+                "std": res.std,
+                **res.percentiles(),
+                "target": list(res.target) if res.target else None,
+                "probability": res.probability,
+                "contribution": contrib.to_dict(orient="records"),
+            }
+        )
+        return
+    _frame_out(res.to_frame(), fmt, f"{res.model}: {res.n:,} draws, seed {res.seed}")
+    if res.target is not None:
+        t_name, t_op, t_value = res.target
+        console.print(f"P({t_name} {t_op} {_num(t_value)}) = [bold]{res.probability:.2%}[/]")
+    _frame_out(contrib, fmt, f"contribution to variance of {res.output}")
+
+
+@app.command("sensitivity")
+def sensitivity(
+    name: NameArg,
+    output: Annotated[str | None, typer.Option("--output", help="Output name.")] = None,
+    scenario: ScenarioOpt = None,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Tornado: each driver to its low and high, ranked by the swing of the output."""
+    from aithesis.thesis import load_model
+
+    res = load_model(name).tornado(output=output, scenario=scenario)
+    _frame_out(
+        res.to_frame(), fmt, f"{res.model}: {res.output} = {_num(res.base)} {res.unit} at base"
+    )
+
+
+@app.command("solve")
+def solve(
+    name: NameArg,
+    target: Annotated[str, typer.Option("--target", help="OUTPUT=VALUE, e.g. market_cap=4500")],
+    for_: Annotated[str, typer.Option("--for", help="Driver to solve for.")],
+    bracket: Annotated[str | None, typer.Option("--bracket", help="LO,HI to search in.")] = None,
+    scenario: ScenarioOpt = None,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Reverse valuation: the driver value that gives the target output."""
+    from aithesis.thesis import load_model
+
+    ((out_name, value),) = _pairs([target], "--target").items()
+    bounds = None
+    if bracket:
+        parts = bracket.split(",")
+        try:
+            bounds = (float(parts[0]), float(parts[1]))
+        except (IndexError, ValueError):
+            raise SpecError(
+                f"cannot read bracket {bracket!r}", field="--bracket", hint="write LO,HI"
+            ) from None
+    res = load_model(name).solve(out_name, value, for_, bracket=bounds, scenario=scenario)
+    _frame_out(res.to_frame(), fmt, f"{res.model}: solve {res.driver}")
+
+
+@app.command("davis")
+def davis(
+    price_start: Annotated[float, typer.Option(help="Price at the start.")],
+    price_end: Annotated[float, typer.Option(help="Price at the end.")],
+    eps_start: Annotated[float, typer.Option(help="EPS at the start.")],
+    eps_end: Annotated[float, typer.Option(help="EPS at the end.")],
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Davis double-click: split a price change into EPS growth and P/E change."""
+    from aithesis.thesis import davis_decomposition
+
+    res = davis_decomposition(price_start, price_end, eps_start, eps_end)
+    frame = res.to_frame().reset_index()
+    _frame_out(frame, fmt, f"Davis decomposition ({res.kind})")

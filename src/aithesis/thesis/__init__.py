@@ -1,0 +1,54 @@
+"""Thesis models as code: driver trees with units, scenarios, sensitivity, Monte Carlo,
+reverse valuation, claim checking and the Davis double-click.
+
+Example:
+    >>> from aithesis.thesis import load_model
+    >>> m = load_model("nvda-5t")
+    >>> m.evaluate(scenario="bear").value  # doctest: +SKIP
+    >>> m.monte_carlo(100_000, seed=1, target="market_cap>=5000").probability  # doctest: +SKIP
+    >>> m.solve("market_cap", 4500, "nvda_share").value  # doctest: +SKIP
+"""
+
+from aithesis.thesis.api import (
+    BUILTIN_DIR,
+    ModelInfo,
+    check_all,
+    list_models,
+    load_model,
+    model_path,
+)
+from aithesis.thesis.davis import DavisResult, davis_decomposition, davis_from_frames
+from aithesis.thesis.expr import evaluate as evaluate_formula
+from aithesis.thesis.model import ThesisModel
+from aithesis.thesis.results import (
+    ClaimReport,
+    ClaimResult,
+    Evaluation,
+    GridResult,
+    MonteCarloResult,
+    SolveResult,
+    TornadoResult,
+)
+from aithesis.thesis.spec import ModelSpec
+
+__all__ = [
+    "BUILTIN_DIR",
+    "ClaimReport",
+    "ClaimResult",
+    "DavisResult",
+    "Evaluation",
+    "GridResult",
+    "ModelInfo",
+    "ModelSpec",
+    "MonteCarloResult",
+    "SolveResult",
+    "ThesisModel",
+    "TornadoResult",
+    "check_all",
+    "davis_decomposition",
+    "davis_from_frames",
+    "evaluate_formula",
+    "list_models",
+    "load_model",
+    "model_path",
+]

@@ -1,0 +1,256 @@
+"""Units for thesis models: one pint registry with money, energy and count units.
+
+Models declare a unit per driver (``USD_bn``, ``kWh``, ``GPU``, ``1/year``...). Units are
+checked **once, symbolically**, when a model loads: :func:`infer_units` walks a formula's
+AST, checks that added, compared or clipped terms have the same dimension and returns the
+conversion factor each such term needs. Evaluation then runs on plain NumPy floats, each
+value expressed in its own node's unit, so Monte Carlo pays nothing for units.
+
+Custom units (on top of pint's defaults, where ``year`` = 365.25 days, ``GB`` = 1e9 bytes
+and ``percent`` = 0.01):
+
+* money: ``USD`` and ``RMB`` (alias ``CNY``) are *different* dimensions (no FX is implied),
+  with ``USD_k`` (1e3), ``USD_mn`` (1e6), ``USD_bn`` (1e9), ``USD_tn`` (1e12),
+  ``RMB_100M`` (1e8, the Chinese 亿元), ``RMB_bn``;
+* counts, each its own dimension so that ``GPU * kW/GPU`` cancels: ``GPU``, ``token``,
+  ``person`` (alias ``user``), ``parameter`` (alias ``param``), ``device``;
+* energy: ``kWh_100M`` (1e8 kWh, the Chinese 亿度), ``TWh`` comes from pint.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from functools import lru_cache
+
+import pint
+
+from aithesis.errors import FormulaError
+
+__all__ = [
+    "DIMENSIONLESS",
+    "Unit",
+    "conversion_factor",
+    "format_unit",
+    "infer_units",
+    "parse_unit",
+    "registry",
+]
+
+Unit = pint.Unit
+
+_DEFINITIONS = (
+    "USD = [currency_usd]",
+    "USD_k = 1e3 USD",
+    "USD_mn = 1e6 USD",
+    "USD_bn = 1e9 USD",
+    "USD_tn = 1e12 USD",
+    "RMB = [currency_rmb] = _ = CNY",
+    "RMB_100M = 1e8 RMB",
+    "RMB_bn = 1e9 RMB",
+    "GPU = [gpu]",
+    "token = [token]",
+    "person = [person] = _ = user",
+    "parameter = [parameter] = _ = param",
+    "device = [device]",
+    "kWh_100M = 1e8 kilowatt_hour",
+)
+
+
+@lru_cache(maxsize=1)
+def registry() -> pint.UnitRegistry:
+    """The shared unit registry (pint defaults plus the custom units above)."""
+    ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=False)
+    for line in _DEFINITIONS:
+        ureg.define(line)
+    return ureg
+
+
+def _dimensionless() -> pint.Unit:
+    return registry().dimensionless
+
+
+DIMENSIONLESS = "dimensionless"
+
+
+def parse_unit(text: str | None, *, file: str | None = None, field: str | None = None) -> Unit:
+    """Parse a unit string (``None`` or ``""`` means dimensionless).
+
+    Raises:
+        SpecError: the text is not a unit of the registry (names file and key).
+    """
+    from aithesis.errors import SpecError
+
+    if text is None or str(text).strip() in ("", "1", "dimensionless"):
+        return _dimensionless()
+    try:
+        return registry().Unit(str(text))
+    except Exception as exc:  # pint raises several classes here
+        raise SpecError(
+            f"unknown unit {text!r} ({type(exc).__name__})",
+            file=file,
+            field=field,
+            hint="use e.g. USD_bn, RMB_100M, kWh, GW, GPU, year, 1/year, percent",
+        ) from None
+
+
+def format_unit(unit: Unit) -> str:
+    """Short text of a unit ('' for plain dimensionless)."""
+    if unit == _dimensionless():
+        return ""
+    text = f"{unit:~C}"
+    return _LONG.sub(lambda m: _NAMES[m.group(0)], text)
+
+
+_NAMES = {"a": "year", "d": "day", "%": "percent"}
+_LONG = re.compile(r"(?<![A-Za-z_])(a|d)(?![A-Za-z_])|%")
+
+
+def conversion_factor(src: Unit, dst: Unit) -> float:
+    """Multiply a value in ``src`` by this to express it in ``dst``.
+
+    Raises:
+        pint.DimensionalityError: the units have different dimensions.
+    """
+    if src == dst:
+        return 1.0
+    return float((1.0 * src).to(dst).magnitude)
+
+
+def _compatible(a: Unit, b: Unit) -> bool:
+    return a.dimensionality == b.dimensionality
+
+
+class _UnitPass:
+    """Walk a validated formula AST; record factors; return the result unit."""
+
+    def __init__(self, units_of: dict[str, Unit], where: dict) -> None:
+        self.units_of = units_of
+        self.where = where
+        self.factors: dict[int, float] = {}
+
+    def fail(self, message: str) -> FormulaError:
+        return FormulaError(message, **self.where)
+
+    def same(self, nodes: list[ast.expr], what: str) -> Unit:
+        """All nodes must share a dimension; later ones get factors to the first's unit."""
+        first = self.visit(nodes[0])
+        for node in nodes[1:]:
+            unit = self.visit(node)
+            if not _compatible(first, unit):
+                raise self.fail(
+                    f"cannot {what} '{format_unit(first) or 'dimensionless'}' and "
+                    f"'{format_unit(unit) or 'dimensionless'}' in "
+                    f"'{ast.unparse(nodes[0])}' / '{ast.unparse(node)}'"
+                )
+            factor = conversion_factor(unit, first)
+            if factor != 1.0:
+                self.factors[id(node)] = factor
+        return first
+
+    def plain(self, node: ast.expr, what: str) -> None:
+        """``node`` must be dimensionless; scaled units (percent) get a factor to 1."""
+        unit = self.visit(node)
+        if not unit.dimensionless:
+            raise self.fail(
+                f"{what} needs a dimensionless argument, got '{format_unit(unit)}' "
+                f"in '{ast.unparse(node)}'"
+            )
+        factor = conversion_factor(unit, _dimensionless())
+        if factor != 1.0:
+            self.factors[id(node)] = factor
+
+    def visit(self, node: ast.expr) -> Unit:
+        if isinstance(node, ast.Constant):
+            return _dimensionless()
+        if isinstance(node, ast.Name):
+            return self.units_of[node.id]
+        if isinstance(node, ast.UnaryOp):
+            return self.visit(node.operand)
+        if isinstance(node, ast.Compare):
+            self.same([node.left, *node.comparators], "compare")
+            return _dimensionless()
+        if isinstance(node, ast.BinOp):
+            return self.binop(node)
+        if isinstance(node, ast.Call):
+            return self.call(node)
+        raise self.fail(f"unsupported expression '{ast.unparse(node)}'")  # pragma: no cover
+
+    def binop(self, node: ast.BinOp) -> Unit:
+        if isinstance(node.op, ast.Add | ast.Sub):
+            return self.same([node.left, node.right], "add or subtract")
+        if isinstance(node.op, ast.Mult):
+            return self.visit(node.left) * self.visit(node.right)
+        if isinstance(node.op, ast.Div):
+            return self.visit(node.left) / self.visit(node.right)
+        # power
+        base = self.visit(node.left)
+        self.plain(node.right, "an exponent")
+        if base.dimensionless:
+            self.plain(node.left, "a power with a non-constant exponent")
+            return _dimensionless()
+        exponent = _constant_value(node.right)
+        if exponent is None:
+            raise self.fail(
+                f"'{ast.unparse(node)}': a quantity with unit '{format_unit(base)}' can only "
+                "be raised to a constant number"
+            )
+        return base**exponent
+
+    def call(self, node: ast.Call) -> Unit:
+        name = node.func.id  # type: ignore[attr-defined]  # validated by expr.py
+        args = node.args
+        if name in ("min", "max"):
+            return self.same(list(args), f"take {name} of")
+        if name == "abs":
+            return self.visit(args[0])
+        if name == "sqrt":
+            return self.visit(args[0]) ** 0.5
+        if name in ("log", "exp"):
+            self.plain(args[0], name)
+            return _dimensionless()
+        if name == "where":
+            self.visit(args[0])
+            return self.same([args[1], args[2]], "choose between")
+        if name == "clip":
+            return self.same(list(args), "clip")
+        raise self.fail(f"unknown function {name!r}")  # pragma: no cover
+
+
+def _constant_value(node: ast.expr) -> float | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
+        return float(node.value)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
+        inner = _constant_value(node.operand)
+        if inner is None:
+            return None
+        return -inner if isinstance(node.op, ast.USub) else inner
+    return None
+
+
+def infer_units(
+    tree: ast.expr,
+    units_of: dict[str, Unit],
+    *,
+    file: str | None = None,
+    field: str | None = None,
+) -> tuple[Unit, dict[int, float]]:
+    """Infer a formula's unit and the conversion factors its terms need.
+
+    Args:
+        tree: a validated formula body (from :func:`aithesis.thesis.expr.parse`).
+        units_of: unit of every name the formula uses.
+        file, field: where the formula is (for error messages).
+
+    Returns:
+        ``(unit, factors)``: the result unit, and for every node whose value must be
+        rescaled to match its sibling (``USD_bn + USD_mn``, ``1 + percent``) the factor,
+        keyed by ``id(node)``.
+
+    Raises:
+        FormulaError: incompatible dimensions (``kWh + USD``), a dimensioned exponent,
+            ``log`` of a quantity with units... The message names the formula.
+    """
+    walker = _UnitPass(units_of, {"file": file, "field": field})
+    unit = walker.visit(tree)
+    return unit, walker.factors
