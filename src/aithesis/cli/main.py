@@ -78,10 +78,18 @@ def _root(
 
 def _register() -> None:
     from aithesis.cli import data as data_cli
+    from aithesis.cli import kpi as kpi_cli
+    from aithesis.cli import model as model_cli
     from aithesis.cli import universe as universe_cli
 
     app.add_typer(data_cli.app, name="data", help="Import, pull, list and export price data.")
     app.add_typer(universe_cli.app, name="universe", help="The AI value-chain universe.")
+    app.add_typer(
+        model_cli.app,
+        name="model",
+        help="Thesis models: driver trees, scenarios, Monte Carlo, claim checks.",
+    )
+    app.add_typer(kpi_cli.app, name="kpi", help="KPI tracker: capex and other leading indicators.")
     app.command("demo")(data_cli.demo)
 
 

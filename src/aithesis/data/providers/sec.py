@@ -392,43 +392,67 @@ def _fy_end_month(durations: list[_Fact]) -> int | None:
     return 12 if (latest.month == 12 or (latest.month == 1 and latest.day <= 7)) else latest.month
 
 
-def _labels(fy_year: int, n: int, december: bool) -> str:
-    return f"{fy_year}Q{n}" if december else f"FY{fy_year}Q{n}"
+@dataclass(frozen=True)
+class _Series:
+    """Who the rows are for and how to label them."""
 
+    entity: str
+    ticker: str
+    metric: str
+    spec: MetricSpec
+    december: bool
 
-def _row(entity, ticker, metric, spec, label, start, end, value, kind, as_of, quote) -> dict:  # noqa: ANN001
-    return {
-        "entity": entity,
-        "ticker": ticker,
-        "metric": metric,
-        "fiscal_period": label,
-        "period_start": start,
-        "period_end": end,
-        "value": float(value),
-        "unit": spec.unit,
-        "currency": "USD" if spec.unit.startswith("USD") else None,
-        "kind": kind,
-        "source": SOURCE,
-        "quote": quote,
-        "as_of": as_of,
-    }
+    def quarter(self, year: int, n: int) -> str:
+        return f"{year}Q{n}" if self.december else f"FY{year}Q{n}"
+
+    def row(
+        self,
+        label: str,
+        start: dt.date | None,
+        end: dt.date,
+        value: float,
+        kind: str,
+        as_of: dt.date,
+        quote: str,
+    ) -> dict:
+        return {
+            "entity": self.entity,
+            "ticker": self.ticker,
+            "metric": self.metric,
+            "fiscal_period": label,
+            "period_start": start,
+            "period_end": end,
+            "value": float(value),
+            "unit": self.spec.unit,
+            "currency": "USD" if self.spec.unit.startswith("USD") else None,
+            "kind": kind,
+            "source": SOURCE,
+            "quote": quote,
+            "as_of": as_of,
+        }
+
+    def reported(self, label: str, facts: Iterable[_Fact], *, start: bool = True) -> list[dict]:
+        """One ``actual`` row per distinct filed version."""
+        return [
+            self.row(
+                label, f.start if start else None, f.end, f.value, "actual", f.filed, _describe(f)
+            )
+            for f in _versions(facts)
+        ]
 
 
 def _describe(f: _Fact) -> str:
     return f"{f.concept} {f.form} {f.accn} filed {f.filed}: {f.start}..{f.end} = {f.value:,.0f}"
 
 
-def _duration_rows(
-    entity: str, ticker: str, metric: str, spec: MetricSpec, data: list[_Fact], december: bool
-) -> list[dict]:
+def _duration_rows(ser: _Series, data: list[_Fact]) -> list[dict]:
     durations = [f for f in data if f.start is not None and _months(f.start, f.end)]
     long_starts = {f.start for f in durations if _months(f.start, f.end) in (6, 9, 12)}
     year_ends = {f.start: f.end for f in durations if _months(f.start, f.end) == 12}
     fy_starts = sorted(long_starts | {end + dt.timedelta(days=1) for end in year_ends.values()})
 
     def fy_year(start: dt.date) -> int:
-        end = year_ends.get(start, start + dt.timedelta(days=364))
-        return end.year
+        return year_ends.get(start, start + dt.timedelta(days=364)).year
 
     cum: dict[tuple[int, int], list[_Fact]] = {}
     discrete: dict[tuple[int, int], list[_Fact]] = {}
@@ -440,83 +464,33 @@ def _duration_rows(
             anchor = [s for s in fy_starts if s <= f.start and (f.start - s).days < 366]
             if not anchor:
                 continue
-            s = anchor[-1]
-            n = round(((f.end - s).days + 1) / 91.31)
+            n = round(((f.end - anchor[-1]).days + 1) / 91.31)
             if 2 <= n <= 4:
-                discrete.setdefault((fy_year(s), n), []).append(f)
+                discrete.setdefault((fy_year(anchor[-1]), n), []).append(f)
     rows: list[dict] = []
     for (year, n), versions in sorted(cum.items()):
         if n == 4:
-            for f in _versions(versions):
-                rows.append(
-                    _row(
-                        entity,
-                        ticker,
-                        metric,
-                        spec,
-                        f"FY{year}",
-                        f.start,
-                        f.end,
-                        f.value,
-                        "actual",
-                        f.filed,
-                        _describe(f),
-                    )
-                )
+            rows.extend(ser.reported(f"FY{year}", versions))
         if n == 1:
-            for f in _versions(versions):
-                rows.append(
-                    _row(
-                        entity,
-                        ticker,
-                        metric,
-                        spec,
-                        _labels(year, 1, december),
-                        f.start,
-                        f.end,
-                        f.value,
-                        "actual",
-                        f.filed,
-                        _describe(f),
-                    )
-                )
-    quarters = {k for k in list(cum) + list(discrete) if k[1] in (2, 3, 4)}
-    for year, n in sorted(quarters):
-        label = _labels(year, n, december)
+            rows.extend(ser.reported(ser.quarter(year, 1), versions))
+    for year, n in sorted({k for k in [*cum, *discrete] if k[1] in (2, 3, 4)}):
+        label = ser.quarter(year, n)
         if (year, n) in discrete:
-            for f in _versions(discrete[(year, n)]):
-                rows.append(
-                    _row(
-                        entity,
-                        ticker,
-                        metric,
-                        spec,
-                        label,
-                        f.start,
-                        f.end,
-                        f.value,
-                        "actual",
-                        f.filed,
-                        _describe(f),
-                    )
-                )
-            continue
-        if not spec.additive or (year, n) not in cum or (year, n - 1) not in cum:
-            continue
-        rows.extend(
-            _derived(entity, ticker, metric, spec, label, n, cum[(year, n)], cum[(year, n - 1)])
-        )
+            rows.extend(ser.reported(label, discrete[(year, n)]))
+        elif ser.spec.additive and (year, n) in cum and (year, n - 1) in cum:
+            rows.extend(_derived(ser, label, n, cum[(year, n)], cum[(year, n - 1)]))
     return rows
 
 
-def _derived(entity, ticker, metric, spec, label, n, upper, lower) -> list[dict]:  # noqa: ANN001
+def _derived(
+    ser: _Series, label: str, n: int, upper: list[_Fact], lower: list[_Fact]
+) -> list[dict]:
     """Quarter n = YTD(n) - YTD(n-1), recomputed at every filing date that changes an input."""
     ups, lows = _versions(upper), _versions(lower)
-    dates = sorted({f.filed for f in ups} | {f.filed for f in lows})
     names = {1: "Q1", 2: "H1", 3: "9M", 4: "FY"}
     rows: list[dict] = []
     last_value: float | None = None
-    for day in dates:
+    for day in sorted({f.filed for f in ups} | {f.filed for f in lows}):
         u = [f for f in ups if f.filed <= day]
         lo = [f for f in lows if f.filed <= day]
         if not u or not lo:
@@ -531,38 +505,19 @@ def _derived(entity, ticker, metric, spec, label, n, upper, lower) -> list[dict]
             f"({a.form} {a.accn} filed {a.filed}; {b.form} {b.accn} filed {b.filed})"
         )
         start = b.end + dt.timedelta(days=1)
-        rows.append(
-            _row(entity, ticker, metric, spec, label, start, a.end, value, "derived", day, quote)
-        )
+        rows.append(ser.row(label, start, a.end, value, "derived", day, quote))
     return rows
 
 
-def _instant_rows(
-    entity: str, ticker: str, metric: str, spec: MetricSpec, data: list[_Fact], december: bool
-) -> list[dict]:
-    rows = []
-    for f in _versions(data):
+def _instant_rows(ser: _Series, data: list[_Fact]) -> list[dict]:
+    """Cover-page instants, labelled by the filing's own fiscal year and period."""
+    by_label: dict[str, list[_Fact]] = {}
+    for f in data:
         if f.fy is None or f.fp not in ("Q1", "Q2", "Q3", "FY"):
             continue
-        label = (
-            f"FY{f.fy}" if f.fp == "FY" else (f"{f.fy}{f.fp}" if december else f"FY{f.fy}{f.fp}")
-        )
-        rows.append(
-            _row(
-                entity,
-                ticker,
-                metric,
-                spec,
-                label,
-                None,
-                f.end,
-                f.value,
-                "actual",
-                f.filed,
-                _describe(f),
-            )
-        )
-    return rows
+        label = f"FY{f.fy}" if f.fp == "FY" else ser.quarter(f.fy, int(f.fp[1]))
+        by_label.setdefault(label, []).append(f)
+    return [r for label, facts in by_label.items() for r in ser.reported(label, facts, start=False)]
 
 
 def companyfacts_to_frame(
@@ -624,7 +579,7 @@ def companyfacts_to_frame(
             missing.append(name)
             continue
         maker = _instant_rows if spec.instant else _duration_rows
-        rows.extend(maker(entity, ticker, name, spec, data, december))
+        rows.extend(maker(_Series(entity, ticker, name, spec, december), data))
     if not rows:
         raise ProviderError(
             f"{ticker}: no usable facts for " + ", ".join(wanted), file=f"sec:{ticker}"

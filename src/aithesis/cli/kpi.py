@@ -1,0 +1,306 @@
+"""``aithesis kpi ...``: import facts, pull filings, show facts, growth, aggregates, lead-lag.
+
+A thin shell over :mod:`aithesis.kpi.api`: every number printed comes from the API; this
+module only formats (rates are shown as percentages in tables, decimals in CSV/JSON).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import pandas as pd
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
+
+from aithesis.cli._common import (
+    OutputFormat,
+    StoreOption,
+    console,
+    err_console,
+    open_store,
+    print_json,
+)
+
+__all__ = ["app"]
+
+app = typer.Typer(no_args_is_help=True, help="KPI tracker: capex and other leading indicators.")
+
+FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="table, csv or json.")]
+GroupsOption = Annotated[
+    Path | None,
+    typer.Option("--groups", help="YAML file with your own groups (adds to the built-ins)."),
+]
+_RATE_COLUMNS = {"qoq", "yoy", "ttm_yoy", "gap_pct", "share"}
+_SHORT_COLUMNS = _RATE_COLUMNS | {
+    "fiscal_period",
+    "period",
+    "period_end",
+    "value",
+    "unit",
+    "kind",
+    "ttm",
+    "lag",
+    "corr",
+    "n",
+    "as_of",
+}
+
+
+def _plain(value: Any) -> Any:
+    """JSON-safe scalar: NaN/NaT -> None, dates -> ISO text, numpy -> Python."""
+    if value is None:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if value is pd.NaT:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if hasattr(value, "item"):
+        return _plain(value.item())
+    return value
+
+
+def _cell(column: str, value: Any) -> str:
+    value = _plain(value)
+    if value is None:
+        return ""
+    if column in _RATE_COLUMNS and isinstance(value, float):
+        return f"{value * 100:+.1f}%"
+    if isinstance(value, float):
+        return f"{value:,.2f}" if abs(value) < 1e6 else f"{value:,.0f}"
+    return str(value)
+
+
+def _emit(
+    frame: pd.DataFrame, fmt: OutputFormat, *, title: str, columns: list[str] | None = None
+) -> None:
+    frame = frame.loc[:, columns] if columns else frame
+    if fmt is OutputFormat.json:
+        print_json(
+            [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
+        )
+        return
+    if fmt is OutputFormat.csv:
+        frame.to_csv(sys.stdout, index=False)
+        return
+    table = Table(title=title, show_lines=False)
+    for column in frame.columns:
+        table.add_column(column, overflow="fold", no_wrap=column in _SHORT_COLUMNS)
+    for row in frame.itertuples(index=False):
+        table.add_row(*(_cell(c, v) for c, v in zip(frame.columns, row, strict=True)))
+    console.print(table)
+
+
+@app.command("import")
+def import_(
+    file: Annotated[Path | None, typer.Argument(help="Facts CSV (see aithesis.kpi.facts).")] = None,
+    articles: Annotated[
+        bool, typer.Option("--articles", help="Import the built-in article facts.")
+    ] = False,
+    store: StoreOption = None,
+) -> None:
+    """Validate FILE (or the built-in article facts) and write it to the store, all or nothing."""
+    from aithesis.errors import DataError
+    from aithesis.kpi import api
+
+    if (file is None) == (not articles):
+        raise DataError("give a facts CSV or --articles (not both)", field="file")
+    with open_store(store) as db:
+        rows = api.load_article_facts(db) if articles else api.import_facts(db, file)
+    console.print(f"imported {rows} facts")
+
+
+@app.command("pull")
+def pull(
+    tickers: Annotated[list[str], typer.Argument(help="Tickers, e.g. MSFT AMZN GOOGL META.")],
+    provider: Annotated[str, typer.Option("--provider", help="sec or akshare.")] = "sec",
+    metrics: Annotated[
+        list[str] | None, typer.Option("--metric", "-m", help="Only these metrics (repeatable).")
+    ] = None,
+    store: StoreOption = None,
+) -> None:
+    """Fetch fundamentals per ticker; failures are listed at the end, the rest kept."""
+    from aithesis.kpi import api
+
+    with (
+        open_store(store) as db,
+        Progress(
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err_console
+        ) as progress,
+    ):
+        task = progress.add_task(f"pulling from {provider}", total=len(tickers))
+
+        def step(ticker: str, error: str | None) -> None:
+            progress.update(task, advance=1, description=f"{ticker} {'failed' if error else 'ok'}")
+
+        report = api.pull(db, tickers, provider=provider, metrics=metrics, on_ticker=step)
+    for ticker, rows in report.written.items():
+        console.print(f"{ticker}: {rows} facts")
+    for ticker, reason in sorted(report.failures.items()):
+        err_console.print(f"[red]failed[/] {ticker}: {reason}", highlight=False)
+    if report.failures:
+        raise typer.Exit(1)
+
+
+@app.command("facts")
+def facts(
+    entity: Annotated[str | None, typer.Option("--entity", "-e")] = None,
+    ticker: Annotated[str | None, typer.Option("--ticker", "-t")] = None,
+    metric: Annotated[str | None, typer.Option("--metric", "-m")] = None,
+    kind: Annotated[
+        str | None, typer.Option("--kind", help="actual, estimate, guidance, derived.")
+    ] = None,
+    all_versions: Annotated[
+        bool, typer.Option("--all-versions", help="Keep restated versions.")
+    ] = False,
+    fmt: FormatOption = OutputFormat.table,
+    store: StoreOption = None,
+) -> None:
+    """List stored facts (newest version of each unless --all-versions)."""
+    from aithesis.kpi import api
+
+    with open_store(store, read_only=True) as db:
+        frame = api.facts(
+            db, entity=entity, ticker=ticker, metric=metric, kind=kind, latest_only=not all_versions
+        )
+    columns = None
+    if fmt is OutputFormat.table:
+        columns = [
+            "entity",
+            "ticker",
+            "metric",
+            "fiscal_period",
+            "period_end",
+            "value",
+            "unit",
+            "kind",
+            "source",
+            "as_of",
+        ]
+    _emit(frame, fmt, title="facts", columns=columns)
+
+
+@app.command("growth")
+def growth(
+    entity: Annotated[str, typer.Option("--entity", "-e", help="Entity slug or ticker.")],
+    metric: Annotated[str, typer.Option("--metric", "-m")] = "capex",
+    unit: Annotated[str | None, typer.Option("--unit", help="Express values in this unit.")] = None,
+    fmt: FormatOption = OutputFormat.table,
+    store: StoreOption = None,
+) -> None:
+    """QoQ, YoY, TTM of one entity's metric (rates: % in tables, decimals in csv/json)."""
+    from aithesis.kpi import api
+
+    with open_store(store, read_only=True) as db:
+        frame = api.growth(db, entity=entity, metric=metric, unit=unit)
+    columns = None
+    if fmt is OutputFormat.table:
+        columns = [
+            "fiscal_period",
+            "period_end",
+            "value",
+            "unit",
+            "kind",
+            "qoq",
+            "yoy",
+            "ttm",
+            "events",
+        ]
+    _emit(frame, fmt, title=f"{entity} {metric}", columns=columns)
+
+
+@app.command("aggregate")
+def aggregate(
+    group: Annotated[str, typer.Option("--group", "-g")],
+    metric: Annotated[str, typer.Option("--metric", "-m")] = "capex",
+    freq: Annotated[str, typer.Option("--freq", help="Q (calendar quarters), H or Y.")] = "Q",
+    unit: Annotated[str | None, typer.Option("--unit")] = None,
+    partial: Annotated[
+        bool, typer.Option("--partial", help="Sum periods with missing members too.")
+    ] = False,
+    groups: GroupsOption = None,
+    fmt: FormatOption = OutputFormat.table,
+    store: StoreOption = None,
+) -> None:
+    """Sum a metric over a group's members per calendar period."""
+    from aithesis.kpi import api
+
+    with open_store(store, read_only=True) as db:
+        frame = api.aggregate(
+            db,
+            group=group,
+            metric=metric,
+            freq=freq,
+            unit=unit,
+            allow_partial=partial,
+            groups_file=groups,
+        )
+    _emit(frame, fmt, title=f"{group} {metric}")
+
+
+@app.command("gaps")
+def gaps(
+    entity: Annotated[str | None, typer.Option("--entity", "-e")] = None,
+    metric: Annotated[str | None, typer.Option("--metric", "-m")] = None,
+    group: Annotated[str | None, typer.Option("--group", "-g")] = None,
+    groups: GroupsOption = None,
+    fmt: FormatOption = OutputFormat.table,
+    store: StoreOption = None,
+) -> None:
+    """Expectation gaps: reported figures against estimates/guidance for the same period."""
+    from aithesis.kpi import api
+
+    with open_store(store, read_only=True) as db:
+        frame = api.gaps(db, entity=entity, metric=metric, group=group, groups_file=groups)
+    _emit(frame, fmt, title="expectation gaps")
+
+
+@app.command("leadlag")
+def leadlag(
+    metric: Annotated[str, typer.Option("--metric", "-m")],
+    against: Annotated[
+        str, typer.Option("--against", help="Ticker or index whose returns follow.")
+    ],
+    group: Annotated[str | None, typer.Option("--group", "-g")] = None,
+    entity: Annotated[str | None, typer.Option("--entity", "-e")] = None,
+    max_lag: Annotated[int, typer.Option("--max-lag", help="Largest lag in quarters.")] = 4,
+    growth_kind: Annotated[str, typer.Option("--growth", help="yoy or qoq.")] = "yoy",
+    groups: GroupsOption = None,
+    fmt: FormatOption = OutputFormat.table,
+    store: StoreOption = None,
+) -> None:
+    """Correlate a KPI's quarterly growth with AGAINST's returns 0..max-lag quarters later."""
+    from aithesis.kpi import api
+
+    with open_store(store, read_only=True) as db:
+        frame = api.lead_lag(
+            db,
+            metric=metric,
+            against=against,
+            group=group,
+            entity=entity,
+            max_lag=max_lag,
+            growth_kind=growth_kind,
+            groups_file=groups,
+        )
+    _emit(frame, fmt, title=f"{group or entity} {metric} {growth_kind} vs {against} returns")
+    if fmt is OutputFormat.table:
+        for lag, note in zip(frame["lag"], frame["warning"], strict=True):
+            if note:
+                err_console.print(f"[yellow]warning[/] lag {lag}: {note}", highlight=False)
+
+
+@app.command("events")
+def events(fmt: FormatOption = OutputFormat.table) -> None:
+    """Dated events used to annotate KPI periods, with their sources."""
+    from aithesis.kpi import api
+
+    _emit(api.events(), fmt, title="events")

@@ -1,0 +1,274 @@
+"""KPI facts files: read and validate a facts CSV into the store's fundamentals frame.
+
+A facts CSV holds one fact a row. Required columns::
+
+    entity, ticker, metric, period, period_end, value, unit, currency, kind, source, quote
+
+Optional columns: ``period_start``, ``as_of`` (publication date; default: the
+``default_as_of`` argument, else today) and ``note`` (free text, kept in the frame but
+not stored). ``period`` follows :mod:`aithesis.kpi.periods`; ``unit`` is one of
+:data:`aithesis.kpi.units.UNITS` and the value keeps that unit (no rescaling);
+``kind`` is ``actual``, ``estimate`` or ``guidance``. Dates are ISO ``YYYY-MM-DD``.
+
+Every problem raises :class:`~aithesis.errors.DataError` naming the file, the 1-based
+line (header = line 1) and the column; nothing is returned half-read.
+
+The built-in :func:`article_facts_path` lists every company figure of FRAMEWORKS.md
+§3-§6 with the verbatim Chinese sentence it came from.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import math
+import re
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+
+from aithesis.data.schema import FUNDAMENTAL_COLUMNS
+from aithesis.errors import DataError
+from aithesis.kpi.periods import parse_period, period_bounds
+from aithesis.kpi.units import UNITS
+
+__all__ = [
+    "CSV_KINDS",
+    "OPTIONAL_COLUMNS",
+    "REQUIRED_COLUMNS",
+    "article_facts_path",
+    "read_facts_csv",
+    "to_store_frame",
+]
+
+REQUIRED_COLUMNS: tuple[str, ...] = (
+    "entity",
+    "ticker",
+    "metric",
+    "period",
+    "period_end",
+    "value",
+    "unit",
+    "currency",
+    "kind",
+    "source",
+    "quote",
+)
+OPTIONAL_COLUMNS: tuple[str, ...] = ("period_start", "as_of", "note")
+CSV_KINDS: tuple[str, ...] = ("actual", "estimate", "guidance")
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9_.\-]*$")
+_KEY = ("entity", "metric", "fiscal_period", "kind", "source", "as_of")
+
+
+def article_facts_path() -> Path:
+    """Path of the built-in ``article_facts.csv`` (package data)."""
+    return Path(str(resources.files("aithesis.kpi") / "data" / "article_facts.csv"))
+
+
+def _date(text: str, *, file: Path, row: int, field: str) -> dt.date | None:
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise DataError(
+            f"{text!r} is not a date", file=file, row=row, field=field, hint="write YYYY-MM-DD"
+        ) from None
+
+
+def _value(text: str, *, file: Path, row: int) -> float:
+    try:
+        value = float(text.strip())
+    except ValueError:
+        raise DataError(
+            f"{text!r} is not a number",
+            file=file,
+            row=row,
+            field="value",
+            hint="write a plain decimal number (no thousands separators or units)",
+        ) from None
+    if not math.isfinite(value):
+        raise DataError(f"{text!r} is not a finite number", file=file, row=row, field="value")
+    return value
+
+
+def _slug(text: str, *, file: Path, row: int, field: str) -> str:
+    slug = text.strip().lower()
+    if not _SLUG.match(slug):
+        raise DataError(
+            f"{text!r} is not a valid {field}",
+            file=file,
+            row=row,
+            field=field,
+            hint="use lower-case letters, digits and _ (e.g. alibaba, capex)",
+        )
+    return slug
+
+
+def _parse_row(
+    raw: dict[str, str], *, file: Path, row: int, default_as_of: dt.date
+) -> dict[str, object]:
+    get = {k: (raw.get(k) or "").strip() for k in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)}
+    entity = _slug(get["entity"], file=file, row=row, field="entity")
+    metric = _slug(get["metric"], file=file, row=row, field="metric")
+    try:
+        period = parse_period(get["period"])
+    except ValueError as exc:
+        raise DataError(str(exc), file=file, row=row, field="period") from None
+    start = _date(get["period_start"], file=file, row=row, field="period_start")
+    end = _date(get["period_end"], file=file, row=row, field="period_end")
+    if not period.fiscal and end is not None:
+        lo, hi = period_bounds(period, None, None)
+        if lo is not None and hi is not None and not (lo <= end <= hi):
+            raise DataError(
+                f"period_end {end} lies outside period {period.label} ({lo}..{hi})",
+                file=file,
+                row=row,
+                field="period_end",
+            )
+    if start is not None and end is not None and start > end:
+        raise DataError(
+            f"period_start {start} is after period_end {end}",
+            file=file,
+            row=row,
+            field="period_start",
+        )
+    value = _value(get["value"], file=file, row=row)
+    unit = get["unit"]
+    if unit not in UNITS:
+        raise DataError(
+            f"unknown unit {unit!r}",
+            file=file,
+            row=row,
+            field="unit",
+            hint="use one of " + ", ".join(sorted(UNITS)),
+        )
+    info = UNITS[unit]
+    currency = get["currency"].upper() or None
+    if info.currency is None and currency is not None:
+        raise DataError(
+            f"unit {unit} is not monetary but currency is {currency}",
+            file=file,
+            row=row,
+            field="currency",
+            hint="leave currency empty for non-monetary units",
+        )
+    if info.currency is not None:
+        if currency not in (None, info.currency) and not (
+            currency == "RMB" and info.currency == "CNY"
+        ):
+            raise DataError(
+                f"currency {currency} contradicts unit {unit} ({info.currency})",
+                file=file,
+                row=row,
+                field="currency",
+            )
+        currency = info.currency
+    kind = get["kind"].lower()
+    if kind not in CSV_KINDS:
+        raise DataError(
+            f"unknown kind {get['kind']!r}",
+            file=file,
+            row=row,
+            field="kind",
+            hint="use one of " + ", ".join(CSV_KINDS),
+        )
+    if not get["source"]:
+        raise DataError(
+            "source is empty", file=file, row=row, field="source", hint="name the document"
+        )
+    as_of = _date(get["as_of"], file=file, row=row, field="as_of") or default_as_of
+    return {
+        "entity": entity,
+        "ticker": get["ticker"].upper() or None,
+        "metric": metric,
+        "fiscal_period": period.label,
+        "period_start": start,
+        "period_end": end,
+        "value": value,
+        "unit": unit,
+        "currency": currency,
+        "kind": kind,
+        "source": get["source"],
+        "quote": get["quote"] or None,
+        "as_of": as_of,
+        "note": get["note"] or None,
+        "_row": row,
+    }
+
+
+def read_facts_csv(path: str | Path, *, default_as_of: dt.date | None = None) -> pd.DataFrame:
+    """Read and validate a facts CSV.
+
+    Args:
+        path: the CSV file (UTF-8, optional BOM).
+        default_as_of: ``as_of`` for rows that leave it empty (default: today).
+
+    Returns:
+        DataFrame with the store's fundamentals columns plus ``note``; values in their
+        stated units; dates as ``datetime.date`` (or None).
+
+    Raises:
+        DataError: missing file or column, unknown column, bad period/date/number,
+            unknown unit or kind, currency contradicting the unit, duplicate fact
+            (same entity, metric, period, kind, source and as_of): naming file, row
+            and column.
+    """
+    file = Path(path)
+    if not file.is_file():
+        raise DataError("facts file not found", file=file, hint="give the path of a facts CSV")
+    default_as_of = default_as_of or dt.date.today()
+    with file.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        header = [h.strip() for h in (reader.fieldnames or [])]
+        reader.fieldnames = header
+        for column in REQUIRED_COLUMNS:
+            if column not in header:
+                raise DataError(
+                    "required column is missing",
+                    file=file,
+                    row=1,
+                    field=column,
+                    hint="columns: " + ", ".join(REQUIRED_COLUMNS),
+                )
+        for column in header:
+            if column not in REQUIRED_COLUMNS and column not in OPTIONAL_COLUMNS:
+                raise DataError(
+                    "unknown column",
+                    file=file,
+                    row=1,
+                    field=column,
+                    hint="allowed: " + ", ".join((*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)),
+                )
+        records: list[dict[str, object]] = []
+        seen: dict[tuple[object, ...], int] = {}
+        for raw in reader:
+            row = reader.line_num
+            if None in raw:  # more cells than header columns
+                raise DataError("row has more cells than the header", file=file, row=row)
+            if not any((v or "").strip() for v in raw.values()):
+                continue
+            record = _parse_row(raw, file=file, row=row, default_as_of=default_as_of)
+            key = tuple(record[k] for k in _KEY)
+            if key in seen:
+                raise DataError(
+                    f"duplicate fact: {record['entity']} {record['metric']} "
+                    f"{record['fiscal_period']} ({record['kind']}, {record['source']}) "
+                    f"already on line {seen[key]}",
+                    file=file,
+                    row=row,
+                    field="period",
+                    hint="keep one row per fact; a restatement needs a later as_of",
+                )
+            seen[key] = row
+            records.append(record)
+    frame = pd.DataFrame.from_records(records, columns=[*FUNDAMENTAL_COLUMNS, "note", "_row"])
+    frame["value"] = frame["value"].astype("float64")
+    return frame.drop(columns="_row")
+
+
+def to_store_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Only the store's fundamentals columns, in order (drops ``note`` and helpers)."""
+    return frame.loc[:, list(FUNDAMENTAL_COLUMNS)].reset_index(drop=True)
