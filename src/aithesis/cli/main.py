@@ -80,6 +80,7 @@ def _register() -> None:
     from aithesis.cli import data as data_cli
     from aithesis.cli import kpi as kpi_cli
     from aithesis.cli import model as model_cli
+    from aithesis.cli import project as project_cli
     from aithesis.cli import universe as universe_cli
 
     app.add_typer(data_cli.app, name="data", help="Import, pull, list and export price data.")
@@ -90,6 +91,8 @@ def _register() -> None:
         help="Thesis models: driver trees, scenarios, Monte Carlo, claim checks.",
     )
     app.add_typer(kpi_cli.app, name="kpi", help="KPI tracker: capex and other leading indicators.")
+    app.command("init")(project_cli.init)
+    app.command("build")(project_cli.build)
     app.command("demo")(data_cli.demo)
 
 

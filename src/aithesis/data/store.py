@@ -454,11 +454,15 @@ class Store:
         adj_from: dict[str, str],
     ) -> None:
         """Recompute the provenance rows of ``names`` from what is now stored."""
-        con.execute("DELETE FROM series WHERE kind = ? AND name IN (SELECT * FROM unnest(?))",
-                    [kind, names])
+        con.execute(
+            "DELETE FROM series WHERE kind = ? AND name IN (SELECT * FROM unnest(?))", [kind, names]
+        )
         table, key = ("prices", "ticker") if kind == "price" else ("fx", "pair")
-        extra = ("any_value(basis) AS basis, any_value(currency) AS currency"
-                 if kind == "price" else "NULL AS basis, NULL AS currency")
+        extra = (
+            "any_value(basis) AS basis, any_value(currency) AS currency"
+            if kind == "price"
+            else "NULL AS basis, NULL AS currency"
+        )
         stats = con.execute(
             f"SELECT {key} AS name, {extra}, string_agg(DISTINCT source, ',') AS source, "
             f"min(date) AS first_date, max(date) AS last_date, count(*) AS rows "
@@ -466,8 +470,9 @@ class Store:
             [names],
         ).df()
         stats["kind"] = kind
-        stats["warnings"] = [json.dumps(warnings.get(n, []), ensure_ascii=False)
-                             for n in stats["name"]]
+        stats["warnings"] = [
+            json.dumps(warnings.get(n, []), ensure_ascii=False) for n in stats["name"]
+        ]
         stats["adj_close_from"] = [adj_from.get(n) for n in stats["name"]]
         stats["imported_at"] = _now()
         con.register("new_series", stats)
@@ -782,6 +787,11 @@ class Store:
         for column in ("period_start", "period_end", "as_of"):
             frame[column] = pd.to_datetime(frame[column])
         return frame.loc[:, list(FUNDAMENTAL_COLUMNS)]
+
+    def last_write(self) -> str | None:
+        """ISO time of the last committed write (None for a store never written)."""
+        frame = self._query("SELECT value FROM meta WHERE key = 'last_write'")
+        return None if frame is None or frame.empty else str(frame["value"].iloc[0])
 
     def counts(self) -> dict[str, int]:
         """Row counts per table (0 for a store not yet written)."""

@@ -208,10 +208,17 @@ def check_prices(frame: pd.DataFrame, *, file: str) -> tuple[pd.DataFrame, list[
     for column in ("open", "high", "low", "close", "adj_close", "volume"):
         if column in frame:
             values = frame[column].to_numpy(dtype=float)
-            _fail(file, frame, np.isinf(values), column, "value is infinite",
-                  "give a finite number")
-    _fail(file, frame, frame["close"].isna().to_numpy(), "close", "close is empty",
-          "every row needs a close value")
+            _fail(
+                file, frame, np.isinf(values), column, "value is infinite", "give a finite number"
+            )
+    _fail(
+        file,
+        frame,
+        frame["close"].isna().to_numpy(),
+        "close",
+        "close is empty",
+        "every row needs a close value",
+    )
     for column in ("open", "high", "low", "close", "adj_close"):
         if column in frame:
             values = frame[column].to_numpy(dtype=float)

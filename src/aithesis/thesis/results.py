@@ -175,6 +175,9 @@ class MonteCarloResult(_Frame):
         rows = []
         for driver in self.uncertain:
             x = self.samples[driver]
+            if np.ptp(x) == 0 or np.ptp(target) == 0:  # no variation: no share of variance
+                rows.append((driver, 0.0, 0.0))
+                continue
             rows.append(
                 (
                     driver,

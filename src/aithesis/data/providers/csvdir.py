@@ -383,10 +383,18 @@ class CsvDirProvider(Provider):
     @classmethod
     def _dividend_file(cls, ticker: str, path: Path) -> pd.DataFrame:
         fast = None if path.is_dir() else read_typed_csv(path, ("dividend",))
-        if (fast is not None and "dividend" in fast and fast["dividend"].notna().all()
-                and (fast["dividend"] >= 0).all() and not fast["date"].duplicated().any()):
-            frame = fast.loc[fast["dividend"] > 0, ["date", "dividend"]].rename(
-                columns={"date": "ex_date", "dividend": "amount"}).sort_values("ex_date")
+        if (
+            fast is not None
+            and "dividend" in fast
+            and fast["dividend"].notna().all()
+            and (fast["dividend"] >= 0).all()
+            and not fast["date"].duplicated().any()
+        ):
+            frame = (
+                fast.loc[fast["dividend"] > 0, ["date", "dividend"]]
+                .rename(columns={"date": "ex_date", "dividend": "amount"})
+                .sort_values("ex_date")
+            )
         else:  # slow path: exact errors
             frame = parse_dividend_table(cls._table(path), file=str(path))
         frame.insert(0, "ticker", ticker)

@@ -1,0 +1,262 @@
+"""``aithesis build``: load data, build indexes, run models and KPIs; cache by input hash.
+
+The pipeline, in steps (each reports progress through ``progress(step, done, total)``):
+
+``data``      import the sample data and the project's KPI facts into the project's store
+              when they changed since the last build (fingerprint of files, sizes, times)
+``indexes``   every methodology, plus the benchmarks, from the common start date
+``exposure``  article 002's exposure-bucket test
+``models``    every thesis model: base, scenarios, tornado, Monte Carlo, claim checks
+``kpi``       growth tables, group aggregates, expectation gaps, events
+
+Results are cached in ``.aithesis/cache/<hash>.pkl`` where the hash covers the code of
+this package, ``aithesis.yaml``, every file it names and the store's last write: an
+unchanged rebuild only reads the cache back. A failed build raises before anything is
+written, so the previous results (and reports) stay in place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import aithesis
+from aithesis.config import sample_data_dir
+from aithesis.data.api import import_dir
+from aithesis.data.store import Store
+from aithesis.errors import AithesisError, SpecError, StoreError
+from aithesis.project.config import Project, load_project
+from aithesis.project.results import ProjectResults
+from aithesis.project.steps import (
+    build_indexes,
+    build_kpi,
+    build_models,
+    run_exposure,
+    summary_numbers,
+)
+
+__all__ = ["BuildOutcome", "ProgressFn", "build_project", "load_cached"]
+
+ProgressFn = Callable[[str, int, int], None]
+STEPS = ("data", "indexes", "exposure", "models", "kpi")
+_CACHE_VERSION = "1"
+
+
+@dataclass(frozen=True)
+class BuildOutcome:
+    """A build's results and how they were obtained."""
+
+    results: ProjectResults
+    cached: bool
+    seconds: float
+    data_loaded: bool
+    project: Project
+
+
+def _hash_files(paths: list[Path], digest: Any) -> None:
+    for path in paths:
+        digest.update(str(path.name).encode())
+        digest.update(path.read_bytes())
+
+
+def _code_hash() -> str:
+    root = Path(aithesis.__file__).parent
+    digest = hashlib.sha256()
+    files = sorted(
+        p
+        for p in root.rglob("*")
+        if p.is_file() and p.suffix in (".py", ".yaml", ".csv", ".j2", ".html", ".json")
+    )
+    for path in files:
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _data_fingerprint(project: Project) -> dict[str, Any]:
+    sample = _sample_dir(project)
+    files = sorted(p for p in sample.rglob("*") if p.is_file() and p.suffix in (".csv", ".parquet"))
+    digest = hashlib.sha256()
+    for path in files:
+        stat = path.stat()
+        digest.update(f"{path.relative_to(sample)}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    facts = [project.require(f, f"kpi.facts[{i}]") for i, f in enumerate(project.config.kpi.facts)]
+    _hash_files(facts, digest)
+    return {"sample": str(sample), "hash": digest.hexdigest()}
+
+
+def _sample_dir(project: Project) -> Path:
+    configured = project.config.sample_data
+    if configured is None:
+        return sample_data_dir()
+    path = project.path(configured)
+    if not path.is_dir():
+        raise SpecError(
+            f"sample data folder not found: {configured}",
+            file=project.config_file,
+            row=project.line.get("sample_data"),
+            field="sample_data",
+            hint="fix the path or set it to null",
+        )
+    return path
+
+
+def _ensure_data(project: Project, store: Store, progress: ProgressFn) -> bool:
+    """Load sample data and KPI facts into the store if they changed; True if loaded."""
+    from aithesis.kpi.api import import_facts
+
+    marker = project.root / ".aithesis" / "data.json"
+    fingerprint = _data_fingerprint(project)
+    if marker.is_file() and store.path.is_file():
+        try:
+            if json.loads(marker.read_text()) == fingerprint:
+                progress("data", 1, 1)
+                return False
+        except (OSError, ValueError):
+            pass
+    facts = project.config.kpi.facts
+    total = 1 + len(facts)
+    progress("data", 0, total)
+    import_dir(store, Path(fingerprint["sample"]))
+    progress("data", 1, total)
+    for i, name in enumerate(facts):
+        import_facts(store, project.require(name, f"kpi.facts[{i}]"))
+        progress("data", 2 + i, total)
+    _write_atomic(marker, json.dumps(fingerprint).encode())
+    return True
+
+
+def _input_hash(project: Project, store: Store) -> str:
+    digest = hashlib.sha256()
+    digest.update(f"cache-{_CACHE_VERSION}-{aithesis.__version__}-{_code_hash()}".encode())
+    digest.update(project.config_file.read_bytes())
+    cfg = project.config
+    named = [project.require(p, f"indexes[{i}]") for i, p in enumerate(cfg.indexes)]
+    named += [project.require(m.file, f"models[{i}].file") for i, m in enumerate(cfg.models)]
+    if cfg.kpi.groups_file:
+        named.append(project.require(cfg.kpi.groups_file, "kpi.groups_file"))
+    _hash_files(named, digest)
+    digest.update(str(store.last_write()).encode())
+    return digest.hexdigest()[:32]
+
+
+def _write_atomic(path: Path, payload: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _cache_path(project: Project, digest: str) -> Path:
+    return project.root / ".aithesis" / "cache" / f"{digest}.pkl"
+
+
+def load_cached(folder: str | Path | None = None) -> ProjectResults | None:
+    """The latest cached results of a project, or None (no build yet)."""
+    project = load_project(folder)
+    latest = project.root / ".aithesis" / "cache" / "latest"
+    if not latest.is_file():
+        return None
+    path = latest.parent / latest.read_text().strip()
+    try:
+        with path.open("rb") as handle:
+            return pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        return None
+
+
+def build_project(
+    folder: str | Path | None = None,
+    *,
+    progress: ProgressFn | None = None,
+    force: bool = False,
+) -> BuildOutcome:
+    """Build a project: data, indexes, exposure test, models, KPIs (cached).
+
+    Args:
+        folder: the project folder (default: current folder).
+        progress: called as ``progress(step, done, total)`` while building.
+        force: ignore the cache.
+
+    Returns:
+        :class:`BuildOutcome` with the :class:`ProjectResults`.
+
+    Raises:
+        SpecError, DataError, StoreError: naming the project file and key at fault.
+    """
+    started = time.perf_counter()
+    report = progress or (lambda step, done, total: None)
+    project = load_project(folder)
+    cfg = project.config
+    try:
+        store = Store(project.store_path)
+    except StoreError as exc:
+        raise SpecError(
+            f"cannot open the project's store: {exc.message}",
+            file=project.config_file,
+            row=project.line.get("store"),
+            field="store",
+            hint=exc.hint,
+        ) from None
+    loaded = _ensure_data(project, store, report)
+    digest = _input_hash(project, store)
+    cache = _cache_path(project, digest)
+    if cache.is_file() and not force:
+        try:
+            with cache.open("rb") as handle:
+                results = pickle.load(handle)
+            for step in STEPS[1:]:
+                report(step, 1, 1)
+            return BuildOutcome(results, True, time.perf_counter() - started, loaded, project)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            pass  # a stale or broken cache: rebuild
+
+    indexes, benchmarks, comparison = build_indexes(project, store, report)
+    exposure = run_exposure(project, store, report)
+    models, claims = build_models(project, report)
+    kpi = build_kpi(project, store, report)
+    results = ProjectResults(
+        name=cfg.name,
+        title_zh=cfg.title_zh,
+        languages=list(cfg.languages),
+        start=str(cfg.start),
+        indexes=indexes,
+        benchmarks=benchmarks,
+        comparison=comparison,
+        exposure=exposure,
+        models=models,
+        claims=claims,
+        kpi=kpi,
+        provenance=store.series_info(),
+        summary=summary_numbers(cfg, indexes, benchmarks, models, claims, kpi),
+        input_hash=digest,
+        built_at=datetime.now(UTC),
+        seconds=time.perf_counter() - started,
+    )
+    try:
+        _write_atomic(cache, pickle.dumps(results, protocol=pickle.HIGHEST_PROTOCOL))
+        _write_atomic(cache.parent / "latest", cache.name.encode())
+        for old in cache.parent.glob("*.pkl"):
+            if old != cache:
+                old.unlink(missing_ok=True)
+    except OSError as exc:
+        raise AithesisError(
+            f"cannot write the build cache ({exc.strerror})",
+            file=cache.parent,
+            hint="check the project folder is writable",
+        ) from None
+    return BuildOutcome(results, False, time.perf_counter() - started, loaded, project)

@@ -1,0 +1,280 @@
+"""The steps of a project build; each calls the library and packs the results.
+
+No arithmetic of its own lives here beyond picking which library results to keep: index
+metrics come from :class:`~aithesis.index.result.IndexResult`, model numbers from
+:class:`~aithesis.thesis.model.ThesisModel`, KPI growth from :mod:`aithesis.kpi`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from aithesis import analytics as an
+from aithesis.data.store import Store
+from aithesis.errors import AithesisError, SpecError
+from aithesis.index.api import build_benchmark, build_index, exposure_test
+from aithesis.project.config import Project, ProjectConfig
+from aithesis.project.results import (
+    IndexSection,
+    KpiSection,
+    ModelSection,
+    MonteCarloSummary,
+)
+from aithesis.thesis.api import check_all, load_model
+from aithesis.thesis.results import ClaimReport
+
+__all__ = ["build_indexes", "build_kpi", "build_models", "run_exposure", "summary_numbers"]
+
+ProgressFn = Callable[[str, int, int], None]
+
+
+def _in_project(project: Project, exc: AithesisError, field: str) -> AithesisError:
+    """Prefix a library error with the project key that led to it."""
+    return type(exc)(str(exc), file=project.config_file, row=project.line.get(field), field=field)
+
+
+def build_indexes(
+    project: Project, store: Store, progress: ProgressFn
+) -> tuple[list[IndexSection], dict[str, Any], pd.DataFrame]:
+    """Every methodology and benchmark from the common start date; metrics side by side."""
+    cfg = project.config
+    total = len(cfg.indexes) + len(cfg.benchmarks)
+    progress("indexes", 0, total)
+    benchmarks = {}
+    for i, ticker in enumerate(cfg.benchmarks):
+        try:
+            benchmarks[ticker] = build_benchmark(ticker, store, cfg.start, cfg.end)
+        except AithesisError as exc:
+            raise _in_project(project, exc, f"benchmarks[{i}]") from None
+        progress("indexes", i + 1, total)
+    reference = benchmarks[cfg.benchmarks[0]] if cfg.benchmarks else None
+    sections = []
+    for i, relative in enumerate(cfg.indexes):
+        path = project.require(relative, f"indexes[{i}]")
+        try:
+            result = build_index(path, store, start=cfg.start, end=cfg.end)
+        except AithesisError as exc:
+            raise _in_project(project, exc, f"indexes[{i}]") from None
+        gains = result.pnl / result.level_values[0]
+        sections.append(
+            IndexSection(
+                key=path.stem,
+                name=result.name,
+                result=result,
+                metrics=result.metrics(benchmark=reference, rf=cfg.risk_free),
+                by_stock=result.contributions("stock"),
+                by_theme=result.contributions("theme"),
+                calendar=result.calendar_years(),
+                lorenz=an.lorenz_curve(np.clip(gains, 0.0, None))
+                if (gains > 0).any()
+                else (np.array([0.0, 1.0]), np.array([0.0, 1.0])),
+                gini=an.gini(np.clip(gains, 0.0, None)) if (gains > 0).any() else float("nan"),
+                top_shares=an.top_shares(gains, (0.1, 0.2, 0.5)),
+                methodology_yaml=path.read_text(encoding="utf-8"),
+                file=str(path),
+            )
+        )
+        progress("indexes", len(cfg.benchmarks) + i + 1, total)
+    columns = {s.name: s.metrics for s in sections}
+    for ticker, bench in benchmarks.items():
+        columns[ticker] = bench.metrics(benchmark=reference, rf=cfg.risk_free)
+    return sections, benchmarks, pd.DataFrame(columns)
+
+
+def run_exposure(project: Project, store: Store, progress: ProgressFn) -> Any:
+    """Article 002's exposure-bucket test (None when the project turns it off)."""
+    spec = project.config.exposure_test
+    if spec is None:
+        progress("exposure", 1, 1)
+        return None
+    progress("exposure", 0, 1)
+    try:
+        study = exposure_test(
+            store, tuple(spec.edges), project.config.start, project.config.end, markets=spec.markets
+        )
+    except AithesisError as exc:
+        raise _in_project(project, exc, "exposure_test") from None
+    progress("exposure", 1, 1)
+    return study
+
+
+def _tree(model: Any, base: Any) -> list[dict[str, Any]]:
+    rows = []
+    for name in [*model.drivers, *model.formulas]:
+        driver = model.spec.drivers.get(name)
+        formula = model.spec.formulas.get(name)
+        inputs: list[str] = []
+        if formula is not None:
+            inputs = sorted(model.compile_expression(formula.expr, f"formulas.{name}").names)
+        rows.append(
+            {
+                "name": name,
+                "kind": "driver" if driver is not None else "formula",
+                "value": base.values[name],
+                "unit": base.units[name],
+                "title": getattr(driver or formula, "title", None),
+                "expr": getattr(formula, "expr", None),
+                "low": getattr(driver, "low", None),
+                "high": getattr(driver, "high", None),
+                "inputs": inputs,
+            }
+        )
+    return rows
+
+
+def build_models(project: Project, progress: ProgressFn) -> tuple[list[ModelSection], ClaimReport]:
+    """Every model: base, scenarios, tornado, Monte Carlo (with target), claims."""
+    cfg = project.config
+    mc = cfg.monte_carlo
+    total = len(cfg.models) + 1
+    progress("models", 0, total)
+    sections, paths = [], []
+    for i, entry in enumerate(cfg.models):
+        field = f"models[{i}].file"
+        path = project.require(entry.file, field)
+        paths.append(path)
+        model = load_model(path)
+        base = model.evaluate()
+        scenarios = {name: model.evaluate(scenario=name) for name in model.spec.scenarios}
+        ranged = any(d.low is not None for d in model.spec.drivers.values())
+        tornado = model.tornado() if ranged else None
+        summary = None
+        if ranged:
+            try:
+                result = model.monte_carlo(mc.draws, seed=mc.seed, target=entry.target)
+            except AithesisError as exc:
+                raise SpecError(
+                    f"Monte Carlo of {entry.file} failed: {exc.message}",
+                    file=project.config_file,
+                    row=project.line.get(field),
+                    field=f"models[{i}].target",
+                    hint=exc.hint,
+                ) from None
+            summary = MonteCarloSummary.of(result)
+        sections.append(
+            ModelSection(
+                key=path.stem,
+                name=model.name,
+                title=model.title,
+                title_zh=getattr(model.spec, "title_zh", None),
+                source=getattr(model.spec, "source", None),
+                description=getattr(model.spec, "description", None),
+                output=model.output,
+                base=base,
+                scenarios=scenarios,
+                tornado=tornado,
+                monte_carlo=summary,
+                claims=model.check_claims(cross=True),
+                tree=_tree(model, base),
+                model_yaml=Path(path).read_text(encoding="utf-8"),
+                file=str(path),
+            )
+        )
+        progress("models", i + 1, total)
+    claims = check_all([str(p) for p in paths], cross=True) if paths else ClaimReport(())
+    progress("models", total, total)
+    return sections, claims
+
+
+def build_kpi(project: Project, store: Store, progress: ProgressFn) -> KpiSection:
+    """Growth tables, group aggregates, expectation gaps and events from stored facts."""
+    from aithesis import kpi
+
+    spec = project.config.kpi
+    groups_file = project.path(spec.groups_file) if spec.groups_file else None
+    total = len(spec.growth) + len(spec.groups) + 1
+    progress("kpi", 0, total)
+    growth: dict[str, pd.DataFrame] = {}
+    for i, series in enumerate(spec.growth):
+        try:
+            growth[f"{series.entity}/{series.metric}"] = kpi.growth(
+                store, entity=series.entity, metric=series.metric
+            )
+        except AithesisError as exc:
+            raise _in_project(project, exc, f"kpi.growth[{i}]") from None
+        progress("kpi", i + 1, total)
+    aggregates: dict[str, pd.DataFrame] = {}
+    for i, group in enumerate(spec.groups):
+        try:
+            aggregates[f"{group.group}/{group.metric}"] = kpi.aggregate(
+                store,
+                group=group.group,
+                metric=group.metric,
+                allow_partial=True,
+                groups_file=groups_file,
+            )
+        except AithesisError as exc:
+            raise _in_project(project, exc, f"kpi.groups[{i}]") from None
+        progress("kpi", len(spec.growth) + i + 1, total)
+    gaps = kpi.gaps(store)
+    progress("kpi", total, total)
+    return KpiSection(
+        growth=growth, aggregates=aggregates, gaps=gaps, events=kpi.events(), facts=kpi.facts(store)
+    )
+
+
+def summary_numbers(
+    cfg: ProjectConfig,
+    indexes: list[IndexSection],
+    benchmarks: dict[str, Any],
+    models: list[ModelSection],
+    claims: ClaimReport,
+    kpi: KpiSection,
+) -> dict[str, Any]:
+    """The figures on the report's summary cards and in the demo's printout.
+
+    Keys: ``indexes`` (name -> total and annualised return, end date), ``benchmarks``
+    (ticker -> total return), ``targets`` (model -> target, P(target), draws),
+    ``flagged`` (claim records), ``claims_total``, ``kpi_latest`` (series -> latest
+    period, value, unit, qoq, yoy). Returns in decimal.
+    """
+    out: dict[str, Any] = {"start": str(cfg.start)}
+    out["indexes"] = {
+        s.name: {
+            "key": s.key,
+            "total_return": s.metrics["total_return"],
+            "annualised_return": s.metrics["annualised_return"],
+            "end": s.metrics["end"],
+            "max_drawdown": s.metrics["max_drawdown"],
+            "sharpe": s.metrics["sharpe"],
+        }
+        for s in indexes
+    }
+    out["benchmarks"] = {
+        t: {"total_return": b.total_return, "end": str(b.dates[-1].astype("datetime64[D]"))}
+        for t, b in benchmarks.items()
+    }
+    out["targets"] = {
+        m.name: {
+            "target": " ".join(str(x) for x in m.monte_carlo.target),
+            "probability": m.monte_carlo.probability,
+            "draws": m.monte_carlo.n,
+            "unit": m.monte_carlo.unit,
+        }
+        for m in models
+        if m.monte_carlo is not None and m.monte_carlo.target is not None
+    }
+    out["flagged"] = [r.to_dict() | {"note": r.note, "kind": r.kind} for r in claims.flagged]
+    out["claims_total"] = len(claims)
+    latest = {}
+    for key, table in kpi.growth.items():
+        if len(table):
+            row = table.iloc[-1]
+            latest[key] = {
+                "period": row["fiscal_period"],
+                "value": float(row["value"]),
+                "unit": row["unit"],
+                "qoq": _num(row.get("qoq")),
+                "yoy": _num(row.get("yoy")),
+            }
+    out["kpi_latest"] = latest
+    return out
+
+
+def _num(value: Any) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)

@@ -1,0 +1,150 @@
+"""Reading YAML specs into pydantic models, with errors that name file, line and key.
+
+One place for what every spec loader needs (universe, methodologies, models, KPI groups,
+projects): parse YAML safely, keep the node tree for line numbers, validate with pydantic
+and turn the first validation error into a one-line
+:class:`~aithesis.errors.SpecError`::
+
+    indexes/agix.yaml:7: 'weighting.cpa': unknown key; did you mean 'cap'? allowed keys: ...
+"""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from aithesis.errors import SpecError
+
+__all__ = ["line_of", "load_yaml_model", "parse_yaml", "spec_error", "validate_model"]
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def parse_yaml(text: str, file: str | Path) -> tuple[Any, yaml.Node | None]:
+    """Parse YAML text; return the data and the node tree (for line numbers).
+
+    Raises:
+        SpecError: not valid YAML, naming the line of the problem.
+    """
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        row = None if mark is None else mark.line + 1
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise SpecError(
+            f"not valid YAML: {problem}", file=file, row=row, hint="check indentation and quoting"
+        ) from None
+    return data, root
+
+
+def line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
+    """1-based line of the YAML key at ``loc`` (or of its deepest known ancestor)."""
+    line = None if node is None else node.start_mark.line + 1
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if str(getattr(key, "value", None)) == str(part):
+                    line = key.start_mark.line + 1
+                    node = value
+                    break
+            else:
+                return line
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            if part >= len(node.value):
+                return line
+            node = node.value[part]
+            line = node.start_mark.line + 1
+        else:
+            return line
+    return line
+
+
+def _allowed_keys(model: type[BaseModel], parent: tuple[Any, ...]) -> list[str]:
+    for part in parent:
+        if isinstance(part, int):
+            continue
+        info = model.model_fields.get(str(part))
+        annotation = getattr(info, "annotation", None)
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            model = annotation
+        else:
+            return []
+    return list(model.model_fields)
+
+
+def spec_error(
+    exc: ValidationError,
+    *,
+    file: str | Path,
+    root: yaml.Node | None,
+    model: type[BaseModel] | None = None,
+) -> SpecError:
+    """The first pydantic error as a :class:`SpecError` naming file, line and dotted key."""
+    errors = exc.errors()
+    err = errors[0]
+    loc = tuple(p for p in err.get("loc", ()) if p != "[key]")
+    field = ".".join(str(p) for p in loc) or None
+    hint = None
+    kind = err.get("type")
+    if kind == "extra_forbidden":
+        allowed = _allowed_keys(model, loc[:-1]) if model is not None else []
+        close = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6)
+        message = "unknown key"
+        if allowed:
+            hint = (
+                (f"did you mean '{close[0]}'? " if close else "")
+                + "allowed keys: "
+                + ", ".join(allowed)
+            )
+    elif kind == "missing":
+        message = "required key is missing"
+    else:
+        message = str(err.get("msg", "invalid value")).removeprefix("Value error, ")
+        if "input" in err and kind != "value_error" and not isinstance(err["input"], dict):
+            message = f"{message} (got {err['input']!r})"
+    if len(errors) > 1:
+        message = f"{message} (and {len(errors) - 1} more problem(s))"
+    return SpecError(message, file=file, row=line_of(root, loc), field=field, hint=hint)
+
+
+def validate_model(
+    model: type[M], data: Any, *, file: str | Path, root: yaml.Node | None = None
+) -> M:
+    """Validate parsed data against ``model``; errors become :class:`SpecError`."""
+    if not isinstance(data, dict):
+        raise SpecError(
+            f"expected a YAML mapping, got {type(data).__name__}",
+            file=file,
+            hint="the file must hold 'key: value' lines at its top level",
+        )
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise spec_error(exc, file=file, root=root, model=model) from None
+
+
+def load_yaml_model(model: type[M], path: str | Path) -> tuple[M, yaml.Node | None]:
+    """Read a YAML file and validate it against ``model``.
+
+    Returns:
+        ``(instance, root_node)``; keep the node to name lines in later errors.
+
+    Raises:
+        SpecError: unreadable file, bad YAML or invalid content (file, line and key).
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SpecError("file not found", file=path) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = getattr(exc, "strerror", None) or "not UTF-8 text"
+        raise SpecError(f"cannot read file ({reason})", file=path) from None
+    data, root = parse_yaml(text, path)
+    return validate_model(model, data, file=path, root=root), root
