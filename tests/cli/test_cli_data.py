@@ -8,7 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from aithesis.cli.main import app
@@ -103,8 +102,10 @@ def test_real_process_debug_flag_shows_the_traceback(tmp_path: Path) -> None:
     assert "Traceback" not in plain.stderr
 
 
-@pytest.mark.slow
-def test_real_process_demo_prints_the_universe_table(tmp_path: Path) -> None:
-    done = _aithesis("demo", env={"AITHESIS_HOME": str(tmp_path), "COLUMNS": "200"})
+def test_summary_prints_the_universe_table(tmp_path: Path, sample_dir: Path) -> None:
+    store = str(tmp_path / "s.duckdb")
+    runner.invoke(app, ["data", "import", str(sample_dir), "--store", store])
+    done = _aithesis("data", "summary", "--store", store, env={"COLUMNS": "200"})
     assert done.returncode == 0, done.stderr
     assert "NVDA" in done.stdout and "0992.HK" in done.stdout and "联想" in done.stdout
+    assert "34 of" in done.stdout

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 from typing import Annotated
 
@@ -12,7 +11,6 @@ from rich.table import Table
 
 from aithesis.cli._common import (
     OutputFormat,
-    SampleDataOption,
     StoreOption,
     console,
     err_console,
@@ -20,7 +18,7 @@ from aithesis.cli._common import (
     print_json,
 )
 
-__all__ = ["app", "demo"]
+__all__ = ["app"]
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -233,57 +231,38 @@ def delete(
     console.print(f"removed {removed:,} price rows of {ticker.upper()}")
 
 
-def demo(
-    sample_data: SampleDataOption = None,
+@app.command("summary")
+def summary(
     store: StoreOption = None,
+    since: Annotated[str, typer.Option(help="Start date of the 'since' column.")] = "2022-11-30",
 ) -> None:
-    """Import the real sample prices into a fresh store and print the universe table."""
-    from aithesis.config import sample_data_dir
-    from aithesis.data.api import import_dir
-    from aithesis.data.store import Store
+    """Universe companies with stored prices: last close, 1-year and since-date total return."""
     from aithesis.data.summary import price_summary
     from aithesis.universe import load_universe
 
-    folder = sample_data_dir(sample_data)
-    workdir = Path(tempfile.mkdtemp(prefix="aithesis-demo-"))
-    path = store or workdir / "store.duckdb"
-    with Store(path) as db:
-        report = import_dir(db, folder)
-        _print_report(report, verb=f"imported from {folder}:")
-        summary = price_summary(db)
+    with open_store(store, read_only=True) as db:
+        table_data = price_summary(db, since=since)
+        path = db.path
+    if table_data.empty:
+        console.print("the store is empty; run 'aithesis data import FOLDER' first")
+        return
     universe = load_universe()
-    table = Table(title="AI value-chain universe: real sample prices (total return, adj_close)")
-    for column, justify in (
-        ("ticker", "left"),
-        ("company", "left"),
-        ("公司", "left"),
-        ("themes", "left"),
-        ("last date", "left"),
-        ("last close", "right"),
-        ("1y", "right"),
-        ("since 2022-11-30", "right"),
-    ):
-        table.add_column(column, justify=justify)
+    table = Table(title=f"AI value-chain universe: total return (adj_close) from {path}")
+    for column, justify in (("ticker", "left"), ("company", "left"), ("公司", "left"),
+                            ("themes", "left"), ("last date", "left"), ("last close", "right"),
+                            ("1y", "right"), (f"since {since}", "right")):
+        table.add_column(column, justify=justify, no_wrap=column in ("ticker", "last date"))
     shown = 0
     for company in universe.companies:
-        if company.ticker not in summary.index:
+        if company.ticker not in table_data.index:
             continue
-        row = summary.loc[company.ticker]
-        table.add_row(
-            company.ticker,
-            company.name,
-            company.name_zh,
-            ", ".join(company.themes),
-            f"{row.last_date:%Y-%m-%d}",
-            f"{row.last_close:,.2f} {row.currency}",
-            _pct(row.ret_1y),
-            _pct(row.ret_since),
-        )
+        row = table_data.loc[company.ticker]
+        table.add_row(company.ticker, company.name, company.name_zh, ", ".join(company.themes),
+                      f"{row.last_date:%Y-%m-%d}", f"{row.last_close:,.2f} {row.currency}",
+                      _pct(row.ret_1y), _pct(row.ret_since))
         shown += 1
     console.print(table)
-    console.print(
-        f"{shown} of {len(universe)} universe companies have sample prices; store: {path}"
-    )
+    console.print(f"{shown} of {len(universe)} universe companies have stored prices")
 
 
 def _pct(value: float) -> str:

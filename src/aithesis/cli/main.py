@@ -78,6 +78,7 @@ def _root(
 
 def _register() -> None:
     from aithesis.cli import data as data_cli
+    from aithesis.cli import demo as demo_cli
     from aithesis.cli import kpi as kpi_cli
     from aithesis.cli import model as model_cli
     from aithesis.cli import project as project_cli
@@ -93,7 +94,7 @@ def _register() -> None:
     app.add_typer(kpi_cli.app, name="kpi", help="KPI tracker: capex and other leading indicators.")
     app.command("init")(project_cli.init)
     app.command("build")(project_cli.build)
-    app.command("demo")(data_cli.demo)
+    app.command("demo")(demo_cli.demo)
 
 
 _register()

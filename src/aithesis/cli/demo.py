@@ -1,0 +1,97 @@
+"""``aithesis demo``: the whole product on the real sample data, in one command.
+
+Creates a project from the ``agix`` template (in a new temporary folder unless ``--dir``
+is given), builds it on the real sample prices, writes the English and Chinese
+reports, and prints a summary: each index against QQQ since 2022-11-30, NVIDIA's
+P(market cap >= $5T), the claims the checker flagged, the latest capex QoQ/YoY, and the
+report paths.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from aithesis.cli._common import SampleDataOption, console
+
+__all__ = ["demo"]
+
+
+def _pct(value: float | None) -> str:
+    if value is None or value != value:
+        return "-"
+    colour = "green" if value >= 0 else "red"
+    return f"[{colour}]{value:+.1%}[/]"
+
+
+def _print_summary(summary: dict[str, Any]) -> None:
+    start = summary["start"]
+    table = Table(title=f"Indexes vs benchmarks, total return since {start} (ChatGPT's release)")
+    for column in ("", "total return", "annualised", "max drawdown", "to"):
+        table.add_column(column, justify="left" if not column else "right")
+    for name, row in summary["indexes"].items():
+        table.add_row(name, _pct(row["total_return"]), _pct(row["annualised_return"]),
+                      _pct(row["max_drawdown"]), row["end"])
+    for ticker, row in summary["benchmarks"].items():
+        table.add_row(ticker, _pct(row["total_return"]), "", "", row["end"])
+    console.print(table)
+    for model, row in summary["targets"].items():
+        console.print(f"[bold]{model}[/]: P({row['target']}) = {row['probability']:.1%} "
+                      f"over {row['draws']:,} Monte Carlo draws ({row['unit']})")
+    flagged = summary["flagged"]
+    console.print(f"[bold]claims[/]: {summary['claims_total']} checked, "
+                  f"[red]{len(flagged)} flagged[/]:")
+    for claim in flagged:
+        console.print(f"  - {claim['model']}/{claim['claim_id']}: {claim['text']} "
+                      f"(article {claim['claimed']}, model {_short(claim['computed'])} "
+                      f"{claim['unit']})", markup=False)
+    for key, row in summary["kpi_latest"].items():
+        console.print(f"[bold]{key}[/] {row['period']}: {row['value']:,} {row['unit']}, "
+                      f"QoQ {_pct(row['qoq'])}, YoY {_pct(row['yoy'])}")
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, (list, tuple)):
+        return "-".join(_short(v) for v in value)
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value)
+
+
+def demo(
+    folder: Annotated[
+        Path | None,
+        typer.Option("--dir", help="Project folder to create [default: a new temp folder]."),
+    ] = None,
+    sample_data: SampleDataOption = None,
+) -> None:
+    """Build the AGIX thesis on the real sample data and write both reports."""
+    import os
+
+    from aithesis.cli.project import progress_bars
+    from aithesis.config import ENV_SAMPLE_DATA, sample_data_dir
+    from aithesis.project import build_project, init_project
+    from aithesis.report.render import write_reports
+
+    started = time.perf_counter()
+    if sample_data is not None:
+        os.environ[ENV_SAMPLE_DATA] = str(sample_data_dir(sample_data))
+    root = folder or Path(tempfile.mkdtemp(prefix="aithesis-demo-")) / "agix-thesis"
+    init_project(root, "agix", force=folder is not None)
+    console.print(f"project: {root} (from the agix template, real sample data in "
+                  f"{sample_data_dir()})")
+    progress, update = progress_bars()
+    with progress:
+        outcome = build_project(root, progress=update)
+        update("report", 0, len(outcome.results.languages))
+        paths = write_reports(outcome.results, root / "out", outcome.results.languages)
+        update("report", len(paths), len(paths))
+    _print_summary(outcome.results.summary)
+    for path in paths:
+        console.print(f"report: {path}")
+    console.print(f"done in {time.perf_counter() - started:.1f} s")

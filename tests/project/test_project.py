@@ -1,0 +1,175 @@
+"""Thesis projects: init, build, cache, and the build's numbers against the library."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from aithesis.data.store import Store
+from aithesis.errors import AithesisError, SpecError, UnknownTickerError
+from aithesis.index.api import build_benchmark, build_index
+from aithesis.kpi import growth
+from aithesis.project import build_project, init_project, load_project
+from aithesis.project.build import load_cached
+from aithesis.thesis import load_model
+
+
+def test_init_writes_a_complete_project(tmp_path: Path) -> None:
+    root = init_project(tmp_path / "p")
+    assert (root / "aithesis.yaml").is_file() and (root / "README.md").is_file()
+    assert sorted(p.name for p in (root / "indexes").iterdir()) == ["agix.yaml", "ai-infra.yaml"]
+    assert len(list((root / "models").glob("*.yaml"))) == 11
+    assert (root / "kpi" / "article_facts.csv").is_file()
+    project = load_project(root)
+    assert project.config.start.isoformat() == "2022-11-30"
+    for i, entry in enumerate(project.config.models):
+        assert project.require(entry.file, f"models[{i}].file").is_file()
+
+
+def test_init_refuses_to_overwrite_unless_forced(tmp_path: Path) -> None:
+    init_project(tmp_path / "p")
+    with pytest.raises(SpecError, match="already exists"):
+        init_project(tmp_path / "p")
+    init_project(tmp_path / "p", force=True)
+
+
+def test_unknown_template_is_named(tmp_path: Path) -> None:
+    with pytest.raises(SpecError, match="unknown template 'nope'"):
+        init_project(tmp_path / "p", "nope")
+
+
+def test_build_contains_every_index_model_and_kpi_series(built_project) -> None:
+    results = built_project.results
+    assert [s.key for s in results.indexes] == ["agix", "ai-infra"]
+    assert len(results.models) == 11
+    assert set(results.kpi.growth) == {"alibaba/capex", "tencent/capex"}
+    assert set(results.benchmarks) == {"QQQ", "SPY", "NDX"}
+    assert not built_project.cached and built_project.data_loaded
+
+
+def test_index_numbers_equal_the_library_called_directly(built_project) -> None:
+    results = built_project.results
+    store = Store(built_project.project.store_path, read_only=True)
+    direct = build_index("agix", store, start="2022-11-30")
+    section = results.index("agix")
+    assert section.result.level_values.tolist() == direct.level_values.tolist()
+    qqq = build_benchmark("QQQ", store, "2022-11-30")
+    assert section.metrics["benchmark_total_return"] == pytest.approx(qqq.total_return, rel=1e-12)
+    assert results.summary["indexes"][section.name]["total_return"] == pytest.approx(
+        direct.total_return, rel=1e-12
+    )
+    assert section.by_stock.sum() == pytest.approx(direct.total_return, rel=1e-9)
+
+
+def test_model_numbers_equal_the_library_called_directly(built_project) -> None:
+    results = built_project.results
+    cfg = built_project.project.config
+    section = results.model("nvda-5t")
+    model = load_model(built_project.project.root / "models" / "nvda-5t.yaml")
+    mc = model.monte_carlo(
+        cfg.monte_carlo.draws, seed=cfg.monte_carlo.seed, target="market_cap>=5000"
+    )
+    assert section.monte_carlo.probability == mc.probability
+    assert results.summary["targets"]["nvda-5t"]["probability"] == mc.probability
+    assert section.base.value == model.evaluate().value
+    flagged = {(r["model"], r["claim_id"]) for r in results.summary["flagged"]}
+    assert ("compute-energy", "gpt4_energy") in flagged
+    assert ("inference-memory", "memory_quantised") in flagged
+
+
+def test_kpi_latest_equals_growth_from_the_store(built_project) -> None:
+    store = Store(built_project.project.store_path, read_only=True)
+    table = growth(store, entity="alibaba", metric="capex")
+    latest = built_project.results.summary["kpi_latest"]["alibaba/capex"]
+    assert latest["period"] == "2025Q1"
+    assert latest["qoq"] == pytest.approx(246.12 / 317.75 - 1, rel=1e-12)
+    assert latest["yoy"] == pytest.approx(246.12 / 111.53 - 1, rel=1e-12)
+    assert latest["yoy"] == table["yoy"].iloc[-1]
+
+
+def test_unchanged_rebuild_reads_the_cache_quickly(project_copy) -> None:
+    root = project_copy()
+    started = time.perf_counter()
+    outcome = build_project(root)
+    assert outcome.cached and not outcome.data_loaded
+    assert time.perf_counter() - started < 1.0  # the issue's figure, with headroom
+    assert outcome.results.input_hash == load_cached(root).input_hash
+
+
+def test_a_changed_model_file_triggers_a_rebuild(project_copy) -> None:
+    root = project_copy()
+    path = root / "models" / "nvda-5t.yaml"
+    path.write_text(path.read_text().replace("value: 0.75", "value: 0.70", 1))
+    outcome = build_project(root)
+    assert not outcome.cached
+    assert outcome.results.model("nvda-5t").base.values["nvda_share"] == 0.70
+
+
+def test_missing_model_file_names_the_project_key(project_copy) -> None:
+    root = project_copy()
+    (root / "models" / "us-power.yaml").unlink()
+    with pytest.raises(SpecError) as info:
+        build_project(root)
+    text = str(info.value)
+    assert "aithesis.yaml" in text and "models[5].file" in text and "us-power.yaml" in text
+
+
+def test_broken_yaml_names_the_line(project_copy) -> None:
+    root = project_copy()
+    config = root / "aithesis.yaml"
+    config.write_text(
+        config.read_text().replace("benchmarks: [QQQ, SPY, NDX]", "benchmarks: [QQQ, SPY")
+    )
+    with pytest.raises(SpecError) as info:
+        build_project(root)
+    assert "aithesis.yaml" in str(info.value) and "not valid YAML" in str(info.value)
+    assert info.value.row is not None
+
+
+def test_misspelt_key_is_named_with_a_suggestion(project_copy) -> None:
+    root = project_copy()
+    config = root / "aithesis.yaml"
+    config.write_text(config.read_text().replace("benchmarks:", "benchmark:"))
+    with pytest.raises(SpecError) as info:
+        build_project(root)
+    assert "'benchmark'" in str(info.value) and "did you mean 'benchmarks'" in str(info.value)
+
+
+def test_index_that_selects_nothing_names_the_index_file(project_copy) -> None:
+    root = project_copy()
+    path = root / "indexes" / "ai-infra.yaml"
+    text = path.read_text()
+    start = text.index("universe:")
+    end = text.index("weighting:")
+    path.write_text(
+        text[:start] + "universe:\n  themes: [software]\n  markets: [KR]\n" + text[end:]
+    )
+    with pytest.raises(AithesisError) as info:
+        build_project(root)
+    assert "ai-infra.yaml" in str(info.value) and "indexes[1]" in str(info.value)
+
+
+def test_unknown_benchmark_names_the_key(project_copy) -> None:
+    root = project_copy()
+    config = root / "aithesis.yaml"
+    config.write_text(config.read_text().replace("[QQQ, SPY, NDX]", "[QQQ, SPYX]"))
+    with pytest.raises(UnknownTickerError) as info:
+        build_project(root)
+    assert "benchmarks[1]" in str(info.value) and "SPYX" in str(info.value)
+
+
+def test_failed_build_keeps_the_previous_results(project_copy) -> None:
+    root = project_copy()
+    before = load_cached(root)
+    (root / "models" / "nvda-5t.yaml").write_text("name: [broken\n")
+    with pytest.raises(SpecError):
+        build_project(root)
+    after = load_cached(root)
+    assert after is not None and after.input_hash == before.input_hash
+
+
+def test_no_project_here_says_how_to_make_one(tmp_path: Path) -> None:
+    with pytest.raises(SpecError, match="aithesis init"):
+        build_project(tmp_path)
