@@ -82,6 +82,7 @@ def _register() -> None:
     from aithesis.cli import kpi as kpi_cli
     from aithesis.cli import model as model_cli
     from aithesis.cli import project as project_cli
+    from aithesis.cli import report as report_cli
     from aithesis.cli import universe as universe_cli
 
     app.add_typer(data_cli.app, name="data", help="Import, pull, list and export price data.")
@@ -94,6 +95,7 @@ def _register() -> None:
     app.add_typer(kpi_cli.app, name="kpi", help="KPI tracker: capex and other leading indicators.")
     app.command("init")(project_cli.init)
     app.command("build")(project_cli.build)
+    app.command("report")(report_cli.report)
     app.command("demo")(demo_cli.demo)
 
 

@@ -68,13 +68,20 @@ def _hash_files(paths: list[Path], digest: Any) -> None:
         digest.update(path.read_bytes())
 
 
+# presentation layers: changing them never changes a computed number
+_NOT_HASHED = ("report", "app", "cli")
+
+
 def _code_hash() -> str:
+    """Hash of the package's computing code and data (not the shells)."""
     root = Path(aithesis.__file__).parent
     digest = hashlib.sha256()
     files = sorted(
         p
         for p in root.rglob("*")
-        if p.is_file() and p.suffix in (".py", ".yaml", ".csv", ".j2", ".html", ".json")
+        if p.is_file()
+        and p.suffix in (".py", ".yaml", ".csv", ".json")
+        and p.relative_to(root).parts[0] not in _NOT_HASHED
     )
     for path in files:
         digest.update(str(path.relative_to(root)).encode())

@@ -1,0 +1,183 @@
+"""Figures of thesis models and KPIs: tornado, Monte Carlo histogram, KPI and group bars.
+
+Drawn from :class:`~aithesis.project.results.ModelSection` and the KPI tables of
+:class:`~aithesis.project.results.KpiSection`; the only arithmetic is what plotting needs
+(bar offsets from the base case, bin centres, shares of draws per bin). Re-exported by
+:mod:`aithesis.report.charts`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from aithesis.project.results import ModelSection
+from aithesis.report.i18n import Translator
+from aithesis.report.plotstyle import NEG, PALETTE, style
+
+__all__ = ["kpi_group", "kpi_series", "monte_carlo", "tornado"]
+
+
+def tornado(model: ModelSection, t: Translator) -> go.Figure:
+    """One-at-a-time sensitivity: the output with each driver at its low and high."""
+    tor = model.tornado
+    order = list(range(len(tor.drivers)))[::-1]  # largest swing on top
+    labels = [f"{tor.drivers[i]} ({t.num(tor.low[i])} – {t.num(tor.high[i])})" for i in order]
+    low = np.array([tor.out_low[i] for i in order])
+    high = np.array([tor.out_high[i] for i in order])
+    fig = go.Figure()
+    for name, values, color in (
+        (t("chart.at_low"), low, "#8fb8de"),
+        (t("chart.at_high"), high, PALETTE[0]),
+    ):
+        fig.add_trace(
+            go.Bar(
+                y=labels,
+                x=values - tor.base,
+                base=tor.base,
+                orientation="h",
+                name=name,
+                marker_color=color,
+                customdata=values,
+                hovertemplate="%{y}<br>" + name + ": %{customdata:,.4g}<extra></extra>",
+            )
+        )
+    fig.add_vline(x=tor.base, line={"color": "#333", "width": 1})
+    base = t("chart.base_value", value=t.num(tor.base, tor.unit))
+    style(fig, max(260, 34 * len(labels) + 120), barmode="overlay")
+    fig.update_layout(margin={"l": 10, "r": 30, "t": 40, "b": 50})
+    fig.update_yaxes(automargin=True)
+    fig.update_xaxes(title_text=f"{model.output} ({t.unit(tor.unit)}) · {base}")
+    return fig
+
+
+def monte_carlo(model: ModelSection, t: Translator) -> go.Figure:
+    """Histogram of the simulated output with the target line and P(target)."""
+    mc = model.monte_carlo
+    centres = (mc.edges[:-1] + mc.edges[1:]) / 2.0  # bar positions for plotting
+    fig = go.Figure(
+        go.Bar(
+            x=centres,
+            y=mc.counts / mc.n,
+            width=np.diff(mc.edges),
+            marker_color="#8fb8de",
+            marker_line={"color": "#5a8fc0", "width": 0.5},
+            showlegend=False,
+            hovertemplate="%{x:,.4g}<br>" + t("chart.share_of_draws") + ": %{y:.2%}<extra></extra>",
+        )
+    )
+    for key in ("p5", "p50", "p95"):
+        if key in mc.percentiles:
+            fig.add_vline(x=mc.percentiles[key], line={"color": "#777", "width": 1, "dash": "dot"})
+            fig.add_annotation(
+                x=mc.percentiles[key],
+                y=0.62,
+                yref="paper",
+                xanchor="right",
+                showarrow=False,
+                text=t(f"label.{key}"),
+                textangle=-90,
+                font={"size": 10, "color": "#555"},
+            )
+    if mc.target is not None:
+        name, op, value = mc.target
+        fig.add_vline(x=value, line={"color": NEG, "width": 2.5})
+        text = t(
+            "chart.p_target",
+            output=name,
+            op=op.replace(">=", "≥").replace("<=", "≤"),
+            target=t.num(value, mc.unit),
+            probability=t.pct(mc.probability),
+        )
+        fig.add_annotation(
+            x=value,
+            y=1.0,
+            yref="paper",
+            xanchor="left",
+            yanchor="top",
+            showarrow=False,
+            text=f"<b>{text}</b>",
+            font={"color": NEG, "size": 13},
+            bgcolor="rgba(255,255,255,0.85)",
+            borderpad=4,
+        )
+    style(fig, 380, bargap=0)
+    fig.update_xaxes(title_text=f"{mc.output} ({t.unit(mc.unit)})")
+    fig.update_yaxes(title_text=t("chart.share_of_draws"), tickformat=".1%")
+    return fig
+
+
+def kpi_series(table: pd.DataFrame, events: pd.DataFrame, t: Translator) -> go.Figure:
+    """Quarterly bars of one KPI with QoQ/YoY labels and the events each period overlaps."""
+    keys = dict(zip(events["label"], events["key"], strict=False)) if len(events) else {}
+    texts = []
+    for row in table.itertuples():
+        parts = [t.num(row.value)]
+        if pd.notna(row.qoq):
+            parts.append(t("label.qoq_value", value=t.pct(row.qoq, signed=True)))
+        if pd.notna(row.yoy):
+            parts.append(t("label.yoy_value", value=t.pct(row.yoy, signed=True)))
+        texts.append("<br>".join(parts))
+    unit = table["unit"].iloc[-1] if len(table) else ""
+    fig = go.Figure(
+        go.Bar(
+            x=list(table["fiscal_period"]),
+            y=table["value"],
+            text=texts,
+            textposition="outside",
+            marker_color=PALETTE[0],
+            showlegend=False,
+            cliponaxis=False,
+            hovertemplate="%{x}<br>%{text}<extra></extra>",
+        )
+    )
+    for row in table.itertuples():
+        labels = [s.strip() for s in str(row.events or "").split(";") if s.strip()]
+        if labels:
+            text = " · ".join(t.label("event", keys[s]) if s in keys else s for s in labels)
+            fig.add_annotation(
+                x=row.fiscal_period,
+                y=0,
+                yanchor="bottom",
+                text=text,
+                showarrow=False,
+                font={"size": 10, "color": "#fff"},
+                bgcolor="rgba(200,85,61,0.85)",
+                borderpad=3,
+            )
+    top = float(table["value"].max()) if len(table) else 1.0
+    style(fig, 380, margin={"l": 60, "r": 20, "t": 30, "b": 40})
+    fig.update_yaxes(title_text=t.unit(unit), range=[0, top * 1.35])
+    return fig
+
+
+def kpi_group(table: pd.DataFrame, t: Translator) -> go.Figure:
+    """A group's aggregate per period; incomplete periods (members missing) in grey."""
+    colors = [PALETTE[2] if bool(c) else "#b0b7bf" for c in table["complete"]]
+    texts = [
+        t.num(v) + ("" if bool(c) else "<br>" + t("label.partial", n=int(n)))
+        for v, c, n in zip(table["value"], table["complete"], table["n_members"], strict=True)
+    ]
+    hover = [
+        t("chart.members_hover", present=p or "—", missing=m or "—")
+        for p, m in zip(table["members_present"], table["members_missing"], strict=True)
+    ]
+    unit = table["unit"].iloc[-1] if len(table) else ""
+    fig = go.Figure(
+        go.Bar(
+            x=list(table["period"]),
+            y=table["value"],
+            marker_color=colors,
+            text=texts,
+            textposition="outside",
+            cliponaxis=False,
+            customdata=hover,
+            showlegend=False,
+            hovertemplate="%{x}<br>%{y:,.2f}<br>%{customdata}<extra></extra>",
+        )
+    )
+    top = float(table["value"].max()) if len(table) else 1.0
+    style(fig, 340, margin={"l": 60, "r": 20, "t": 30, "b": 40})
+    fig.update_yaxes(title_text=t.unit(unit), range=[0, top * 1.3])
+    return fig

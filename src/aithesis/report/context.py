@@ -1,0 +1,366 @@
+"""The report's template context: results turned into labelled, formatted rows and figures.
+
+Presentation only: every number is read from :class:`~aithesis.project.results.ProjectResults`
+(or a library method of a result object) and formatted by the
+:class:`~aithesis.report.i18n.Translator`. Summary figures also keep their full-precision
+value (``Stat.value``) so the template can write it into a ``data-value`` attribute.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+from markupsafe import Markup
+
+import aithesis
+from aithesis.project.results import ProjectResults
+from aithesis.report import charts
+from aithesis.report.i18n import Translator
+
+__all__ = ["SECTIONS", "Stat", "build_context", "figure_html"]
+
+SECTIONS: tuple[str, ...] = (
+    "summary",
+    "indexes",
+    "drawdowns",
+    "rolling",
+    "calendar",
+    "contributions",
+    "concentration",
+    "exposure",
+    "models",
+    "claims",
+    "kpi",
+    "appendix",
+)
+"""Section ids, in page order; each has the catalogue title ``section.<id>``."""
+
+_PLOT_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["lasso2d"]}
+
+PCT_METRICS = (
+    "total_return",
+    "annualised_return",
+    "volatility",
+    "max_drawdown",
+    "alpha",
+    "tracking_error",
+    "excess_annualised_return",
+)
+UNSIGNED_METRICS = ("volatility", "tracking_error")  # sizes, not gains: no sign or colour
+RATIO_METRICS = (
+    "sharpe",
+    "sortino",
+    "calmar",
+    "beta",
+    "information_ratio",
+    "up_capture",
+    "down_capture",
+)
+
+
+@dataclass(frozen=True)
+class Stat:
+    """One number on a summary card: its label, shown text and full-precision value.
+
+    ``key`` is stable (``index.agix.total_return``) so tests can find the value in the
+    page's ``data-key`` / ``data-value`` attributes.
+    """
+
+    key: str
+    label: str
+    text: str
+    value: float | int | None
+    tone: str = ""
+
+    @property
+    def data_value(self) -> str:
+        """``repr`` of the value: a float written this way reads back exactly."""
+        if self.value is None:
+            return "nan"
+        return repr(int(self.value)) if isinstance(self.value, int) else repr(float(self.value))
+
+
+def figure_html(fig: go.Figure, div_id: str) -> Markup:
+    """A figure as an HTML fragment that relies on the page's single inlined Plotly JS."""
+    height = fig.layout.height or 420
+    return Markup(
+        pio.to_html(
+            fig,
+            include_plotlyjs=False,
+            full_html=False,
+            div_id=div_id,
+            config=_PLOT_CONFIG,
+            default_width="100%",
+            default_height=f"{height}px",
+        )
+    )
+
+
+def _tone(x: float | None) -> str:
+    if x is None or not np.isfinite(x):
+        return ""
+    return "pos" if x > 0 else "neg" if x < 0 else ""
+
+
+def _stat(key: str, label: str, value: Any, text: str, tone: bool = False) -> Stat:
+    value = None if value is None else (int(value) if isinstance(value, int) else float(value))
+    return Stat(key, label, text, value, _tone(value) if tone else "")
+
+
+def summary_cards(results: ProjectResults, t: Translator) -> list[dict[str, Any]]:
+    """The summary cards: indexes vs the first benchmark, P(target), claims, latest KPIs."""
+    s = results.summary
+    bench = next(iter(results.benchmarks), None)
+    cards = []
+    for section in results.indexes:
+        num = s["indexes"][section.name]
+        m, k = section.metrics, f"index.{section.key}"
+        stats = [
+            _stat(
+                f"{k}.total_return",
+                t("summary.total_return"),
+                num["total_return"],
+                t.pct(num["total_return"], signed=True),
+                tone=True,
+            ),
+            _stat(
+                f"{k}.annualised_return",
+                t("summary.annualised_return"),
+                num["annualised_return"],
+                t.pct(num["annualised_return"], signed=True),
+                True,
+            ),
+        ]
+        if bench is not None and "benchmark_total_return" in m:
+            label = t.company(bench)
+            stats += [
+                _stat(
+                    f"{k}.benchmark_total_return",
+                    t("summary.bench_total", bench=label),
+                    m["benchmark_total_return"],
+                    t.pct(m["benchmark_total_return"], signed=True),
+                ),
+                _stat(
+                    f"{k}.benchmark_annualised_return",
+                    t("summary.bench_annual", bench=label),
+                    m["benchmark_annualised_return"],
+                    t.pct(m["benchmark_annualised_return"], signed=True),
+                ),
+                _stat(
+                    f"{k}.excess_annualised_return",
+                    t("summary.excess", bench=label),
+                    m["excess_annualised_return"],
+                    t.pct(m["excess_annualised_return"], signed=True),
+                    tone=True,
+                ),
+            ]
+        note = t("summary.since", start=t.date(m["start"]), end=t.date(m["end"]))
+        cards.append({"title": section.name, "note": note, "stats": stats, "kind": "index"})
+    for model in results.models:
+        target = s["targets"].get(model.name)
+        if target is None or model.monte_carlo is None:
+            continue
+        name, op, value = model.monte_carlo.target
+        label = t("summary.p_target", output=name, op=_op(op), target=t.num(value, target["unit"]))
+        stats = [
+            _stat(
+                f"model.{model.key}.probability",
+                label,
+                target["probability"],
+                t.pct(target["probability"]),
+            ),
+            _stat(
+                f"model.{model.key}.draws",
+                t("summary.draws"),
+                int(target["draws"]),
+                t.num(target["draws"]),
+            ),
+        ]
+        title = t.model_title(model.title, model.title_zh)
+        cards.append(
+            {"title": title, "note": t("summary.mc_note"), "stats": stats, "kind": "model"}
+        )
+    flagged, total = len(s["flagged"]), int(s["claims_total"])
+    stats = [
+        _stat("claims.flagged", t("summary.flagged"), flagged, str(flagged)),
+        _stat("claims.total", t("summary.checked"), total, str(total)),
+    ]
+    cards.append(
+        {
+            "title": t("summary.claims"),
+            "note": t("summary.claims_note"),
+            "stats": stats,
+            "kind": "claims",
+        }
+    )
+    for series, latest in s["kpi_latest"].items():
+        table = results.kpi.growth[series]
+        k = "kpi." + series.replace("/", ".")
+        stats = [
+            _stat(
+                f"{k}.value",
+                t("summary.latest_value", period=latest["period"]),
+                latest["value"],
+                t.num(latest["value"], latest["unit"]),
+            ),
+            _stat(
+                f"{k}.qoq", t("label.qoq"), latest["qoq"], t.pct(latest["qoq"], signed=True), True
+            ),
+            _stat(
+                f"{k}.yoy", t("label.yoy"), latest["yoy"], t.pct(latest["yoy"], signed=True), True
+            ),
+        ]
+        cards.append(
+            {"title": series_title(table, series, t), "note": "", "stats": stats, "kind": "kpi"}
+        )
+    return cards
+
+
+def _op(op: str) -> str:
+    return {">=": "≥", "<=": "≤", "=": "=", "in": "∈", "plausible": "≈"}.get(op, op)
+
+
+def series_title(table: pd.DataFrame, key: str, t: Translator) -> str:
+    """``Company — metric`` for a KPI series (company in the reader's language)."""
+    entity, metric = key.split("/", 1)
+    ticker = table["ticker"].iloc[0] if len(table) and "ticker" in table else None
+    name = t.company(ticker) if isinstance(ticker, str) and ticker else t.label("entity", entity)
+    return t("kpi.series_title", company=name, metric=t.label("metric", metric))
+
+
+def _columns(results: ProjectResults, t: Translator) -> list[tuple[str, Any]]:
+    cols = [(s.name, s.result) for s in results.indexes]
+    return cols + [(t.company_ticker(k), b) for k, b in results.benchmarks.items()]
+
+
+def metrics_table(results: ProjectResults, t: Translator) -> dict[str, Any]:
+    """The comparison table: one row per metric, one column per index and benchmark."""
+    frame = results.comparison
+    names = [s.name for s in results.indexes] + list(results.benchmarks)
+    heads = [c for c, _ in _columns(results, t)]
+    rows = []
+    for metric in ("start", "end", *PCT_METRICS, *RATIO_METRICS, "max_drawdown_trough"):
+        if metric not in frame.index:
+            continue
+        cells = []
+        for name in names:
+            v = frame.at[metric, name] if name in frame.columns else None
+            if metric in PCT_METRICS:
+                plain = metric in UNSIGNED_METRICS
+                cells.append((t.pct(v, signed=not plain), "" if plain else _tone(v)))
+            elif metric in RATIO_METRICS:
+                cells.append((t.ratio(v), ""))
+            else:
+                cells.append((t.date(v), ""))
+        rows.append({"label": t(f"metric.{metric}"), "cells": cells})
+    return {"heads": heads, "rows": rows}
+
+
+def calendar_table(results: ProjectResults, t: Translator) -> dict[str, Any]:
+    """Calendar-year returns (years down, indexes and benchmarks across)."""
+    columns = _columns(results, t)
+    series = [s.calendar for s in results.indexes] + [
+        b.calendar_years() for b in results.benchmarks.values()
+    ]
+    years = sorted({int(y) for cal in series for y in cal.index})
+    rows = []
+    for year in years:
+        cells = []
+        for cal in series:
+            v = float(cal.loc[year]) if year in cal.index else None
+            cells.append((t.pct(v, signed=True), _tone(v)))
+        rows.append({"label": str(year), "cells": cells})
+    return {"heads": [c for c, _ in columns], "rows": rows}
+
+
+def concentration_rows(results: ProjectResults, t: Translator) -> list[dict[str, Any]]:
+    """Gini and top shares of each index's gains (power law, article 002)."""
+    rows = []
+    for s in results.indexes:
+        shares = [
+            (t("label.top_share", share=t.pct(f, 0)), t.pct(v)) for f, v in s.top_shares.items()
+        ]
+        rows.append(
+            {
+                "name": s.name,
+                "gini": t.ratio(s.gini),
+                "names": str(len(s.result.tickers)),
+                "shares": shares,
+            }
+        )
+    return rows
+
+
+def exposure_view(results: ProjectResults, t: Translator) -> dict[str, Any] | None:
+    """The exposure-bucket chart and its monotonicity statistics (None when not run)."""
+    study = results.exposure
+    if study is None:
+        return None
+    test = study.test
+    buckets = [
+        {
+            "label": t("chart.bucket", label=b),
+            "annualised": t.pct(r, signed=True),
+            "members": ", ".join(t.company(m) for m in study.members.get(b, ())),
+        }
+        for b, r in zip(test.labels, test.returns, strict=True)
+    ]
+    verdict = "exposure.monotonic" if test.monotonic_increasing else "exposure.not_monotonic"
+    return {
+        "figure": figure_html(charts.exposure(study, t), "fig-exposure"),
+        "spearman": t.ratio(test.spearman),
+        "p_value": t.ratio(test.p_value, 3),
+        "ordered_pairs": t.pct(test.ordered_pairs, 0),
+        "verdict": t(verdict),
+        "buckets": buckets,
+    }
+
+
+def build_context(results: ProjectResults, t: Translator) -> dict[str, Any]:
+    """Everything the template shows, for one language."""
+    from aithesis.report import context_models as cm
+
+    title = results.title_zh if t.lang == "zh" and results.title_zh else results.name
+    last = max((s.metrics["end"] for s in results.indexes), default=None)
+    return {
+        "lang": t.lang,
+        "title": title,
+        "subtitle": t(
+            "header.subtitle",
+            start=t.date(results.start),
+            end=t.date(last),
+            built=t.date(results.built_at),
+        ),
+        "version": aithesis.__version__,
+        "input_hash": results.input_hash,
+        "built_at": results.built_at.strftime("%Y-%m-%d %H:%M UTC"),
+        "sections": SECTIONS,
+        "cards": summary_cards(results, t),
+        "has_indexes": bool(results.indexes),
+        "fig_levels": figure_html(charts.index_levels(results, t), "fig-levels"),
+        "fig_drawdowns": figure_html(charts.drawdowns(results, t), "fig-drawdowns"),
+        "fig_rolling": figure_html(charts.rolling_returns(results, t), "fig-rolling"),
+        "metrics": metrics_table(results, t),
+        "calendar": calendar_table(results, t),
+        "contributions": [
+            {
+                "name": s.name,
+                "theme": figure_html(charts.contributions(s, t, "theme"), f"fig-theme-{i}"),
+                "stock": figure_html(charts.contributions(s, t, "stock"), f"fig-stock-{i}"),
+            }
+            for i, s in enumerate(results.indexes)
+        ],
+        "fig_lorenz": figure_html(charts.lorenz(results, t), "fig-lorenz"),
+        "concentration": concentration_rows(results, t),
+        "exposure": exposure_view(results, t),
+        "models": [cm.model_view(m, i, t) for i, m in enumerate(results.models)],
+        "claims": cm.claims_view(results, t),
+        "kpi": cm.kpi_view(results, t),
+        "appendix": cm.appendix_view(results, t),
+        "warnings": list(results.warnings),
+    }

@@ -1,0 +1,319 @@
+"""Template context of the model, claim, KPI and appendix sections of the report.
+
+Presentation only: values come from :class:`~aithesis.project.results.ModelSection`,
+:class:`~aithesis.thesis.results.ClaimReport`, :class:`~aithesis.project.results.KpiSection`
+and the store's provenance table, formatted by the
+:class:`~aithesis.report.i18n.Translator`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from aithesis.project.results import ModelSection, ProjectResults
+from aithesis.report import charts
+from aithesis.report.context import figure_html, series_title
+from aithesis.report.i18n import Translator
+
+__all__ = ["appendix_view", "claims_view", "driver_tree", "kpi_view", "model_view"]
+
+_OPS = {">=": "≥", "<=": "≤", "=": "", "in": "∈", "plausible": "≈"}
+
+
+def driver_tree(model: ModelSection, t: Translator) -> list[dict[str, Any]]:
+    """The model's formulas as nested nodes, from the output down to its drivers.
+
+    Roots are the output, then formulas and drivers nothing else uses. A name met a
+    second time is shown without its inputs (``repeat``) so shared inputs are not
+    expanded twice.
+    """
+    rows = {r["name"]: r for r in model.tree}
+    used = {name for r in model.tree for name in r["inputs"]}
+    roots = [model.output] + [n for n in rows if n not in used and n != model.output]
+    seen: set[str] = set()
+
+    def node(name: str) -> dict[str, Any]:
+        r = rows[name]
+        first = name not in seen
+        seen.add(name)
+        span = None
+        if r["low"] is not None and r["high"] is not None:
+            span = f"{t.num(r['low'])} – {t.num(r['high'])}"
+        return {
+            "name": name,
+            "kind": r["kind"],
+            "title": r["title"] or "",
+            "expr": r["expr"] or "",
+            "value": t.num(r["value"]),
+            "unit": t.unit(r["unit"]),
+            "range": span,
+            "output": name == model.output,
+            "repeat": not first and bool(r["inputs"]),
+            "children": [node(i) for i in r["inputs"] if i in rows] if first else [],
+        }
+
+    return [node(n) for n in roots if n in rows]
+
+
+def scenario_table(model: ModelSection, t: Translator) -> dict[str, Any] | None:
+    """Base and every scenario side by side: the drivers a scenario changes, the output."""
+    if not model.scenarios:
+        return None
+    base = model.base
+    names = [
+        n
+        for n, kind in base.kinds.items()
+        if kind == "driver"
+        and any(not np.isclose(e.values[n], base.values[n]) for e in model.scenarios.values())
+    ]
+    rows = []
+    for n in [*names, model.output]:
+        cells = [(t.num(base.values[n]), "")]
+        for e in model.scenarios.values():
+            changed = not np.isclose(e.values[n], base.values[n])
+            cells.append((t.num(e.values[n]), "changed" if changed else ""))
+        rows.append(
+            {"name": n, "unit": t.unit(base.units[n]), "cells": cells, "output": n == model.output}
+        )
+    heads = [t("model.base")] + [t.label("scenario", s) for s in model.scenarios]
+    return {"heads": heads, "rows": rows}
+
+
+def monte_carlo_view(model: ModelSection, t: Translator) -> dict[str, Any] | None:
+    """Monte Carlo figure, percentiles, P(target) and variance shares."""
+    mc = model.monte_carlo
+    if mc is None:
+        return None
+    shown = ("p5", "p25", "p50", "p75", "p95")
+    stats = [
+        (t("model.mean"), t.num(mc.mean)),
+        (t("model.std"), t.num(mc.std)),
+        *[(t(f"label.{k}"), t.num(v)) for k, v in mc.percentiles.items() if k in shown],
+        (t("summary.draws"), t.num(mc.n)),
+        (t("model.seed"), str(mc.seed)),
+    ]
+    target = None
+    if mc.target is not None:
+        name, op, value = mc.target
+        target = {
+            "label": t(
+                "summary.p_target",
+                output=name,
+                op=_OPS.get(op, op) or "=",
+                target=t.num(value, mc.unit),
+            ),
+            "text": t.pct(mc.probability),
+            "value": repr(float(mc.probability)),
+        }
+    shares = []
+    if len(mc.contribution):
+        for row in mc.contribution.itertuples():
+            shares.append((row.driver, t.pct(row.contribution), t.ratio(row.rank_correlation)))
+    return {
+        "figure": figure_html(charts.monte_carlo(model, t), f"fig-mc-{model.key}"),
+        "stats": stats,
+        "unit": t.unit(mc.unit),
+        "target": target,
+        "shares": shares,
+    }
+
+
+def model_view(model: ModelSection, index: int, t: Translator) -> dict[str, Any]:
+    """Everything one model shows: header, tree, scenarios, tornado, Monte Carlo."""
+    flagged = sum(1 for c in model.claims if c.status == "flagged" and c.kind == "claim")
+    checked = sum(1 for c in model.claims if c.kind == "claim")
+    tornado = None
+    if model.tornado is not None and len(model.tornado.drivers):
+        tornado = figure_html(charts.tornado(model, t), f"fig-tornado-{model.key}")
+    return {
+        "id": f"model-{model.key}",
+        "key": model.key,
+        "title": t.model_title(model.title, model.title_zh),
+        "source": model.source or "",
+        "description": model.description or "",
+        "output": model.output,
+        "value": t.num(model.base.value, model.base.units[model.output]),
+        "tree": driver_tree(model, t),
+        "scenarios": scenario_table(model, t),
+        "tornado": tornado,
+        "mc": monte_carlo_view(model, t),
+        "claims_note": t("model.claims_note", checked=checked, flagged=flagged),
+        "file": Path(model.file).name,
+    }
+
+
+def _claim_value(value: Any, op: str, t: Translator) -> str:
+    text = t.value(value)
+    symbol = _OPS.get(op, op)
+    return f"{symbol} {text}" if symbol and not isinstance(value, tuple | list) else text
+
+
+def claims_view(results: ProjectResults, t: Translator) -> dict[str, Any]:
+    """Every checked claim; flagged rows carry the note that explains them."""
+    titles = {m.name: t.model_title(m.title, m.title_zh) for m in results.models}
+    rows = []
+    previous = None
+    for c in results.claims:
+        rows.append(
+            {
+                "model": titles.get(c.model, c.model),
+                "first": c.model != previous,
+                "id": c.claim_id,
+                "text": c.text,
+                "quote": c.quote,
+                "source": c.source,
+                "claimed": _claim_value(c.claimed, c.op, t),
+                "computed": t.value(c.computed),
+                "unit": t.unit(c.unit),
+                "gap": t.pct(c.rel_error),
+                "flagged": c.status == "flagged",
+                "status": t.label("status", c.status),
+                "cross": c.kind == "cross",
+                "note": c.note,
+            }
+        )
+        previous = c.model
+    flagged = sum(r["flagged"] for r in rows)
+    return {"rows": rows, "note": t("claims.count", flagged=flagged, total=len(rows))}
+
+
+def _kpi_rows(table: pd.DataFrame, t: Translator) -> list[list[str]]:
+    rows = []
+    for r in table.itertuples():
+        rows.append(
+            [
+                str(r.fiscal_period),
+                t.date(r.period_end),
+                t.num(r.value, r.unit),
+                t.pct(r.qoq, signed=True),
+                t.pct(r.yoy, signed=True),
+                str(r.events or ""),
+                str(r.source),
+            ]
+        )
+    return rows
+
+
+def kpi_view(results: ProjectResults, t: Translator) -> dict[str, Any]:
+    """KPI bars per series, group aggregates, expectation gaps and the events."""
+    k = results.kpi
+    labels = {row.label: t.label("event", row.key) for row in k.events.itertuples()}
+    series = []
+    for i, (key, table) in enumerate(k.growth.items()):
+        rows = _kpi_rows(table, t)
+        for row in rows:
+            row[5] = " · ".join(labels.get(s.strip(), s.strip()) for s in row[5].split(";") if s)
+        series.append(
+            {
+                "title": series_title(table, key, t),
+                "figure": figure_html(charts.kpi_series(table, k.events, t), f"fig-kpi-{i}"),
+                "rows": rows,
+            }
+        )
+    groups = []
+    for i, (key, table) in enumerate(k.aggregates.items()):
+        group, metric = key.split("/", 1)
+        table = table.dropna(subset=["value"])
+        groups.append(
+            {
+                "title": t(
+                    "kpi.group_title",
+                    group=t.label("group", group),
+                    metric=t.label("metric", metric),
+                ),
+                "figure": figure_html(charts.kpi_group(table, t), f"fig-group-{i}")
+                if len(table)
+                else None,
+                "rows": [
+                    [
+                        str(r.period),
+                        t.num(r.value, r.unit),
+                        f"{r.n_members}",
+                        t("label.yes") if bool(r.complete) else t("label.no"),
+                        str(r.members_missing or "—"),
+                    ]
+                    for r in table.itertuples()
+                ],
+            }
+        )
+    gaps = [
+        [
+            t.label("entity", str(r.entity)),
+            t.label("metric", str(r.metric)),
+            str(r.fiscal_period),
+            t.num(r.actual, r.unit),
+            t.num(r.expected, r.unit),
+            t.pct(r.gap_pct, signed=True),
+        ]
+        for r in k.gaps.itertuples()
+    ]
+    events = [
+        [
+            t.label("event", r.key),
+            t.date(r.start),
+            t.date(r.end),
+            str(r.detail),
+            str(r.quote),
+            str(r.source),
+        ]
+        for r in k.events.itertuples()
+    ]
+    facts = [
+        [
+            t.company(r.ticker)
+            if isinstance(r.ticker, str) and r.ticker
+            else t.label("entity", r.entity),
+            t.label("metric", str(r.metric)),
+            str(r.fiscal_period),
+            t.num(r.value, r.unit),
+            str(r.kind),
+            str(r.quote or ""),
+            str(r.source),
+        ]
+        for r in k.facts.itertuples()
+    ]
+    return {"series": series, "groups": groups, "gaps": gaps, "events": events, "facts": facts}
+
+
+def appendix_view(results: ProjectResults, t: Translator) -> dict[str, Any]:
+    """Data provenance and every methodology and model file in full."""
+    prov = []
+    for r in results.provenance.itertuples():
+        warnings = r.warnings if isinstance(r.warnings, list | tuple | np.ndarray) else []
+        prov.append(
+            {
+                "name": t.company_ticker(str(r.name)),
+                "kind": t.label("kind", str(r.kind)),
+                "basis": t.label("basis", None if pd.isna(r.basis) else str(r.basis)),
+                "currency": "" if pd.isna(r.currency) else str(r.currency),
+                "source": "" if pd.isna(r.source) else str(r.source),
+                "first": t.date(r.first_date),
+                "last": t.date(r.last_date),
+                "rows": t.num(int(r.rows)) if int(r.rows) < 1e5 else f"{int(r.rows):,}",
+                "warnings": [str(w) for w in warnings],
+            }
+        )
+    files = [
+        {
+            "kind": t("appendix.methodology"),
+            "name": s.name,
+            "file": Path(s.file).name,
+            "text": s.methodology_yaml,
+            "open": True,
+        }
+        for s in results.indexes
+    ] + [
+        {
+            "kind": t("appendix.model"),
+            "name": t.model_title(m.title, m.title_zh),
+            "file": Path(m.file).name,
+            "text": m.model_yaml,
+            "open": False,
+        }
+        for m in results.models
+    ]
+    return {"provenance": prov, "files": files}

@@ -1,0 +1,261 @@
+"""The report's message catalogue and per-language formatting of numbers, dates and names.
+
+Every user-visible string of the report comes from ``messages.yaml`` (one catalogue,
+flat dotted keys, each with an ``en`` and a ``zh`` text). :class:`Translator` looks keys
+up for one language and formats values the same way everywhere:
+
+* percentages with one decimal (``+12.3%``); the value passed in is a decimal (0.123);
+* plain numbers with sensible precision and thousands separators; large numbers in
+  millions/billions (``19.2M``) in English and in 万/亿 in Chinese;
+* dates as ISO ``YYYY-MM-DD`` in both languages;
+* company names in the reader's language (the universe's ``name`` / ``name_zh``).
+
+Formatting never changes a value: the report shows these strings, while tests read the
+full-precision numbers back from ``data-value`` attributes.
+
+>>> t = Translator("zh")                                          # doctest: +SKIP
+>>> t("section.summary"), t.pct(0.1234, signed=True)              # doctest: +SKIP
+('摘要', '+12.3%')
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+
+from aithesis.errors import AithesisError, SpecError, UnknownTickerError
+
+__all__ = ["CATALOGUE_FILE", "LANGUAGES", "Translator", "check_language", "load_catalogue"]
+
+LANGUAGES: tuple[str, ...] = ("en", "zh")
+CATALOGUE_FILE = Path(__file__).with_name("messages.yaml")
+
+
+@lru_cache(maxsize=4)
+def load_catalogue(path: Path = CATALOGUE_FILE) -> Mapping[str, Mapping[str, str]]:
+    """Read and check the message catalogue.
+
+    Args:
+        path: the YAML file (``key: {en: ..., zh: ...}``).
+
+    Returns:
+        ``{key: {language: text}}`` for every key.
+
+    Raises:
+        SpecError: invalid YAML, or a key without a non-empty text in every language
+            (naming the key).
+    """
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise SpecError(f"not valid YAML: {exc}", file=path) from None
+    if not isinstance(data, dict):
+        raise SpecError("the catalogue must be a mapping of keys", file=path)
+    out: dict[str, dict[str, str]] = {}
+    for key, entry in data.items():
+        if not isinstance(entry, dict):
+            raise SpecError("expected {en: ..., zh: ...}", file=path, field=str(key))
+        for lang in LANGUAGES:
+            text = entry.get(lang)
+            if not isinstance(text, str) or not text.strip():
+                raise SpecError(f"no '{lang}' text", file=path, field=str(key))
+        out[str(key)] = {lang: entry[lang] for lang in LANGUAGES}
+    return out
+
+
+def check_language(lang: str) -> str:
+    """The language code, normalised, or an error listing the supported ones.
+
+    Raises:
+        AithesisError: ``lang`` is not one of :data:`LANGUAGES`.
+    """
+    code = lang.strip().lower()
+    if code not in LANGUAGES:
+        raise AithesisError(
+            f"unknown report language {lang!r}",
+            field="lang",
+            hint="use one or more of " + ", ".join(LANGUAGES),
+        )
+    return code
+
+
+def _trim(text: str) -> str:
+    """Drop trailing zeros of a fixed-point number string (``1.50`` -> ``1.5``)."""
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "+0") else text
+
+
+def _plain(x: float) -> str:
+    """A number with thousands separators and precision suited to its size."""
+    size = abs(x)
+    if size >= 1000:
+        return f"{x:,.0f}"
+    if size >= 1:
+        return _trim(f"{x:,.2f}")
+    if size == 0:
+        return "0"
+    if size >= 1e-3:
+        return _trim(f"{x:.4f}")
+    return f"{x:.3g}"
+
+
+class Translator:
+    """Catalogue lookups and value formatting for one language.
+
+    Args:
+        lang: ``en`` or ``zh``.
+        catalogue: ``{key: {lang: text}}`` (default: ``messages.yaml``).
+
+    Raises:
+        AithesisError: unknown language.
+    """
+
+    def __init__(self, lang: str, catalogue: Mapping[str, Mapping[str, str]] | None = None):
+        self.lang = check_language(lang)
+        self.catalogue = catalogue if catalogue is not None else load_catalogue()
+        self._universe: Any = None
+
+    # ---- messages -------------------------------------------------------------------
+    def __call__(self, key: str, **values: Any) -> str:
+        """The text of ``key`` in this language, with ``{name}`` fields filled in.
+
+        Raises:
+            KeyError: the key is not in the catalogue (a bug in a template or module).
+        """
+        text = self.catalogue[key][self.lang]
+        return text.format(**values) if values else text
+
+    def has(self, key: str) -> bool:
+        """True when ``key`` is in the catalogue."""
+        return key in self.catalogue
+
+    def label(self, prefix: str, name: str | None) -> str:
+        """The catalogue text of ``prefix.name`` if there is one, else ``name`` itself.
+
+        For open-ended names (themes, metrics, groups, scenarios) that the catalogue may
+        not know; the raw name (underscores as spaces) is shown rather than nothing.
+        """
+        if name is None:
+            return ""
+        key = f"{prefix}.{name}"
+        return self(key) if key in self.catalogue else str(name).replace("_", " ")
+
+    # ---- numbers --------------------------------------------------------------------
+    def pct(self, x: float | None, digits: int = 1, *, signed: bool = False) -> str:
+        """A decimal as a percentage (``0.123`` -> ``12.3%``); ``—`` for missing values."""
+        if x is None or not math.isfinite(float(x)):
+            return "—"
+        sign = "+" if signed else ""
+        return f"{float(x) * 100:{sign},.{digits}f}%"
+
+    def num(self, x: float | None, unit: str | None = None) -> str:
+        """A number (with its unit label when given) in this language's style.
+
+        Large magnitudes are shortened: ``19,200,000`` is ``19.2M`` in English and
+        ``1,920万`` in Chinese; ``2.2e8`` is ``220M`` / ``2.2亿``.
+        """
+        if x is None or not math.isfinite(float(x)):
+            return "—"
+        x = float(x)
+        size = abs(x)
+        if self.lang == "zh" and size >= 1e8:
+            text = _trim(f"{x / 1e8:,.2f}") + "亿"
+        elif self.lang == "zh" and size >= 1e5:
+            text = _trim(f"{x / 1e4:,.1f}") + "万"
+        elif self.lang == "en" and size >= 1e12:
+            text = _trim(f"{x / 1e12:,.2f}") + "T"
+        elif self.lang == "en" and size >= 1e9:
+            text = _trim(f"{x / 1e9:,.2f}") + "B"
+        elif self.lang == "en" and size >= 1e6:
+            text = _trim(f"{x / 1e6:,.2f}") + "M"
+        else:
+            text = _plain(x)
+        if unit:
+            return f"{text} {self.unit(unit)}"
+        return text
+
+    def value(self, x: Any, unit: str | None = None) -> str:
+        """A number or a ``(low, high)`` range, with its unit."""
+        if isinstance(x, tuple | list) and len(x) == 2:
+            low, high = (self.num(v) for v in x)
+            text = low if low == high else f"{low} – {high}"
+            return f"{text} {self.unit(unit)}" if unit else text
+        return self.num(x, unit)
+
+    def ratio(self, x: float | None, digits: int = 2) -> str:
+        """A ratio or coefficient (Sharpe, beta, Gini) with fixed decimals."""
+        if x is None or not math.isfinite(float(x)):
+            return "—"
+        return f"{float(x):,.{digits}f}"
+
+    def unit(self, unit: str | None) -> str:
+        """The reader's label for a unit (``USD_bn`` -> ``USD bn`` / ``十亿美元``)."""
+        if not unit:
+            return ""
+        key = f"unit.{unit}"
+        return self(key) if key in self.catalogue else unit.replace("_", " ")
+
+    def date(self, value: Any) -> str:
+        """An ISO date ``YYYY-MM-DD`` (``—`` when missing)."""
+        if value is None:
+            return "—"
+        if isinstance(value, np.datetime64):
+            return str(value.astype("datetime64[D]"))
+        if isinstance(value, dt.datetime):
+            return value.date().isoformat()
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        try:
+            import pandas as pd
+
+            if pd.isna(value):
+                return "—"
+            return pd.Timestamp(value).date().isoformat()
+        except (TypeError, ValueError):
+            return str(value)
+
+    # ---- names ----------------------------------------------------------------------
+    def company(self, ticker: str | None) -> str:
+        """The company's name in this language (``NVDA`` -> ``NVIDIA`` / ``英伟达``).
+
+        Benchmarks and other instruments use the catalogue (``instrument.QQQ``); an
+        unknown ticker is shown as it is.
+        """
+        if not ticker:
+            return ""
+        key = f"instrument.{ticker}"
+        if key in self.catalogue:
+            return self(key)
+        if self._universe is None:
+            from aithesis.universe import load_universe
+
+            self._universe = load_universe()
+        try:
+            company = self._universe.get(ticker)
+        except (UnknownTickerError, AithesisError, KeyError):
+            return ticker
+        name = company.name_zh if self.lang == "zh" and company.name_zh else company.name
+        return name or ticker
+
+    def company_ticker(self, ticker: str | None) -> str:
+        """``name (TICKER)``, or just the ticker when no name is known."""
+        name = self.company(ticker)
+        return name if not ticker or name == ticker else f"{name} ({ticker})"
+
+    def theme(self, name: str | None) -> str:
+        """An investment theme's label (``interconnect_storage`` -> ``Interconnect & storage``)."""
+        if name is None:
+            return self("label.unassigned")
+        return self.label("theme", name)
+
+    def model_title(self, title: str, title_zh: str | None) -> str:
+        """A model's title in this language (``title_zh`` in Chinese when present)."""
+        return title_zh if self.lang == "zh" and title_zh else title

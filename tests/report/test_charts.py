@@ -1,0 +1,124 @@
+"""The report's figures plot the results they are given (checked by hand computations)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from aithesis.report import charts
+from aithesis.report.i18n import Translator
+
+EN, ZH = Translator("en"), Translator("zh")
+
+
+def _trace(fig, name: str):
+    matches = [tr for tr in fig.data if tr.name == name]
+    assert len(matches) == 1, [tr.name for tr in fig.data]
+    return matches[0]
+
+
+def test_levels_start_at_100_and_offer_a_log_scale(built) -> None:
+    results = built.results
+    fig = charts.index_levels(results, EN)
+    assert len(fig.data) == len(results.indexes) + len(results.benchmarks)
+    for trace in fig.data:
+        assert trace.y[0] == pytest.approx(100.0, abs=1e-12)
+    agix = results.index("agix").result
+    lv = agix.level_values
+    assert _trace(fig, agix.name).y[-1] == pytest.approx(lv[-1] / lv[0] * 100, rel=1e-12)
+    buttons = fig.layout.updatemenus[0].buttons
+    assert [b.args[0]["yaxis.type"] for b in buttons] == ["linear", "log"]
+    assert [b.label for b in buttons] == ["Linear", "Log scale"]
+    assert [b.label for b in charts.index_levels(results, ZH).layout.updatemenus[0].buttons] == [
+        "线性坐标",
+        "对数坐标",
+    ]
+
+
+def test_drawdowns_are_the_fall_from_the_running_peak(built) -> None:
+    section = built.results.index("agix")
+    lv = section.result.level_values
+    by_hand = [lv[i] / max(lv[: i + 1]) - 1 for i in range(lv.size)]
+    trace = _trace(charts.drawdowns(built.results, EN), section.name)
+    assert np.allclose(trace.y, by_hand, rtol=0, atol=1e-12)
+    assert min(trace.y) == pytest.approx(section.metrics["max_drawdown"], abs=1e-12)
+
+
+def test_rolling_return_is_the_trailing_252_day_return(built) -> None:
+    section = built.results.index("ai-infra")
+    res = section.result
+    lv = res.level_values
+    trace = _trace(charts.rolling_returns(built.results, EN), section.name)
+    assert trace.x[0] == str(res.dates[252])[:10]
+    assert trace.x[-1] == str(res.dates[-1])[:10]
+    assert len(trace.y) == lv.size - 252
+    for k in (0, 100, len(trace.y) - 1):
+        assert trace.y[k] == pytest.approx(lv[k + 252] / lv[k] - 1, abs=1e-12)
+
+
+def test_contribution_bars_sum_to_the_total_return_with_names_in_chinese(built) -> None:
+    section = built.results.index("agix")
+    lv = section.result.level_values
+    for by in ("stock", "theme"):
+        bars = charts.contributions(section, ZH, by).data[0]
+        assert sum(bars.x) == pytest.approx(lv[-1] / lv[0] - 1, abs=1e-9)
+    stock = charts.contributions(section, ZH, "stock").data[0]
+    assert "英伟达" in stock.y and "NVIDIA" not in stock.y
+    assert stock.y[-1] == ZH.company(section.by_stock.index[0])  # largest on top
+    theme = charts.contributions(section, ZH, "theme").data[0]
+    assert "算力" in theme.y
+
+
+def test_monte_carlo_histogram_marks_the_target_and_its_probability(built) -> None:
+    model = built.results.model("nvda-5t")
+    mc = model.monte_carlo
+    fig = charts.monte_carlo(model, EN)
+    bars = fig.data[0]
+    assert sum(bars.y) == pytest.approx(1.0, abs=1e-12)  # shares of all draws
+    assert np.allclose(bars.x, (mc.edges[:-1] + mc.edges[1:]) / 2)
+    lines = [s for s in fig.layout.shapes if s.type == "line" and s.x0 == s.x1]
+    assert 5000.0 in [s.x0 for s in lines]
+    texts = " ".join(a.text for a in fig.layout.annotations)
+    assert f"{mc.probability * 100:.1f}%" in texts
+    assert "P(market_cap ≥ 5,000 USD bn)" in texts
+
+
+def test_tornado_bars_run_from_the_base_to_each_end(built) -> None:
+    model = built.results.model("nvda-5t")
+    tor = model.tornado
+    fig = charts.tornado(model, EN)
+    low, high = fig.data
+    top = list(tor.drivers).index("pe")
+    row = len(tor.drivers) - 1 - top  # the widest swing is drawn on top
+    assert low.y[row].startswith("pe ")
+    assert low.base + low.x[row] == pytest.approx(tor.out_low[top], rel=1e-12)
+    assert high.base + high.x[row] == pytest.approx(tor.out_high[top], rel=1e-12)
+
+
+def test_kpi_bars_carry_qoq_yoy_labels_and_events(built) -> None:
+    table = built.results.kpi.growth["alibaba/capex"]
+    events = built.results.kpi.events
+    fig = charts.kpi_series(table, events, EN)
+    bars = fig.data[0]
+    assert list(bars.x) == ["2024Q1", "2024Q4", "2025Q1"]
+    assert list(bars.y) == [111.53, 317.75, 246.12]
+    assert "QoQ -22.5%" in bars.text[-1] and "YoY +120.7%" in bars.text[-1]  # article 003
+    notes = [a.text for a in fig.layout.annotations]
+    assert "Q4'24 GPU stockpiling" in notes
+    zh_notes = [a.text for a in charts.kpi_series(table, events, ZH).layout.annotations]
+    assert "2024年四季度囤卡" in zh_notes
+
+
+def test_exposure_chart_shows_each_bucket_return(built) -> None:
+    study = built.results.exposure
+    fig = charts.exposure(study, EN)
+    assert list(fig.data[0].y) == list(study.test.returns)
+    assert list(fig.data[0].customdata) == [len(study.members[b]) for b in study.test.labels]
+
+
+def test_lorenz_curves_run_from_corner_to_corner(built) -> None:
+    fig = charts.lorenz(built.results, EN)
+    for section in built.results.indexes:
+        label = next(tr for tr in fig.data if tr.name.startswith(section.name))
+        assert (label.x[0], label.y[0]) == (0, 0) and label.y[-1] == pytest.approx(1.0)
+        assert f"{section.gini:.2f}" in label.name
