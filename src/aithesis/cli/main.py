@@ -83,6 +83,7 @@ def _register() -> None:
     from aithesis.cli import model as model_cli
     from aithesis.cli import project as project_cli
     from aithesis.cli import report as report_cli
+    from aithesis.cli import serve as serve_cli
     from aithesis.cli import universe as universe_cli
 
     app.add_typer(data_cli.app, name="data", help="Import, pull, list and export price data.")
@@ -96,6 +97,7 @@ def _register() -> None:
     app.command("init")(project_cli.init)
     app.command("build")(project_cli.build)
     app.command("report")(report_cli.report)
+    app.command("serve")(serve_cli.serve)
     app.command("demo")(demo_cli.demo)
 
 

@@ -87,6 +87,7 @@ def _stage(path: Path, text: str) -> Path:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; a report is meant to be shared
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

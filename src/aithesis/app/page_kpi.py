@@ -1,0 +1,151 @@
+"""KPI page: growth tables and bars with QoQ/YoY labels, group aggregates, gaps, events.
+
+Every figure comes from :mod:`aithesis.kpi` through the project build (``KpiSection``).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from aithesis.app import charts
+from aithesis.app.context import AppContext
+from aithesis.app.fmt import fmt_num, fmt_pct
+
+__all__ = ["render"]
+
+
+def _label(ctx: AppContext, key: str, table: pd.DataFrame) -> str:
+    """``Alibaba Group (9988.HK): capex`` in the reader's language."""
+    t = ctx.t
+    entity, _, metric = key.partition("/")
+    tickers = [x for x in table.get("ticker", pd.Series(dtype=object)).dropna() if x]
+    company = t.company(str(tickers[-1])) if tickers else t.name("entity", entity)
+    return t("kpi.series_title", company=company, metric=t.name("metric", metric))
+
+
+def _event_names(ctx: AppContext, joined: object) -> str:
+    """The '; '-joined event labels of a KPI row, in the reader's language."""
+    if not isinstance(joined, str) or not joined:
+        return ""
+    events = ctx.results.kpi.events
+    keys = dict(zip(events["label"], events["key"], strict=True)) if len(events) else {}
+    return "; ".join(
+        ctx.t.name("event", keys[label]) if label in keys else label for label in joined.split("; ")
+    )
+
+
+def _growth(ctx: AppContext, key: str, table: pd.DataFrame) -> None:
+    t = ctx.t
+    st.markdown(f"#### {_label(ctx, key, table)}")
+    if table.empty:
+        st.caption(t("kpi_none"))
+        return
+    unit = t.unit(str(table["unit"].iloc[-1]))
+    labels = []
+    for value, qoq, yoy in zip(table["value"], table["qoq"], table["yoy"], strict=True):
+        parts = []
+        if pd.notna(qoq):
+            parts.append(f"{t('label.qoq')} {fmt_pct(qoq, signed=True)}")
+        if pd.notna(yoy):
+            parts.append(f"{t('label.yoy')} {fmt_pct(yoy, signed=True)}")
+        labels.append("<br>".join([fmt_num(value, 6), *([" · ".join(parts)] if parts else [])]))
+    events = [_event_names(ctx, e) for e in table.get("events", [""] * len(table))]
+    ticks = [
+        f"{period}<br><i>{event}</i>" if event else str(period)
+        for period, event in zip(table["fiscal_period"], events, strict=True)
+    ]
+    st.plotly_chart(
+        charts.bar_figure(ticks, table["value"].to_numpy(), text=labels, y_title=unit),
+        key=f"kpi.growth.{key}",
+    )
+    shown = pd.DataFrame(
+        {
+            t("kpi.period"): table["fiscal_period"],
+            t("kpi.value"): [fmt_num(v, 6) for v in table["value"]],
+            t("label.unit"): [t.unit(u) for u in table["unit"]],
+            t("label.qoq"): [fmt_pct(v, signed=True) for v in table["qoq"]],
+            t("label.yoy"): [fmt_pct(v, signed=True) for v in table["yoy"]],
+            t("kpi.events"): events,
+            t("label.source"): table["source"],
+        }
+    )
+    st.dataframe(shown, hide_index=True, width="stretch")
+
+
+def _members(ctx: AppContext, joined: object) -> str:
+    """Comma-joined entity slugs as names in the reader's language."""
+    if not isinstance(joined, str) or not joined:
+        return ""
+    return ", ".join(ctx.t.name("entity", slug.strip()) for slug in joined.split(","))
+
+
+def _aggregate(ctx: AppContext, key: str, table: pd.DataFrame) -> None:
+    t = ctx.t
+    group, _, metric = key.partition("/")
+    title = t("kpi.group_title", group=t.name("group", group), metric=t.name("metric", metric))
+    st.markdown(f"#### {title}")
+    rows = table.dropna(subset=["value"]) if "value" in table else table
+    if rows.empty:
+        st.caption(t("kpi.no_group_data"))
+        return
+    st.plotly_chart(
+        charts.bar_figure(
+            list(rows["period"]),
+            rows["value"].to_numpy(),
+            text=[fmt_num(v, 6) for v in rows["value"]],
+            y_title=t.unit(str(rows["unit"].iloc[-1])),
+        ),
+        key=f"kpi.group.{key}",
+    )
+    shown = pd.DataFrame(
+        {
+            t("kpi.period"): rows["period"],
+            t("kpi.value"): [fmt_num(v, 6) for v in rows["value"]],
+            t("label.unit"): [t.unit(u) for u in rows["unit"]],
+            t("col_members"): [_members(ctx, m) for m in rows["members_present"]],
+            t("kpi.complete"): rows["complete"],
+        }
+    )
+    st.dataframe(shown, hide_index=True, width="stretch")
+    missing = sorted(
+        {_members(ctx, m) for m in rows["members_missing"] if isinstance(m, str) and m}
+    )
+    if missing:
+        st.caption(t("kpi_missing", names=", ".join(missing)))
+
+
+def render(ctx: AppContext) -> None:
+    """Draw the KPI page."""
+    t = ctx.t
+    kpi = ctx.results.kpi
+    st.title(t("section.kpi"))
+    st.subheader(t("kpi_growth"))
+    if not kpi.growth:
+        st.info(t("kpi_none"))
+    for key, table in kpi.growth.items():
+        _growth(ctx, key, table)
+    if kpi.aggregates:
+        st.subheader(t("kpi.groups"))
+        for key, table in kpi.aggregates.items():
+            _aggregate(ctx, key, table)
+    if len(kpi.gaps):
+        st.subheader(t("kpi.gaps"))
+        st.dataframe(kpi.gaps, hide_index=True, width="stretch")
+    if len(kpi.events):
+        st.subheader(t("kpi.events_title"))
+        events = kpi.events
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    t("kpi.event"): [t.name("event", k) for k in events["key"]],
+                    t("kpi.start"): events["start"].astype(str),
+                    t("kpi.end"): events["end"].astype(str),
+                    t("kpi.detail"): events["detail"],
+                    t("claims.quote"): events["quote"],
+                    t("label.source"): events["source"],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )

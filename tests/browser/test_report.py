@@ -1,0 +1,116 @@
+"""The HTML reports in real headless Chromium: every section drawn offline, screenshots.
+
+The reports are written by :func:`aithesis.report.render.write_reports` for the session
+project and opened from ``file://``; nothing may be fetched from the network.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from aithesis.project.results import ProjectResults
+
+pytestmark = pytest.mark.slow
+
+SECTIONS = (
+    "summary",
+    "indexes",
+    "drawdowns",
+    "rolling",
+    "calendar",
+    "contributions",
+    "concentration",
+    "exposure",
+    "models",
+    "claims",
+    "kpi",
+    "appendix",
+)
+CHARTED = ("indexes", "drawdowns", "rolling", "contributions", "concentration", "models", "kpi")
+
+
+@pytest.fixture(scope="module")
+def reports(project_results: ProjectResults, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """``{lang: path}`` of the session project's two reports."""
+    from aithesis.report.render import write_reports
+
+    out = tmp_path_factory.mktemp("report-out")
+    paths = write_reports(project_results, out, ("en", "zh"))
+    return {path.name.split(".")[1]: path for path in paths}
+
+
+def _open(browser_context: Any, path: Path) -> tuple[Any, list[str], list[str]]:
+    page = browser_context.new_page()
+    requests: list[str] = []
+    errors: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(path.as_uri())
+    page.wait_for_load_state("load")
+    return page, requests, errors
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_report_section_is_drawn_offline(
+    lang: str, reports: dict, browser_context: Any, shoot: Any
+) -> None:
+    from playwright.sync_api import expect
+
+    from aithesis.report.i18n import load_catalogue
+
+    catalogue = load_catalogue()
+    page, requests, errors = _open(browser_context, reports[lang])
+    assert page.locator("html").get_attribute("lang") == ("zh-CN" if lang == "zh" else "en")
+    for sid in SECTIONS:
+        section = page.locator(f"section#{sid}")
+        expect(section).to_have_count(1)
+        section.scroll_into_view_if_needed()
+        expect(section.locator("h2").first).to_contain_text(catalogue[f"section.{sid}"][lang])
+        box = section.bounding_box()
+        assert box is not None and box["height"] > 80, f"section {sid} is empty"
+        if sid in CHARTED:
+            charts = section.locator(".js-plotly-plot")
+            assert charts.count() >= 1, f"no chart drawn in {sid}"
+            # Plotly drew it: its SVG is in the page (the script ran, offline)
+            assert charts.first.locator("svg.main-svg").count() >= 1, sid
+        page.wait_for_timeout(200)
+        shoot(section, f"report-{lang}-{sid}")
+    assert errors == []
+    assert [u for u in requests if not u.startswith(("file:", "data:", "blob:"))] == []
+    page.close()
+
+
+def test_report_log_scale_button_switches_the_levels_axis(
+    reports: dict, browser_context: Any, shoot: Any
+) -> None:
+    page, _, errors = _open(browser_context, reports["en"])
+    chart = page.locator("section#indexes .js-plotly-plot").first
+    chart.scroll_into_view_if_needed()
+    axis = "el => el.layout.yaxis.type || 'linear'"
+    assert chart.evaluate(axis) in ("linear", "-")
+    page.locator("section#indexes .updatemenu-button", has_text="Log scale").first.click()
+    page.wait_for_timeout(500)
+    assert chart.evaluate(axis) == "log"
+    shoot(page.locator("section#indexes"), "report-en-indexes-log")
+    assert errors == []
+    page.close()
+
+
+def test_report_highlights_flagged_claims(
+    reports: dict, browser_context: Any, project_results: ProjectResults
+) -> None:
+    page, _, _ = _open(browser_context, reports["en"])
+    rows = page.locator("section#claims table.claims tbody tr")
+    flagged = page.locator("section#claims table.claims tbody tr.flagged")
+    assert rows.count() == len(project_results.claims)
+    assert flagged.count() == len(project_results.claims.flagged)
+    ok_colour = page.locator("section#claims tr.ok").first.evaluate(
+        "el => getComputedStyle(el).backgroundColor"
+    )
+    flag_colour = flagged.first.evaluate("el => getComputedStyle(el).backgroundColor")
+    assert flag_colour != ok_colour
+    page.close()
