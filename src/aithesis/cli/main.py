@@ -79,6 +79,7 @@ def _root(
 def _register() -> None:
     from aithesis.cli import data as data_cli
     from aithesis.cli import demo as demo_cli
+    from aithesis.cli import index as index_cli
     from aithesis.cli import kpi as kpi_cli
     from aithesis.cli import model as model_cli
     from aithesis.cli import project as project_cli
@@ -88,6 +89,7 @@ def _register() -> None:
 
     app.add_typer(data_cli.app, name="data", help="Import, pull, list and export price data.")
     app.add_typer(universe_cli.app, name="universe", help="The AI value-chain universe.")
+    app.add_typer(index_cli.app, name="index", help="Build thematic indexes and compare them.")
     app.add_typer(
         model_cli.app,
         name="model",

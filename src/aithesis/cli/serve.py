@@ -56,6 +56,8 @@ def dashboard_command(project_root: Path, host: str = "127.0.0.1", port: int = 8
         "false",
         "--server.fileWatcherType",
         "none",
+        "--client.toolbarMode",
+        "viewer",  # no "Deploy" button: this is a local, private app
         "--",
         "--project",
         str(project_root),

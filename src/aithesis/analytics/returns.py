@@ -1,0 +1,106 @@
+"""Returns: from levels, compounded, annualised and by calendar year.
+
+Conventions: returns are simple, per period (daily for an index), in decimal (0.01 = 1%).
+Annualisation uses ``periods`` per year (252 trading days by default), as empyrical does:
+``annualised = (1 + total) ** (periods / n) - 1`` for ``n`` returns. An annual risk-free
+rate is turned into a per-period one geometrically, ``(1 + rf) ** (1 / periods) - 1``, as
+quantstats does.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = [
+    "TRADING_DAYS",
+    "annualised_return",
+    "calendar_year_returns",
+    "compound",
+    "levels_from_returns",
+    "rf_per_period",
+    "simple_returns",
+    "total_return",
+]
+
+TRADING_DAYS = 252
+
+
+def _as_1d(values: np.ndarray) -> np.ndarray:
+    arr = np.asarray(values, dtype=np.float64)
+    if arr.ndim != 1:
+        raise ValueError("expected a 1-D array")
+    return arr
+
+
+def simple_returns(levels: np.ndarray) -> np.ndarray:
+    """Simple returns ``levels[t] / levels[t-1] - 1`` (one fewer than the levels).
+
+    Args:
+        levels: ``(T,)`` positive levels or prices.
+
+    Returns:
+        ``(T-1,)`` decimal returns; the return of row ``t`` is labelled with date ``t``.
+    """
+    lv = _as_1d(levels)
+    return lv[1:] / lv[:-1] - 1.0
+
+
+def compound(returns: np.ndarray) -> float:
+    """Total compounded return ``prod(1 + r) - 1`` (NaN treated as 0, as empyrical)."""
+    r = np.nan_to_num(_as_1d(returns), nan=0.0)
+    return float(np.prod(1.0 + r) - 1.0)
+
+
+total_return = compound
+
+
+def annualised_return(returns: np.ndarray, periods: int = TRADING_DAYS) -> float:
+    """Compound annual growth rate: ``(1 + total) ** (periods / n) - 1``.
+
+    Args:
+        returns: ``(n,)`` per-period returns.
+        periods: periods per year.
+
+    Returns:
+        The annualised return (NaN for no returns). Same definition as
+        ``empyrical.annual_return``.
+    """
+    r = _as_1d(returns)
+    if r.size == 0:
+        return float("nan")
+    return float((1.0 + compound(r)) ** (periods / r.size) - 1.0)
+
+
+def levels_from_returns(returns: np.ndarray, start: float = 1.0) -> np.ndarray:
+    """Levels ``start, start*(1+r1), ...`` (one more than the returns)."""
+    r = _as_1d(returns)
+    return start * np.concatenate(([1.0], np.cumprod(1.0 + r)))
+
+
+def rf_per_period(rf: float, periods: int = TRADING_DAYS) -> float:
+    """Per-period risk-free rate from an annual one: ``(1 + rf) ** (1 / periods) - 1``."""
+    return float((1.0 + rf) ** (1.0 / periods) - 1.0)
+
+
+def calendar_year_returns(dates: np.ndarray, returns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Compounded return of each calendar year.
+
+    Args:
+        dates: ``(n,)`` sorted ``datetime64`` dates the returns are labelled with (for index
+            levels: the dates from the second row on).
+        returns: ``(n,)`` per-period returns.
+
+    Returns:
+        ``(years, year_returns)``: int years and the compounded return of the returns
+        dated in each (the first year runs from the base close to that year's last close).
+        Same grouping as ``empyrical.aggregate_returns(returns, "yearly")``.
+    """
+    r = _as_1d(returns)
+    years = np.asarray(dates).astype("datetime64[Y]").astype(np.int64) + 1970
+    if years.shape != r.shape:
+        raise ValueError("dates and returns must have the same length")
+    if r.size == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0)
+    starts = np.concatenate(([0], np.flatnonzero(np.diff(years)) + 1))
+    growth = np.multiply.reduceat(1.0 + np.nan_to_num(r, nan=0.0), starts)
+    return years[starts], growth - 1.0

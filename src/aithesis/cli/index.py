@@ -1,0 +1,174 @@
+"""``aithesis index``: build a thematic index and compare indexes with benchmarks.
+
+A thin shell over :mod:`aithesis.index`: every number printed or written comes from an
+:class:`~aithesis.index.IndexResult` or :func:`~aithesis.index.compare`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Annotated, Any
+
+import pandas as pd
+import typer
+from rich.table import Table
+
+from aithesis.cli._common import OutputFormat, StoreOption, console, open_store, print_json
+
+__all__ = ["app"]
+
+app = typer.Typer(no_args_is_help=True, help="Build thematic indexes and compare them.")
+
+_SIGNED_PERCENT = {
+    "total_return",
+    "annualised_return",
+    "max_drawdown",
+    "benchmark_total_return",
+    "benchmark_annualised_return",
+    "excess_annualised_return",
+    "alpha",
+    "total_costs",
+}
+_PERCENT = {"volatility", "tracking_error", "avg_turnover_per_rebalance"}
+
+
+def _fmt(key: str, value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        if value != value:  # NaN
+            return "-"
+        if key in _SIGNED_PERCENT:
+            return f"{value:+.2%}"
+        return f"{value:.2%}" if key in _PERCENT else f"{value:.2f}"
+    return str(value)
+
+
+def _json_ready(metrics: dict[str, Any]) -> dict[str, Any]:
+    """NaN (undefined ratio) -> None, so the file is strict JSON."""
+    return {k: (None if isinstance(v, float) and v != v else v) for k, v in metrics.items()}
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "index"
+
+
+@app.command("build")
+def build(
+    name_or_yaml: Annotated[str, typer.Argument(help="Built-in index name or methodology YAML.")],
+    start: Annotated[str | None, typer.Option(help="Base date (overrides base_date).")] = None,
+    end: Annotated[str | None, typer.Option(help="Last date, inclusive.")] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Output folder [default: out/<index name>].")
+    ] = None,
+    benchmark: Annotated[
+        str | None, typer.Option(help="Benchmark ticker for relative metrics, e.g. SPY.")
+    ] = None,
+    store: StoreOption = None,
+) -> None:
+    """Build an index; write levels.csv, weights.csv, contributions.csv, metrics.json."""
+    from aithesis.index import build_benchmark, build_index
+
+    with open_store(store, read_only=True) as db:
+        result = build_index(name_or_yaml, db, start=start, end=end)
+        reference = (
+            build_benchmark(benchmark, db, start=str(result.dates[0]), end=end)
+            if benchmark
+            else None
+        )
+    metrics = result.metrics(benchmark=reference)
+    folder = out if out is not None else Path("out") / _slug(result.name)
+    folder.mkdir(parents=True, exist_ok=True)
+    result.levels.rename("level").to_csv(folder / "levels.csv")
+    result.weights.to_csv(folder / "weights.csv")
+    contributions = pd.concat(
+        {
+            "stock": result.contributions(by="stock"),
+            "theme": result.contributions(by="theme"),
+        },
+        names=["by", "name"],
+    )
+    contributions.to_csv(folder / "contributions.csv")
+    (folder / "metrics.json").write_text(
+        json.dumps(_json_ready(metrics), indent=2, default=str, allow_nan=False) + "\n",
+        encoding="utf-8",
+    )
+    _summary(result, metrics, folder)
+
+
+def _summary(result: Any, metrics: dict[str, Any], folder: Path) -> None:
+    title = (
+        f"{result.name}: {metrics['start']} to {metrics['end']} "
+        f"({result.currency}, {result.return_type} return)"
+    )
+    table = Table(title=title, show_header=False)
+    table.add_column("metric")
+    table.add_column("value", justify="right")
+    table.add_row("final level", f"{result.level_values[-1]:,.2f}")
+    for key, value in metrics.items():
+        if key not in ("start", "end"):
+            table.add_row(key, _fmt(key, value))
+    console.print(table)
+    themes = Table(title="contribution to return by theme")
+    themes.add_column("theme")
+    themes.add_column("contribution", justify="right")
+    for theme, value in result.contributions(by="theme").items():
+        themes.add_row(str(theme), f"{value:+.2%}")
+    console.print(themes)
+    for note in result.warnings:
+        console.print(f"[yellow]note:[/yellow] {note}")
+    console.print(f"wrote levels.csv, weights.csv, contributions.csv, metrics.json to {folder}")
+
+
+@app.command("compare")
+def compare_cmd(
+    names: Annotated[
+        list[str],
+        typer.Argument(
+            help="Indexes (built-in names or YAML files); tickers given after "
+            "--benchmark are benchmarks too (compare agix ai-infra --benchmark SPY QQQ)."
+        ),
+    ],
+    benchmark: Annotated[
+        list[str] | None,
+        typer.Option("--benchmark", "-b", help="Benchmark tickers [default: SPY QQQ]."),
+    ] = None,
+    start: Annotated[str, typer.Option(help="Common base date.")] = "2022-11-30",
+    end: Annotated[str | None, typer.Option(help="Last date, inclusive.")] = None,
+    rf: Annotated[float, typer.Option(help="Annual risk-free rate (decimal).")] = 0.0,
+    format: Annotated[OutputFormat, typer.Option("--format", help="Output format.")] = (
+        OutputFormat.table
+    ),
+    store: StoreOption = None,
+) -> None:
+    """Metrics of indexes and benchmarks side by side since a common base date."""
+    from aithesis.index import compare, list_builtin_indexes
+
+    builtins = set(list_builtin_indexes())
+    indexes = [
+        n for n in names if n in builtins or Path(n).exists() or n.endswith((".yaml", ".yml"))
+    ]
+    extra = [n for n in names if n not in indexes]
+    benchmarks = [b for item in (benchmark or []) for b in item.split(",") if b]
+    if benchmark:
+        benchmarks += extra
+    else:
+        indexes += extra  # unknown names: let the API say what is wrong with them
+        benchmarks = ["SPY", "QQQ"]
+    with open_store(store, read_only=True) as db:
+        frame = compare(indexes, db, benchmarks, start=start, end=end, rf=rf)
+    if format is OutputFormat.json:
+        print_json({name: _json_ready(col) for name, col in frame.to_dict().items()})
+        return
+    if format is OutputFormat.csv:
+        console.print(frame.to_csv(), end="", markup=False, highlight=False)
+        return
+    table = Table(title=f"since {start}; relative metrics vs {benchmarks[0]}")
+    table.add_column("metric")
+    for column in frame.columns:
+        table.add_column(str(column), justify="right")
+    for key, row in frame.iterrows():
+        table.add_row(str(key), *(_fmt(str(key), v) for v in row.tolist()))
+    console.print(table)

@@ -1,0 +1,51 @@
+"""Thematic index engine: methodology (YAML) -> rebalance schedule -> weights -> levels.
+
+>>> from aithesis.index import build_index, list_builtin_indexes
+>>> list_builtin_indexes()
+['agix', 'ai-infra']
+"""
+
+from __future__ import annotations
+
+from aithesis.index.api import (
+    CHATGPT_RELEASE,
+    ExposureStudy,
+    build_benchmark,
+    build_index,
+    compare,
+    exposure_test,
+    list_builtin_indexes,
+    load_methodology,
+)
+from aithesis.index.engine import EngineResult, eligible_mask, listing_window, run_index
+from aithesis.index.methodology import (
+    Methodology,
+    UniverseSpec,
+    WeightingSpec,
+    methodology_from_dict,
+    methodology_from_yaml,
+)
+from aithesis.index.result import IndexResult
+from aithesis.index.schedule import rebalance_indices
+
+__all__ = [
+    "CHATGPT_RELEASE",
+    "EngineResult",
+    "ExposureStudy",
+    "IndexResult",
+    "Methodology",
+    "UniverseSpec",
+    "WeightingSpec",
+    "build_benchmark",
+    "build_index",
+    "compare",
+    "eligible_mask",
+    "exposure_test",
+    "list_builtin_indexes",
+    "listing_window",
+    "load_methodology",
+    "methodology_from_dict",
+    "methodology_from_yaml",
+    "rebalance_indices",
+    "run_index",
+]

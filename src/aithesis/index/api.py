@@ -1,0 +1,343 @@
+"""Public API of the index package: load a methodology, build it, compare indexes.
+
+>>> from aithesis.data.store import Store
+>>> from aithesis.index import build_index
+>>> result = build_index("ai-infra", Store("store.duckdb"))  # doctest: +SKIP
+>>> result.levels.iloc[-1], result.contributions(by="theme")  # doctest: +SKIP
+
+Built-in methodologies (package data in ``index/builtins``): ``agix`` (article 002's five
+themes with theme targets) and ``ai-infra`` (article 004's eight-name basket).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from importlib import resources
+from os import PathLike
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from aithesis import analytics as an
+from aithesis.errors import AithesisError, SpecError
+from aithesis.index import weights as wr
+from aithesis.index.engine import eligible_mask, listing_window, run_index
+from aithesis.index.inputs import IndexInputs, gather_inputs, shares_outstanding
+from aithesis.index.methodology import Methodology, UniverseSpec, methodology_from_yaml
+from aithesis.index.result import IndexResult
+from aithesis.index.schedule import rebalance_indices
+
+if TYPE_CHECKING:  # pragma: no cover
+    from aithesis.data.store import Store
+    from aithesis.universe import Universe
+
+__all__ = [
+    "CHATGPT_RELEASE",
+    "ExposureStudy",
+    "MethodologyLike",
+    "build_benchmark",
+    "build_index",
+    "compare",
+    "exposure_test",
+    "list_builtin_indexes",
+    "load_methodology",
+]
+
+CHATGPT_RELEASE = date(2022, 11, 30)
+MethodologyLike = Methodology | str | PathLike[str]
+_BUILTINS = "aithesis.index.builtins"
+
+
+def list_builtin_indexes() -> list[str]:
+    """Names of the built-in methodologies (``agix``, ``ai-infra``), sorted."""
+    folder = resources.files(_BUILTINS)
+    return sorted(p.name[: -len(".yaml")] for p in folder.iterdir() if p.name.endswith(".yaml"))
+
+
+def load_methodology(source: MethodologyLike) -> Methodology:
+    """A methodology from a built-in name, a YAML file path, or as given.
+
+    Args:
+        source: a :class:`Methodology`, a built-in name (``"agix"``), or a path.
+
+    Returns:
+        The validated methodology (its ``file`` names where it came from).
+
+    Raises:
+        SpecError: unknown name / missing file (lists the built-ins), invalid YAML, or
+            an invalid methodology (names file, line and key).
+    """
+    if isinstance(source, Methodology):
+        return source
+    text_source = str(source)
+    if text_source in list_builtin_indexes():
+        name = f"{text_source}.yaml"
+        text = resources.files(_BUILTINS).joinpath(name).read_text(encoding="utf-8")
+        return methodology_from_yaml(text, file=f"<builtin>/{name}")
+    path = Path(source).expanduser()
+    if not path.is_file():
+        raise SpecError(
+            "no such methodology file or built-in index",
+            file=path,
+            hint="built-in indexes: " + ", ".join(list_builtin_indexes()),
+        )
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SpecError(f"cannot read the methodology: {exc}", file=path) from None
+    return methodology_from_yaml(text, file=str(path))
+
+
+def _themes_for(m: Methodology, inputs: IndexInputs) -> tuple[str | None, ...]:
+    """The theme each name counts in: its first theme with a target (theme_targets), else
+    its main (first) theme; None when the name is not in the universe."""
+    targets = m.weighting.theme_targets if m.weighting.scheme == "theme_targets" else None
+    out: list[str | None] = []
+    for company in inputs.companies:
+        if company is None:
+            out.append(None)
+        elif targets:
+            out.append(next((t for t in company.themes if t in targets), None))
+        else:
+            out.append(company.themes[0])
+    return tuple(out)
+
+
+def _target_weights(
+    m: Methodology,
+    inputs: IndexInputs,
+    rows: np.ndarray,
+    themes: tuple[str | None, ...],
+    store: Store,
+) -> tuple[np.ndarray, list[str]]:
+    """``(R, N)`` target weights, one row per rebalance, by the methodology's rule."""
+    prices = inputs.prices
+    t_rows, n = prices.shape
+    first, last, _ = listing_window(prices)
+    scheme = m.weighting.scheme
+    warnings: list[str] = []
+    shares = None
+    if scheme == "market_cap":
+        shares, warnings = shares_outstanding(store, inputs.tickers, inputs.dates[rows], m.file)
+    scores = np.array(
+        [c.ai_exposure if c is not None else np.nan for c in inputs.companies], dtype=np.float64
+    )
+    out = np.zeros((rows.size, n))
+    for k, r in enumerate(rows):
+        ok = eligible_mask(first, last, int(r), t_rows)
+        if scheme == "equal":
+            w = wr.equal_weights(ok)
+        elif scheme == "market_cap":
+            assert shares is not None
+            w = wr.market_cap_weights(shares[k] * np.nan_to_num(prices[r]), ok)
+        elif scheme == "exposure":
+            w = wr.exposure_weights(scores, ok)
+        else:
+            w = wr.theme_target_weights(themes, ok, m.weighting.theme_targets or {})
+        if k == 0 and not w.any():
+            raise SpecError(
+                f"nothing to hold on the base date {inputs.dates[0]}: no name of the index "
+                "has a price (and a weight) there",
+                file=m.file,
+                field="base_date",
+                hint="choose a later base date",
+            )
+        try:
+            out[k] = wr.cap_weights(w, m.weighting.cap)
+        except SpecError as exc:
+            raise SpecError(
+                f"{exc.message} (on {inputs.dates[r]})",
+                file=m.file,
+                field=exc.field,
+                hint=exc.hint,
+            ) from None
+    return out, warnings
+
+
+def build_index(
+    methodology: MethodologyLike,
+    store: Store,
+    start: date | str | None = None,
+    end: date | str | None = None,
+    *,
+    universe: Universe | None = None,
+) -> IndexResult:
+    """Build an index from a methodology over the prices in a store.
+
+    Args:
+        methodology: a :class:`Methodology`, a built-in name or a YAML path.
+        store: an open :class:`~aithesis.data.store.Store`.
+        start: base date overriding the methodology's ``base_date``.
+        end: last date (inclusive); default the last stored price.
+        universe: the universe for filters, themes and exposure (default: built-in).
+
+    Returns:
+        :class:`IndexResult`; its level is ``base_value`` at the base date's close.
+
+    Raises:
+        SpecError, DataError, UnknownTickerError: every user mistake, with file and key
+            (see :func:`aithesis.index.inputs.gather_inputs`).
+    """
+    m = load_methodology(methodology)
+    inputs = gather_inputs(m, store, start=start, end=end, universe=universe)
+    rows = rebalance_indices(inputs.dates, m.rebalance)
+    themes = _themes_for(m, inputs)
+    targets, weight_warnings = _target_weights(m, inputs, rows, themes, store)
+    out = run_index(
+        inputs.prices,
+        rows,
+        targets,
+        base_value=m.base_value,
+        costs_bps=m.costs_bps,
+        tickers=inputs.tickers,
+    )
+    assert out.weights is not None
+    return IndexResult(
+        name=m.name,
+        dates=inputs.dates,
+        tickers=inputs.tickers,
+        level_values=out.levels,
+        weight_values=out.weights,
+        prices=inputs.prices,
+        rebalance_rows=rows,
+        turnover=out.turnover,
+        costs=out.costs,
+        pnl=out.pnl,
+        cost_points=out.cost_points,
+        themes=themes,
+        currency=m.currency,
+        return_type=m.return_type,
+        methodology=m,
+        warnings=inputs.warnings + tuple(weight_warnings),
+    )
+
+
+def build_benchmark(
+    ticker: str, store: Store, start: date | str = CHATGPT_RELEASE, end: date | str | None = None
+) -> IndexResult:
+    """A benchmark as a one-stock index (level 100 at ``start``, total return).
+
+    Its levels are the ticker's ``adj_close`` rebased to 100, so its metrics are computed
+    exactly like an index's. Raises :class:`~aithesis.errors.UnknownTickerError` for a
+    ticker without stored prices.
+    """
+    m = Methodology(
+        name=ticker,
+        base_date=pd.Timestamp(start).date(),
+        base_value=100.0,
+        universe=UniverseSpec(tickers=[ticker]),
+        rebalance="none",
+    )
+    return build_index(m, store, end=end)
+
+
+def compare(
+    indexes: Sequence[MethodologyLike],
+    store: Store,
+    benchmarks: Sequence[str] = ("SPY", "QQQ"),
+    start: date | str = CHATGPT_RELEASE,
+    end: date | str | None = None,
+    *,
+    rf: float = 0.0,
+    universe: Universe | None = None,
+) -> pd.DataFrame:
+    """Metrics of several indexes and benchmarks side by side, from a common base date.
+
+    Args:
+        indexes: methodologies (built-in names, paths or objects).
+        store: an open store.
+        benchmarks: tickers of benchmark series in the store (total return); relative
+            metrics (beta, alpha, tracking error, ...) are against the first.
+        start: common base date (default 2022-11-30, ChatGPT's release).
+        end: last date (inclusive).
+        rf: annual risk-free rate for Sharpe, Sortino and alpha.
+
+    Returns:
+        DataFrame with one row per metric and one column per index/benchmark name.
+    """
+    results = [build_index(i, store, start=start, end=end, universe=universe) for i in indexes]
+    bench = [build_benchmark(b, store, start, end) for b in benchmarks]
+    reference = bench[0] if bench else None
+    columns: dict[str, dict] = {}
+    for res in [*results, *bench]:
+        columns[res.name] = res.metrics(benchmark=reference, rf=rf)
+    return pd.DataFrame(columns)
+
+
+@dataclass(frozen=True)
+class ExposureStudy:
+    """One equal-weight index per AI-exposure bucket, and the monotonicity test.
+
+    Attributes:
+        test: :class:`aithesis.analytics.ExposureTest` over bucket annualised returns.
+        indexes: ``{bucket label: IndexResult}``, lowest exposure first.
+        members: ``{bucket label: tickers}``.
+    """
+
+    test: an.ExposureTest
+    indexes: dict[str, IndexResult]
+    members: dict[str, tuple[str, ...]]
+
+
+def exposure_test(
+    store: Store,
+    edges: tuple[float, ...] = (0.0, 0.4, 0.7, 1.0),
+    start: date | str = CHATGPT_RELEASE,
+    end: date | str | None = None,
+    *,
+    rebalance: str = "quarterly",
+    markets: Sequence[str] | None = None,
+    universe: Universe | None = None,
+) -> ExposureStudy:
+    """Article 002's "more AI content, better performance" test.
+
+    Splits the listed universe names with stored prices into AI-exposure buckets by
+    ``edges``, builds one equal-weight total-return index per non-empty bucket from
+    ``start``, and tests whether annualised return rises with exposure (Spearman).
+
+    Raises:
+        SpecError: fewer than two non-empty buckets.
+    """
+    if universe is None:
+        from aithesis.universe import load_universe
+
+        universe = load_universe()
+    pool = universe.filter(markets=list(markets) if markets else None, include_aliases=False)
+    stored = set(store.tickers())
+    companies = [c for c in pool if c.ticker in stored]
+    buckets = an.assign_buckets(np.array([c.ai_exposure for c in companies]), edges)
+    indexes: dict[str, IndexResult] = {}
+    members: dict[str, tuple[str, ...]] = {}
+    for b in range(len(edges) - 1):
+        names = [c.ticker for c, k in zip(companies, buckets, strict=True) if k == b]
+        if not names:
+            continue
+        label = f"{edges[b]:g}-{edges[b + 1]:g}"
+        m = Methodology(
+            name=f"AI exposure {label}",
+            base_date=pd.Timestamp(start).date(),
+            universe=UniverseSpec(tickers=names),
+            rebalance=rebalance,  # type: ignore[arg-type]
+        )
+        try:
+            indexes[label] = build_index(m, store, end=end, universe=universe)
+        except AithesisError as exc:
+            if "before any data" in exc.message:
+                continue
+            raise
+        members[label] = tuple(names)
+    if len(indexes) < 2:
+        raise SpecError(
+            f"only {len(indexes)} exposure bucket(s) have names with prices",
+            field="edges",
+            hint="use wider buckets or import more prices",
+        )
+    labels = tuple(indexes)
+    values = np.array(
+        [an.annualised_return(an.simple_returns(indexes[k].level_values)) for k in labels]
+    )
+    return ExposureStudy(an.monotonicity(labels, values), indexes, members)

@@ -1,0 +1,307 @@
+"""An index methodology: the pydantic model a YAML file is validated into.
+
+A methodology reads like bt's list of algos: *which names* (``universe``), *how to weigh
+them* (``weighting``), *when to trade* (``rebalance``) and *what trading costs*
+(``costs_bps``)::
+
+    name: AI infrastructure basket (article 004)
+    base_date: 2022-11-30        # first index date; level = base_value at its close
+    base_value: 1000
+    currency: USD                # index currency; other listings converted with stored FX
+    return_type: total           # total: adj_close; price: close
+    universe:
+      tickers: [NVDA, AVGO, TSM, VST, ETN, EQT, NEE, ANET]
+    weighting:
+      scheme: equal              # equal | market_cap | exposure | theme_targets
+      cap: 0.20                  # optional single-name cap
+    rebalance: quarterly         # none | monthly | quarterly | semiannual | annual
+    costs_bps: 0                 # one-way, charged on every purchase and sale
+
+Conventions (see :mod:`aithesis.index.engine` for the arithmetic): weights are set at the
+close of the base date and of the first trading day of each new period (bt's
+``RunMonthly``/``RunQuarterly`` convention), using only data up to that close; between
+rebalances holdings drift with prices; a stock with no price yet is left out until the
+first rebalance on or after its first close; a stock that stops trading is sold at its last
+close and the proceeds go to the remaining holdings pro rata to their value.
+
+Every mistake becomes a :class:`~aithesis.errors.SpecError` naming the file, the line and
+the key (``indexes/ai.yaml:7: 'weighting.sceme': unknown key; did you mean 'scheme'?``).
+This module parses text; reading files is :func:`aithesis.index.api.load_methodology`'s job.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections.abc import Mapping
+from datetime import date
+from typing import Any, Literal
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from aithesis.errors import SpecError
+
+__all__ = [
+    "FREQUENCIES",
+    "SCHEMES",
+    "THEMES",
+    "Methodology",
+    "UniverseSpec",
+    "WeightingSpec",
+    "methodology_from_dict",
+    "methodology_from_yaml",
+]
+
+THEMES: tuple[str, ...] = (
+    "compute",
+    "cloud",
+    "edge",
+    "interconnect_storage",
+    "software",
+    "power_infra",
+)
+SCHEMES: tuple[str, ...] = ("equal", "market_cap", "exposure", "theme_targets")
+FREQUENCIES: tuple[str, ...] = ("none", "monthly", "quarterly", "semiannual", "annual")
+
+Theme = Literal["compute", "cloud", "edge", "interconnect_storage", "software", "power_infra"]
+_SUM_TOLERANCE = 1e-9
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class UniverseSpec(_Strict):
+    """Which names the index may hold: explicit ``tickers`` *or* filters over the universe.
+
+    Args:
+        tickers: explicit Yahoo-style symbols (upper-cased, no duplicates).
+        themes: keep companies with at least one of these themes.
+        markets: keep companies listed in these markets (``US``, ``HK``, ...).
+        min_exposure: keep companies whose AI-exposure score (0..1) is at least this.
+        top_n: keep the first ``top_n`` after filtering (the universe's own ordering).
+    """
+
+    tickers: list[str] | None = None
+    themes: list[Theme] | None = None
+    markets: list[str] | None = None
+    min_exposure: float | None = Field(default=None, ge=0.0, le=1.0)
+    top_n: int | None = Field(default=None, gt=0)
+
+    @field_validator("tickers")
+    @classmethod
+    def _clean_tickers(cls, value: list[str] | None) -> list[str] | None:
+        if value is None:
+            return None
+        cleaned = [str(t).strip().upper() for t in value]
+        if not cleaned or any(not t for t in cleaned):
+            raise ValueError("tickers must be a non-empty list of symbols")
+        seen: set[str] = set()
+        dupes = sorted({t for t in cleaned if t in seen or seen.add(t)})
+        if dupes:
+            raise ValueError(f"duplicate tickers: {', '.join(dupes)}")
+        return cleaned
+
+    @field_validator("markets")
+    @classmethod
+    def _clean_markets(cls, value: list[str] | None) -> list[str] | None:
+        return None if value is None else [str(m).strip().upper() for m in value]
+
+    @model_validator(mode="after")
+    def _tickers_or_filters(self) -> UniverseSpec:
+        filters = [self.themes, self.markets, self.min_exposure, self.top_n]
+        if self.tickers is not None and any(f is not None for f in filters):
+            raise ValueError(
+                "give either 'tickers' or filters (themes, markets, min_exposure, top_n), not both"
+            )
+        return self
+
+    @property
+    def is_explicit(self) -> bool:
+        """True when the index holds an explicit ticker list."""
+        return self.tickers is not None
+
+
+class WeightingSpec(_Strict):
+    """How target weights are set at each rebalance (one rule of :mod:`.weights`).
+
+    Args:
+        scheme: ``equal``, ``market_cap`` (shares outstanding x price), ``exposure``
+            (proportional to the AI-exposure score) or ``theme_targets``.
+        cap: optional single-name cap in (0, 1]; excess is redistributed pro rata, iterated.
+        theme_targets: theme -> weight, summing to 1 (required by ``theme_targets``).
+    """
+
+    scheme: Literal["equal", "market_cap", "exposure", "theme_targets"] = "equal"
+    cap: float | None = Field(default=None, gt=0.0, le=1.0)
+    theme_targets: dict[Theme, float] | None = None
+
+    @field_validator("theme_targets")
+    @classmethod
+    def _targets_sum_to_one(cls, value: dict[str, float] | None) -> dict[str, float] | None:
+        if value is None:
+            return None
+        if not value:
+            raise ValueError("theme_targets is empty")
+        negative = [k for k, v in value.items() if not math.isfinite(v) or v < 0]
+        if negative:
+            raise ValueError(f"theme targets must be finite and >= 0: {', '.join(negative)}")
+        total = math.fsum(value.values())
+        if abs(total - 1.0) > _SUM_TOLERANCE:
+            raise ValueError(f"theme targets sum to {total:.6g}, not 1")
+        return value
+
+    @model_validator(mode="after")
+    def _targets_when_needed(self) -> WeightingSpec:
+        if self.scheme == "theme_targets" and self.theme_targets is None:
+            raise ValueError("scheme 'theme_targets' needs a 'theme_targets' mapping")
+        return self
+
+
+class Methodology(_Strict):
+    """A validated index methodology (see the module docstring for the YAML).
+
+    Args:
+        name: display name.
+        base_date: first index date; the level equals ``base_value`` at its close (the first
+            trading day on or after it when it is not one).
+        base_value: index level at the base date (> 0).
+        currency: ISO code of the index currency; other listings are converted with FX.
+        return_type: ``total`` (dividend-adjusted ``adj_close``) or ``price`` (``close``).
+        universe: which names (:class:`UniverseSpec`).
+        weighting: how to weigh them (:class:`WeightingSpec`).
+        rebalance: ``none``, ``monthly``, ``quarterly``, ``semiannual`` or ``annual``.
+        costs_bps: one-way trading cost in basis points, charged on every purchase and sale.
+        description: free text.
+        source: the article file a built-in comes from.
+    """
+
+    name: str = Field(min_length=1)
+    base_date: date
+    base_value: float = Field(default=1000.0, gt=0.0)
+    currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
+    return_type: Literal["total", "price"] = "total"
+    universe: UniverseSpec
+    weighting: WeightingSpec = WeightingSpec()
+    rebalance: Literal["none", "monthly", "quarterly", "semiannual", "annual"] = "quarterly"
+    costs_bps: float = Field(default=0.0, ge=0.0, lt=10_000.0)
+    description: str | None = None
+    source: str | None = None
+    _file: str | None = PrivateAttr(default=None)
+
+    @property
+    def file(self) -> str | None:
+        """The YAML file this methodology was read from (named in build errors), if any."""
+        return self._file
+
+
+def methodology_from_yaml(text: str, *, file: str | None = None) -> Methodology:
+    """Parse and validate a methodology from YAML text.
+
+    Args:
+        text: the YAML document.
+        file: where it came from, named in errors.
+
+    Returns:
+        The validated :class:`Methodology`.
+
+    Raises:
+        SpecError: on a YAML syntax error, a non-mapping document, an unknown or misspelt
+            key, or an invalid value; names the file, line and dotted key.
+    """
+    try:
+        data = yaml.safe_load(text)
+        root = yaml.compose(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        row = None if mark is None else mark.line + 1
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise SpecError(f"not valid YAML: {problem}", file=file, row=row) from None
+    if not isinstance(data, Mapping):
+        raise SpecError(
+            "a methodology must be a YAML mapping (name, base_date, universe, ...)", file=file
+        )
+    return methodology_from_dict(data, file=file, _node=root)
+
+
+def methodology_from_dict(
+    data: Mapping[str, Any], *, file: str | None = None, _node: Any = None
+) -> Methodology:
+    """Validate a methodology given as a mapping (e.g. already parsed YAML).
+
+    Raises:
+        SpecError: naming the file, the line (when known) and the dotted key at fault.
+    """
+    try:
+        methodology = Methodology.model_validate(dict(data))
+    except ValidationError as exc:
+        raise _spec_error(exc, file, _node) from None
+    methodology._file = file
+    return methodology
+
+
+def _spec_error(exc: ValidationError, file: str | None, node: Any) -> SpecError:
+    err = exc.errors()[0]
+    loc = tuple(p for p in err.get("loc", ()) if p != "[key]")
+    field = ".".join(str(p) for p in loc) or None
+    row = _line_of(node, loc)
+    hint = None
+    if err.get("type") == "extra_forbidden":
+        allowed = _allowed_keys(loc[:-1])
+        close = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6)
+        message = "unknown key"
+        hint = (f"did you mean '{close[0]}'? " if close else "") + (
+            "allowed keys: " + ", ".join(allowed)
+        )
+    elif err.get("type") == "missing":
+        message = "required key is missing"
+    else:
+        message = str(err.get("msg", "invalid value")).removeprefix("Value error, ")
+        if "input" in err and err.get("type") != "value_error":
+            message = f"{message} (got {err['input']!r})"
+    if len(exc.errors()) > 1:
+        message = f"{message} (and {len(exc.errors()) - 1} more problem(s))"
+    return SpecError(message, file=file, row=row, field=field, hint=hint)
+
+
+def _allowed_keys(parent: tuple[Any, ...]) -> list[str]:
+    model: type[BaseModel] = Methodology
+    for part in parent:
+        info = model.model_fields.get(str(part))
+        annotation = getattr(info, "annotation", None)
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            model = annotation
+        else:
+            return []
+    return list(model.model_fields)
+
+
+def _line_of(node: Any, loc: tuple[Any, ...]) -> int | None:
+    """1-based line of the YAML key at ``loc`` (or of its deepest known ancestor)."""
+    line = None
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if str(key.value) == str(part):
+                    line = key.start_mark.line + 1
+                    node = value
+                    break
+            else:
+                return line
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            if part >= len(node.value):
+                return line
+            node = node.value[part]
+            line = node.start_mark.line + 1
+        else:
+            return line
+    return line

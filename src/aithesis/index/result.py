@@ -1,0 +1,244 @@
+"""``IndexResult``: the frozen outcome of building an index, with pandas views.
+
+Arrays are the source of truth; ``levels``, ``weights``, ``metrics()``,
+``contributions()`` and ``to_frame()`` are read-only views for notebooks and shells.
+Levels are index points; returns simple decimals; weights fractions of index value.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from aithesis import analytics as an
+from aithesis.errors import DataError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from aithesis.index.methodology import Methodology
+
+__all__ = ["IndexResult", "align_benchmark"]
+
+
+@dataclass(frozen=True, eq=False)
+class IndexResult:
+    """A built index.
+
+    Attributes:
+        name: the methodology's name.
+        dates: ``(T,)`` ``datetime64[D]`` trading dates; row 0 is the base date.
+        tickers: the ``N`` candidate names (columns of the arrays).
+        level_values: ``(T,)`` index levels after each day's trades and costs.
+        weight_values: ``(T, N)`` end-of-day weights.
+        prices: ``(T, N)`` the prices the index used, in index currency (NaN outside each
+            stock's listed window).
+        rebalance_rows: rows at whose close weights were reset.
+        turnover: ``(T,)`` one-way turnover per day; costs: ``(T,)`` costs per day as a
+            fraction of the pre-trade level.
+        pnl: ``(N,)`` each stock's profit in index points; cost_points: total costs.
+        themes: ``(N,)`` the theme each name is attributed to (None if unknown).
+        currency: index currency; return_type: ``total`` or ``price``.
+        methodology: the methodology built (None for engine-level use).
+        warnings: notes about approximations made while building.
+    """
+
+    name: str
+    dates: np.ndarray
+    tickers: tuple[str, ...]
+    level_values: np.ndarray
+    weight_values: np.ndarray
+    prices: np.ndarray
+    rebalance_rows: np.ndarray
+    turnover: np.ndarray
+    costs: np.ndarray
+    pnl: np.ndarray
+    cost_points: float
+    themes: tuple[str | None, ...]
+    currency: str = "USD"
+    return_type: str = "total"
+    methodology: Methodology | None = None
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+
+    # ---- pandas views -------------------------------------------------------------
+    @property
+    def index(self) -> pd.DatetimeIndex:
+        """The dates as a ``DatetimeIndex`` named ``date``."""
+        return pd.DatetimeIndex(self.dates.astype("datetime64[ns]"), name="date")
+
+    @property
+    def levels(self) -> pd.Series:
+        """Index levels by date (``base_value`` at the base date)."""
+        return pd.Series(self.level_values, index=self.index, name=self.name)
+
+    @property
+    def returns(self) -> pd.Series:
+        """Daily simple returns, labelled with the date they end on."""
+        return pd.Series(an.simple_returns(self.level_values), index=self.index[1:], name=self.name)
+
+    @property
+    def weights(self) -> pd.DataFrame:
+        """End-of-day weights by date x ticker."""
+        return pd.DataFrame(self.weight_values, index=self.index, columns=list(self.tickers))
+
+    @property
+    def rebalance_dates(self) -> pd.DatetimeIndex:
+        """Dates at whose close the weights were reset."""
+        return self.index[self.rebalance_rows]
+
+    @property
+    def total_return(self) -> float:
+        """Cumulative return from the base date to the last date (decimal)."""
+        return float(self.level_values[-1] / self.level_values[0] - 1.0)
+
+    # ---- analytics ----------------------------------------------------------------
+    def metrics(
+        self,
+        benchmark: pd.Series | IndexResult | None = None,
+        *,
+        rf: float = 0.0,
+        periods: int = an.TRADING_DAYS,
+    ) -> dict[str, Any]:
+        """Performance and risk metrics, optionally relative to a benchmark.
+
+        Args:
+            benchmark: benchmark levels or prices by date (a Series, or another result);
+                aligned to this index's dates with the last price on or before each date.
+            rf: annual risk-free rate (decimal) for Sharpe, Sortino and alpha.
+            periods: periods per year (252 trading days).
+
+        Returns:
+            ``{metric: value}``: returns and ratios in decimal, drawdown dates as ISO
+            strings (``max_drawdown_recovery`` None if not recovered).
+
+        Raises:
+            DataError: when the benchmark has no price on or before the base date.
+        """
+        r = an.simple_returns(self.level_values)
+        dd = an.max_drawdown(self.level_values)
+        day = [str(d) for d in self.dates.astype("datetime64[D]")]
+        out: dict[str, Any] = {
+            "start": day[0],
+            "end": day[-1],
+            "days": int(r.size),
+            "total_return": an.compound(r),
+            "annualised_return": an.annualised_return(r, periods),
+            "volatility": an.volatility(r, periods),
+            "sharpe": an.sharpe_ratio(r, rf, periods),
+            "sortino": an.sortino_ratio(r, rf, periods),
+            "max_drawdown": dd.depth,
+            "max_drawdown_peak": day[dd.peak],
+            "max_drawdown_trough": day[dd.trough],
+            "max_drawdown_recovery": None if dd.recovery is None else day[dd.recovery],
+            "calmar": an.calmar_ratio(r, periods),
+            "avg_turnover_per_rebalance": float(self.turnover[self.rebalance_rows[1:]].mean())
+            if self.rebalance_rows.size > 1
+            else 0.0,
+            "total_costs": float(self.cost_points / self.level_values[0]),
+        }
+        if benchmark is None:
+            return out
+        b = an.simple_returns(align_benchmark(benchmark, self.dates))
+        out.update(
+            {
+                "benchmark_total_return": an.compound(b),
+                "benchmark_annualised_return": an.annualised_return(b, periods),
+                "excess_annualised_return": out["annualised_return"]
+                - an.annualised_return(b, periods),
+                "beta": an.beta(r, b),
+                "alpha": an.alpha(r, b, rf, periods),
+                "tracking_error": an.tracking_error(r, b, periods),
+                "information_ratio": an.information_ratio(r, b, periods),
+                "up_capture": an.up_capture(r, b, periods),
+                "down_capture": an.down_capture(r, b, periods),
+            }
+        )
+        return out
+
+    def contributions(self, by: Literal["stock", "theme"] = "stock") -> pd.Series:
+        """Contribution of each stock (or theme) to the cumulative return, in decimal.
+
+        The values, plus a ``(costs)`` entry when costs were charged, sum exactly to
+        :attr:`total_return`. Sorted largest first.
+        """
+        if by not in ("stock", "theme"):
+            raise ValueError("by must be 'stock' or 'theme'")
+        per_stock = self.pnl / self.level_values[0]
+        if by == "stock":
+            values = dict(zip(self.tickers, per_stock.tolist(), strict=True))
+        else:
+            values = an.group_contributions(per_stock, self.themes)
+        series = pd.Series(values, name="contribution", dtype=float).sort_values(ascending=False)
+        series.index.name = by
+        if self.cost_points:
+            series.loc["(costs)"] = -self.cost_points / self.level_values[0]
+        return series
+
+    def calendar_years(self) -> pd.Series:
+        """Compounded return of each calendar year (the first from the base close)."""
+        years, values = an.calendar_year_returns(
+            self.dates[1:], an.simple_returns(self.level_values)
+        )
+        return pd.Series(values, index=pd.Index(years, name="year"), name=self.name)
+
+    def to_frame(self) -> pd.DataFrame:
+        """Daily table: level, return, turnover, cost and whether the day rebalanced."""
+        frame = pd.DataFrame(
+            {
+                "level": self.level_values,
+                "return": np.concatenate(([np.nan], an.simple_returns(self.level_values))),
+                "turnover": self.turnover,
+                "cost": self.costs,
+                "rebalance": np.isin(np.arange(self.dates.size), self.rebalance_rows),
+            },
+            index=self.index,
+        )
+        return frame
+
+    def _repr_html_(self) -> str:
+        m = self.metrics()
+        top = self.contributions().head(5)
+        rows = "".join(
+            f"<tr><td>{html.escape(str(k))}</td><td>{v:+.2%}</td></tr>" for k, v in top.items()
+        )
+        return (
+            f"<div><strong>{html.escape(self.name)}</strong> "
+            f"({m['start']} to {m['end']}, {self.currency}, {self.return_type} return)"
+            f"<table><tr><td>level</td><td>{self.level_values[-1]:,.2f}</td></tr>"
+            f"<tr><td>total return</td><td>{m['total_return']:+.2%}</td></tr>"
+            f"<tr><td>annualised</td><td>{m['annualised_return']:+.2%}</td></tr>"
+            f"<tr><td>volatility</td><td>{m['volatility']:.2%}</td></tr>"
+            f"<tr><td>max drawdown</td><td>{m['max_drawdown']:.2%}</td></tr></table>"
+            f"<em>top contributors</em><table>{rows}</table></div>"
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"IndexResult({self.name!r}, {self.dates[0]}..{self.dates[-1]}, "
+            f"{len(self.tickers)} names, level {self.level_values[-1]:.2f})"
+        )
+
+
+def align_benchmark(benchmark: pd.Series | IndexResult, dates: np.ndarray) -> np.ndarray:
+    """Benchmark levels on the given dates (last value on or before each date).
+
+    Raises:
+        DataError: when the benchmark has no value on or before the first date.
+    """
+    series = benchmark.levels if isinstance(benchmark, IndexResult) else benchmark
+    series = series.dropna()
+    idx = pd.DatetimeIndex(pd.to_datetime(series.index)).as_unit("ns")
+    series = pd.Series(series.to_numpy(dtype=np.float64), index=idx).sort_index()
+    target = pd.DatetimeIndex(np.asarray(dates).astype("datetime64[ns]"))
+    aligned = series.reindex(series.index.union(target)).ffill().reindex(target)
+    if aligned.isna().any():
+        first = str(np.asarray(dates)[0])[:10]
+        name = getattr(benchmark, "name", None) or "benchmark"
+        raise DataError(
+            f"benchmark {name} has no price on or before {first}",
+            field=str(name),
+            hint="choose a benchmark that covers the index's whole window",
+        )
+    return aligned.to_numpy()
