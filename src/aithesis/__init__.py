@@ -37,6 +37,8 @@ _API: dict[str, tuple[str, str]] = {
     "load_model": ("aithesis.thesis.api", "load_model"),
     "list_models": ("aithesis.thesis.api", "list_models"),
     "check_all": ("aithesis.thesis.api", "check_all"),
+    "sweep_index": ("aithesis.sweep.api", "sweep_index"),
+    "sweep_model": ("aithesis.sweep.api", "sweep_model"),
     "init_project": ("aithesis.project", "init_project"),
     "build_project": ("aithesis.project", "build_project"),
     "load_project": ("aithesis.project", "load_project"),

@@ -85,6 +85,7 @@ def _register() -> None:
     from aithesis.cli import project as project_cli
     from aithesis.cli import report as report_cli
     from aithesis.cli import serve as serve_cli
+    from aithesis.cli import sweep as sweep_cli
     from aithesis.cli import universe as universe_cli
 
     app.add_typer(data_cli.app, name="data", help="Import, pull, list and export price data.")
@@ -100,6 +101,11 @@ def _register() -> None:
     app.command("build")(project_cli.build)
     app.command("report")(report_cli.report)
     app.command("serve")(serve_cli.serve)
+    app.add_typer(
+        sweep_cli.app,
+        name="sweep",
+        help="Parameter sweeps over index rules or model drivers (serial or on Dask).",
+    )
     app.command("demo")(demo_cli.demo)
 
 
