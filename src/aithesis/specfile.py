@@ -24,7 +24,7 @@ __all__ = ["line_of", "load_yaml_model", "parse_yaml", "spec_error", "validate_m
 M = TypeVar("M", bound=BaseModel)
 
 
-def parse_yaml(text: str, file: str | Path) -> tuple[Any, yaml.Node | None]:
+def parse_yaml(text: str, file: str | Path | None) -> tuple[Any, yaml.Node | None]:
     """Parse YAML text; return the data and the node tree (for line numbers).
 
     Raises:
@@ -81,7 +81,7 @@ def _allowed_keys(model: type[BaseModel], parent: tuple[Any, ...]) -> list[str]:
 def spec_error(
     exc: ValidationError,
     *,
-    file: str | Path,
+    file: str | Path | None,
     root: yaml.Node | None,
     model: type[BaseModel] | None = None,
 ) -> SpecError:
@@ -106,7 +106,7 @@ def spec_error(
         message = "required key is missing"
     else:
         message = str(err.get("msg", "invalid value")).removeprefix("Value error, ")
-        if "input" in err and kind != "value_error" and not isinstance(err["input"], dict):
+        if "input" in err and kind != "value_error":
             message = f"{message} (got {err['input']!r})"
     if len(errors) > 1:
         message = f"{message} (and {len(errors) - 1} more problem(s))"

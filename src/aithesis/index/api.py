@@ -40,11 +40,14 @@ __all__ = [
     "ExposureStudy",
     "MethodologyLike",
     "build_benchmark",
+    "build_from_inputs",
     "build_index",
     "compare",
     "exposure_test",
     "list_builtin_indexes",
     "load_methodology",
+    "target_weights",
+    "themes_for",
 ]
 
 CHATGPT_RELEASE = date(2022, 11, 30)
@@ -92,7 +95,7 @@ def load_methodology(source: MethodologyLike) -> Methodology:
     return methodology_from_yaml(text, file=str(path))
 
 
-def _themes_for(m: Methodology, inputs: IndexInputs) -> tuple[str | None, ...]:
+def themes_for(m: Methodology, inputs: IndexInputs) -> tuple[str | None, ...]:
     """The theme each name counts in: its first theme with a target (theme_targets), else
     its main (first) theme; None when the name is not in the universe."""
     targets = m.weighting.theme_targets if m.weighting.scheme == "theme_targets" else None
@@ -107,14 +110,23 @@ def _themes_for(m: Methodology, inputs: IndexInputs) -> tuple[str | None, ...]:
     return tuple(out)
 
 
-def _target_weights(
+def target_weights(
     m: Methodology,
     inputs: IndexInputs,
     rows: np.ndarray,
     themes: tuple[str | None, ...],
-    store: Store,
+    shares_facts: pd.DataFrame | None = None,
 ) -> tuple[np.ndarray, list[str]]:
-    """``(R, N)`` target weights, one row per rebalance, by the methodology's rule."""
+    """``(R, N)`` target weights, one row per rebalance, by the methodology's rule.
+
+    Args:
+        m: the methodology; inputs: its gathered prices and companies; rows: rebalance
+            rows; themes: each name's theme (:func:`themes_for`).
+        shares_facts: ``shares_outstanding`` fundamentals, needed by ``market_cap``.
+
+    Returns:
+        ``(weights, warnings)``; each weight row sums to 1 over the eligible names.
+    """
     prices = inputs.prices
     t_rows, n = prices.shape
     first, last, _ = listing_window(prices)
@@ -122,7 +134,9 @@ def _target_weights(
     warnings: list[str] = []
     shares = None
     if scheme == "market_cap":
-        shares, warnings = shares_outstanding(store, inputs.tickers, inputs.dates[rows], m.file)
+        shares, warnings = shares_outstanding(
+            shares_facts, inputs.tickers, inputs.dates[rows], m.file
+        )
     scores = np.array(
         [c.ai_exposure if c is not None else np.nan for c in inputs.companies], dtype=np.float64
     )
@@ -184,9 +198,32 @@ def build_index(
     """
     m = load_methodology(methodology)
     inputs = gather_inputs(m, store, start=start, end=end, universe=universe)
+    facts = (
+        store.fundamentals(metric="shares_outstanding")
+        if m.weighting.scheme == "market_cap"
+        else None
+    )
+    return build_from_inputs(m, inputs, facts)
+
+
+def build_from_inputs(
+    m: Methodology, inputs: IndexInputs, shares_facts: pd.DataFrame | None = None
+) -> IndexResult:
+    """Build a methodology on prices already gathered (:func:`gather_inputs`).
+
+    What :func:`build_index` does after reading the store; sweeps call it once per
+    variant on inputs gathered once.
+
+    Args:
+        m: the methodology; inputs: its gathered inputs.
+        shares_facts: ``shares_outstanding`` fundamentals (``market_cap`` weighting).
+
+    Raises:
+        SpecError, DataError: the methodology cannot be built on these inputs.
+    """
     rows = rebalance_indices(inputs.dates, m.rebalance)
-    themes = _themes_for(m, inputs)
-    targets, weight_warnings = _target_weights(m, inputs, rows, themes, store)
+    themes = themes_for(m, inputs)
+    targets, weight_warnings = target_weights(m, inputs, rows, themes, shares_facts)
     out = run_index(
         inputs.prices,
         rows,

@@ -280,7 +280,10 @@ def _convert(
 
 
 def shares_outstanding(
-    store: Store, tickers: tuple[str, ...], dates: np.ndarray, file: str | None = None
+    facts: pd.DataFrame | None,
+    tickers: tuple[str, ...],
+    dates: np.ndarray,
+    file: str | None = None,
 ) -> tuple[np.ndarray, list[str]]:
     """Shares outstanding of each name on each given date, point in time.
 
@@ -290,7 +293,10 @@ def shares_outstanding(
     the returned warnings.
 
     Args:
-        store: an open store; tickers: the names; dates: ``(R,)`` ``datetime64[D]``.
+        facts: fundamentals rows with metric ``shares_outstanding`` (as
+            ``Store.fundamentals(metric="shares_outstanding")`` returns them; None or
+            empty when there are none); tickers: the names; dates: ``(R,)``
+            ``datetime64[D]``.
 
     Returns:
         ``((R, N) shares, warnings)``.
@@ -298,7 +304,8 @@ def shares_outstanding(
     Raises:
         DataError: naming every ticker with no shares-outstanding fact at all.
     """
-    facts = store.fundamentals(metric="shares_outstanding")
+    if facts is None:
+        facts = pd.DataFrame(columns=["ticker", "period_end", "as_of", "value"])
     facts = facts[facts["ticker"].isin(tickers)] if len(facts) else facts
     have = set(facts["ticker"]) if len(facts) else set()
     lacking = [t for t in tickers if t not in have]

@@ -31,13 +31,11 @@ This module parses text; reading files is :func:`aithesis.index.api.load_methodo
 
 from __future__ import annotations
 
-import difflib
 import math
 from collections.abc import Mapping
 from datetime import date
 from typing import Any, Literal
 
-import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -49,6 +47,7 @@ from pydantic import (
 )
 
 from aithesis.errors import SpecError
+from aithesis.specfile import parse_yaml, spec_error
 
 __all__ = [
     "FREQUENCIES",
@@ -218,14 +217,7 @@ def methodology_from_yaml(text: str, *, file: str | None = None) -> Methodology:
         SpecError: on a YAML syntax error, a non-mapping document, an unknown or misspelt
             key, or an invalid value; names the file, line and dotted key.
     """
-    try:
-        data = yaml.safe_load(text)
-        root = yaml.compose(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        row = None if mark is None else mark.line + 1
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise SpecError(f"not valid YAML: {problem}", file=file, row=row) from None
+    data, root = parse_yaml(text, file)
     if not isinstance(data, Mapping):
         raise SpecError(
             "a methodology must be a YAML mapping (name, base_date, universe, ...)", file=file
@@ -244,64 +236,6 @@ def methodology_from_dict(
     try:
         methodology = Methodology.model_validate(dict(data))
     except ValidationError as exc:
-        raise _spec_error(exc, file, _node) from None
+        raise spec_error(exc, file=file, root=_node, model=Methodology) from None
     methodology._file = file
     return methodology
-
-
-def _spec_error(exc: ValidationError, file: str | None, node: Any) -> SpecError:
-    err = exc.errors()[0]
-    loc = tuple(p for p in err.get("loc", ()) if p != "[key]")
-    field = ".".join(str(p) for p in loc) or None
-    row = _line_of(node, loc)
-    hint = None
-    if err.get("type") == "extra_forbidden":
-        allowed = _allowed_keys(loc[:-1])
-        close = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6)
-        message = "unknown key"
-        hint = (f"did you mean '{close[0]}'? " if close else "") + (
-            "allowed keys: " + ", ".join(allowed)
-        )
-    elif err.get("type") == "missing":
-        message = "required key is missing"
-    else:
-        message = str(err.get("msg", "invalid value")).removeprefix("Value error, ")
-        if "input" in err and err.get("type") != "value_error":
-            message = f"{message} (got {err['input']!r})"
-    if len(exc.errors()) > 1:
-        message = f"{message} (and {len(exc.errors()) - 1} more problem(s))"
-    return SpecError(message, file=file, row=row, field=field, hint=hint)
-
-
-def _allowed_keys(parent: tuple[Any, ...]) -> list[str]:
-    model: type[BaseModel] = Methodology
-    for part in parent:
-        info = model.model_fields.get(str(part))
-        annotation = getattr(info, "annotation", None)
-        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            model = annotation
-        else:
-            return []
-    return list(model.model_fields)
-
-
-def _line_of(node: Any, loc: tuple[Any, ...]) -> int | None:
-    """1-based line of the YAML key at ``loc`` (or of its deepest known ancestor)."""
-    line = None
-    for part in loc:
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                if str(key.value) == str(part):
-                    line = key.start_mark.line + 1
-                    node = value
-                    break
-            else:
-                return line
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-            if part >= len(node.value):
-                return line
-            node = node.value[part]
-            line = node.start_mark.line + 1
-        else:
-            return line
-    return line
