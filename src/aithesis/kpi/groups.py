@@ -28,13 +28,13 @@ from importlib import resources
 from pathlib import Path
 
 import pandas as pd
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from aithesis.errors import DataError, SpecError
 from aithesis.kpi.growth import pick_one_per_period
 from aithesis.kpi.periods import calendar_bounds, calendar_label, parse_period, period_bounds
 from aithesis.kpi.units import UNITS
+from aithesis.specfile import load_yaml_model
 
 __all__ = [
     "AGGREGATE_COLUMNS",
@@ -101,21 +101,7 @@ def builtin_groups_path() -> Path:
 def _read_groups(path: Path) -> dict[str, Group]:
     if not path.is_file():
         raise SpecError("groups file not found", file=path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise SpecError(
-            f"not valid YAML ({getattr(exc, 'problem', exc)})",
-            file=path,
-            row=None if mark is None else mark.line + 1,
-        ) from None
-    try:
-        spec = _GroupsFile.model_validate(raw)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        key = ".".join(str(p) for p in err["loc"])
-        raise SpecError(err["msg"], file=path, field=key, hint="see aithesis.kpi.groups") from None
+    spec, _ = load_yaml_model(_GroupsFile, path)
     groups: dict[str, Group] = {}
     for name, g in spec.groups.items():
         tickers = g.tickers if g.tickers is not None else [None] * len(g.members)

@@ -27,9 +27,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from aithesis.errors import SpecError
+from aithesis.specfile import line_of
 from aithesis.thesis.results import ClaimReport, ClaimResult
 from aithesis.thesis.solve import find_root
-from aithesis.thesis.spec import ClaimSpec, line_of
+from aithesis.thesis.spec import ClaimSpec
 from aithesis.thesis.units import conversion_factor, format_unit, parse_unit
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -58,7 +59,7 @@ def _claim_error(
     return SpecError(
         message,
         file=model.file,
-        row=line_of(model._root, "claims", i, key),
+        row=line_of(model._root, ("claims", i, key)),
         field=f"claims.{claim_id}.{key}",
         hint=hint,
     )

@@ -18,9 +18,10 @@ import numpy as np
 import yaml
 
 from aithesis.errors import FormulaError, SpecError
+from aithesis.specfile import line_of
 from aithesis.thesis import expr as fx
 from aithesis.thesis.results import Evaluation
-from aithesis.thesis.spec import ModelSpec, is_identifier, line_of
+from aithesis.thesis.spec import ModelSpec, is_identifier
 from aithesis.thesis.units import Unit, conversion_factor, format_unit, infer_units, parse_unit
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -92,7 +93,7 @@ class ThesisModel:
         """A SpecError naming this model's file, the line of ``key`` and the dotted key."""
         dotted = "".join(f"[{k}]" if isinstance(k, int) else f".{k}" for k in key).lstrip(".")
         return SpecError(
-            message, file=self.file, row=line_of(self._root, *key), field=dotted, hint=hint
+            message, file=self.file, row=line_of(self._root, tuple(key)), field=dotted, hint=hint
         )
 
     def _check_names(self) -> None:

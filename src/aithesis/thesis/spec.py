@@ -22,6 +22,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from aithesis.errors import SpecError
+from aithesis.specfile import line_of, parse_yaml
 
 __all__ = [
     "DISTRIBUTIONS",
@@ -241,27 +242,6 @@ def _loc_text(loc: tuple[Any, ...]) -> str:
     return out
 
 
-def _line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
-    """1-based line of the YAML node at ``loc`` (deepest known ancestor)."""
-    line = None if node is None else node.start_mark.line + 1
-    for part in loc:
-        if isinstance(node, yaml.MappingNode):
-            match = [v for k, v in node.value if getattr(k, "value", None) == part]
-            if not match:
-                break
-            key = next(k for k, v in node.value if getattr(k, "value", None) == part)
-            line = key.start_mark.line + 1
-            node = match[0]
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-            if part >= len(node.value):
-                break
-            node = node.value[part]
-            line = node.start_mark.line + 1
-        else:
-            break
-    return line
-
-
 def spec_from_text(text: str, file: str | Path = "<text>") -> tuple[ModelSpec, yaml.Node | None]:
     """Parse and validate YAML text; return the spec and the YAML node tree (for lines).
 
@@ -270,14 +250,7 @@ def spec_from_text(text: str, file: str | Path = "<text>") -> tuple[ModelSpec, y
             file, line and dotted key).
     """
     file = str(file)
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        row = None if mark is None else mark.line + 1
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise SpecError(f"not valid YAML: {problem}", file=file, row=row) from None
+    data, root = parse_yaml(text, file)
     if not isinstance(data, dict):
         raise SpecError("a model file must be a YAML mapping", file=file)
     try:
@@ -289,7 +262,7 @@ def spec_from_text(text: str, file: str | Path = "<text>") -> tuple[ModelSpec, y
         more = len(exc.errors()) - 1
         hint = f"{more} more problem(s) after this one" if more else None
         raise SpecError(
-            msg, file=file, row=_line_of(root, loc), field=_loc_text(loc) or None, hint=hint
+            msg, file=file, row=line_of(root, loc), field=_loc_text(loc) or None, hint=hint
         ) from None
     return spec, root
 
@@ -306,11 +279,6 @@ def load_spec(path: str | Path) -> tuple[ModelSpec, yaml.Node | None]:
     except OSError as exc:
         raise SpecError(f"cannot read model file ({exc.strerror})", file=path) from None
     return spec_from_text(text, path)
-
-
-def line_of(root: yaml.Node | None, *loc: Any) -> int | None:
-    """Public wrapper of the line finder used by the model builder."""
-    return _line_of(root, tuple(loc))
 
 
 def is_identifier(name: str) -> bool:
