@@ -106,3 +106,33 @@ def test_task_that_always_kills_its_worker_fails_with_no_partial_result(client, 
     assert "worker process died" in message or "killed its worker process" in message
     assert result is None
     assert calls[0] == (0, 20) and calls[-1][0] < 20  # never reported complete
+
+
+def test_lost_data_is_shipped_again_and_the_rest_rerun(tmp_path) -> None:
+    """One worker: killing it loses the only copy of the scattered data. The sweep ships
+    the data again to the restarted worker and reruns what had not finished."""
+    serial = run_model_sweep("nvda-5t", GRID, draws=500, seed=3)
+    with (
+        LocalCluster(
+            n_workers=1,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=":0",
+            silence_logs=logging.CRITICAL,
+        ) as cluster,
+        Client(cluster) as single,
+    ):
+        marker = tmp_path / "killed"
+        single.register_plugin(KillWorker(str(marker)), name="kill-only-worker")
+        done: list[int] = []
+        result = run_model_sweep(
+            "nvda-5t",
+            GRID,
+            draws=500,
+            seed=3,
+            cluster=single,
+            progress=lambda d, t: done.append(d),
+        )
+    assert marker.exists()
+    pd.testing.assert_frame_equal(serial.table, result.table, check_exact=True)
+    assert done[-1] == 20 and done == sorted(done)

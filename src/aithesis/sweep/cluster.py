@@ -169,11 +169,14 @@ class DaskExecutor:
     Args:
         client: a connected client.
         retries: how often a task that raises is run again (``Client.submit(retries=)``).
+        resubmits: how often the data is shipped again and the unfinished batches rerun
+            after workers (and the data they held) were lost.
     """
 
-    def __init__(self, client: Client, retries: int = 2) -> None:
+    def __init__(self, client: Client, retries: int = 2, resubmits: int = 2) -> None:
         self.client = client
         self.retries = retries
+        self.resubmits = resubmits
         workers = len(client.scheduler_info().get("workers", {}))
         self.description = f"dask {client.scheduler.address} ({workers} workers)"
 
@@ -186,59 +189,99 @@ class DaskExecutor:
         progress: ProgressCallback | None = None,
     ) -> list[Any]:
         """See :class:`Executor`; raises :class:`AithesisError` if a task cannot finish."""
-        from distributed import as_completed
-        from distributed.scheduler import KilledWorker
 
         total, done = sum(sizes), 0
         results: list[Any] = [None] * len(batches)
         if progress:
             progress(0, total)
-        [shared_future] = self.client.scatter([shared], broadcast=True, hash=False)
         token = uuid.uuid4().hex[:10]
         name = getattr(fn, "__name__", "batch").strip("_")
-        futures = [
-            self.client.submit(
+        remaining = set(range(len(batches)))
+        for attempt in range(self.resubmits + 1):
+            finished, error = self._round(
+                fn, batches, sizes, shared, remaining, f"sweep-{name}-{token}-r{attempt}", results
+            )
+            for k in finished:
+                done += sizes[k]
+                if progress:
+                    progress(done, total)
+            remaining -= set(finished)
+            if error is None:
+                return results
+            if isinstance(error, KilledTask) or attempt == self.resubmits:
+                raise error.error if isinstance(error, KilledTask) else error
+            # data or workers were lost: ship the data again and rerun what is missing
+            self.client.wait_for_workers(1, timeout=60)
+        return results  # pragma: no cover - the loop returns or raises
+
+    def _round(
+        self,
+        fn: Callable[[Any, Any], Any],
+        batches: Sequence[Any],
+        sizes: Sequence[int],
+        shared: Any,
+        todo: set[int],
+        prefix: str,
+        results: list[Any],
+    ) -> tuple[list[int], Exception | None]:
+        """Submit the ``todo`` batches once; return those finished and what stopped it."""
+        from distributed import as_completed
+        from distributed.scheduler import KilledWorker
+
+        [shared_future] = self.client.scatter([shared], broadcast=True, hash=False)
+        futures = {
+            k: self.client.submit(
                 fn,
-                batch,
+                batches[k],
                 shared_future,
-                key=f"sweep-{name}-{token}-{k}",
+                key=f"{prefix}-{k}",
                 retries=self.retries,
                 pure=False,
             )
-            for k, batch in enumerate(batches)
-        ]
-        position = {f.key: k for k, f in enumerate(futures)}
+            for k in sorted(todo)
+        }
+        position = {f.key: k for k, f in futures.items()}
+        finished: list[int] = []
+        error: Exception | None = None
         try:
-            for future in as_completed(futures):
+            for future in as_completed(list(futures.values())):
                 k = position[future.key]
                 try:
                     results[k] = future.result()
                 except KilledWorker as exc:
-                    raise _killed(batches[k], sizes[k], exc) from None
+                    error = KilledTask(_killed(batches[k], sizes[k], exc))
+                    break
                 except AithesisError:
                     raise
                 except Exception as exc:
                     if not _lost(exc):
                         raise
-                    raise AithesisError(
+                    error = AithesisError(
                         "sweep aborted: its workers or the data shipped to them were lost "
-                        f"while it ran ({type(exc).__name__}: {exc}); no results are "
-                        "reported",
+                        f"while it ran, {self.resubmits + 1} time(s) ({type(exc).__name__}: "
+                        f"{exc}); no results are reported",
                         field="cluster",
                         hint="a worker process died (out of memory? killed?) or the cluster "
                         "shut down: check the worker logs and memory, or use a smaller "
                         "batch_size / fewer draws",
-                    ) from None
-                done += sizes[k]
-                if progress:
-                    progress(done, total)
+                    )
+                    break
+                finished.append(k)
         finally:
-            pending = [f for f in futures if not f.done()]
+            pending = [f for f in futures.values() if not f.done()]
             if pending:
                 self.client.cancel(pending)
-            for f in (*futures, shared_future):
+            for f in (*futures.values(), shared_future):
                 f.release()
-        return results
+        return finished, error
+
+
+class KilledTask(Exception):
+    """A task that kept killing its worker (not worth resubmitting)."""
+
+    def __init__(self, error: AithesisError) -> None:
+        super().__init__(str(error))
+        self.error = error
 
 
 def _span(batch: Any, size: int) -> str:
