@@ -7,31 +7,17 @@ Target (issue 3): < 3 s on the project machine. Appends a line to benchmarks/RES
 from __future__ import annotations
 
 import argparse
-import platform
 import statistics
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
+
+from _machine import machine
 
 from aithesis.config import sample_data_dir
 from aithesis.data.api import import_dir
 from aithesis.data.store import Store
-
-
-def machine() -> str:
-    """One line describing the machine."""
-    import os
-
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
 def main() -> None:
@@ -52,7 +38,7 @@ def main() -> None:
             reimport.append(time.perf_counter() - start)
             rows = store.counts()
     text = (
-        f"\n## import_bench ({datetime.now(timezone.utc):%Y-%m-%d})\n\n"
+        f"\n## import_bench ({datetime.now(UTC):%Y-%m-%d})\n\n"
         f"- machine: {machine()}\n"
         f"- command: `python benchmarks/import_bench.py --repeat {args.repeat}`\n"
         f"- data: real sample data, {rows['prices']:,} price + {rows['dividends']:,} dividend"
@@ -64,8 +50,10 @@ def main() -> None:
     print(text)
     results = Path(__file__).with_name("RESULTS.md")
     if not results.exists():
-        results.write_text("# Benchmark results\n\nRun by hand; newest last. Synthetic data"
-                           " is always labelled synthetic.\n")
+        results.write_text(
+            "# Benchmark results\n\nRun by hand; newest last. Synthetic data"
+            " is always labelled synthetic.\n"
+        )
     with results.open("a") as handle:
         handle.write(text)
 

@@ -24,8 +24,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
-import platform
 import sys
 import time
 import warnings
@@ -34,6 +32,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from _machine import machine
 
 from aithesis.index.engine import eligible_mask, listing_window, run_index
 from aithesis.index.schedule import rebalance_indices
@@ -128,21 +127,6 @@ def timed(fn: Callable[[], object], repeat: int = 1) -> tuple[float, object]:
         out = fn()
         best = min(best, time.perf_counter() - start)
     return best, out
-
-
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return (
-        f"{cpu}, {os.cpu_count()} logical CPUs (shared with other jobs), "
-        f"Python {platform.python_version()}, NumPy {np.__version__}, {platform.system()}"
-    )
 
 
 def run_case(n: int, t: int, peers: bool, lines: list[str]) -> None:

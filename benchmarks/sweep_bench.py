@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from _machine import cpu_model
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
 INDEX_GRID = {
@@ -67,16 +68,6 @@ def _timed_cpu(fn: Callable[[], Any], client: Any = None) -> tuple[float, float,
     cpu0, w0 = _cpu_seconds(), workers()
     wall, out = _timed(fn)
     return wall, _cpu_seconds() - cpu0 + workers() - w0, out
-
-
-def _cpu() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown cpu"
 
 
 def _same(a: pd.DataFrame, b: pd.DataFrame) -> bool:
@@ -122,7 +113,7 @@ def run(quick: bool) -> list[str]:
     import_dir(store, sample_data_dir())
 
     lines = [
-        f"machine: {platform.machine()}, {_cpu()}, {os.cpu_count()} cpus, "
+        f"machine: {platform.machine()}, {cpu_model()}, {os.cpu_count()} cpus, "
         f"python {platform.python_version()}",
     ]
     nan = float("nan")
@@ -199,7 +190,7 @@ def main() -> None:
     entry = (
         f"\n## sweep_bench: model and index sweeps, serial vs LocalCluster(2) "
         f"({dt.date.today().isoformat()})\n"
-        f"- machine: {_cpu()}, {os.cpu_count()} cores (`nproc`), shared with other jobs\n"
+        f"- machine: {cpu_model()}, {os.cpu_count()} cores (`nproc`), shared with other jobs\n"
         f"- command: {command}\n"
         "- workloads: nvda-5t over 1,000 grid points x 100,000 draws (P(market_cap>=5000));\n"
         "  agix x 200 rule variants on the real sample data. Cluster tables are checked\n"

@@ -248,18 +248,32 @@ def summary(
         return
     universe = load_universe()
     table = Table(title=f"AI value-chain universe: total return (adj_close) from {path}")
-    for column, justify in (("ticker", "left"), ("company", "left"), ("公司", "left"),
-                            ("themes", "left"), ("last date", "left"), ("last close", "right"),
-                            ("1y", "right"), (f"since {since}", "right")):
+    for column, justify in (
+        ("ticker", "left"),
+        ("company", "left"),
+        ("公司", "left"),
+        ("themes", "left"),
+        ("last date", "left"),
+        ("last close", "right"),
+        ("1y", "right"),
+        (f"since {since}", "right"),
+    ):
         table.add_column(column, justify=justify, no_wrap=column in ("ticker", "last date"))
     shown = 0
     for company in universe.companies:
         if company.ticker not in table_data.index:
             continue
         row = table_data.loc[company.ticker]
-        table.add_row(company.ticker, company.name, company.name_zh, ", ".join(company.themes),
-                      f"{row.last_date:%Y-%m-%d}", f"{row.last_close:,.2f} {row.currency}",
-                      _pct(row.ret_1y), _pct(row.ret_since))
+        table.add_row(
+            company.ticker,
+            company.name,
+            company.name_zh,
+            ", ".join(company.themes),
+            f"{row.last_date:%Y-%m-%d}",
+            f"{row.last_close:,.2f} {row.currency}",
+            _pct(row.ret_1y),
+            _pct(row.ret_since),
+        )
         shown += 1
     console.print(table)
     console.print(f"{shown} of {len(universe)} universe companies have stored prices")

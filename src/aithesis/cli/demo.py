@@ -35,24 +35,37 @@ def _print_summary(summary: dict[str, Any]) -> None:
     for column in ("", "total return", "annualised", "max drawdown", "to"):
         table.add_column(column, justify="left" if not column else "right")
     for name, row in summary["indexes"].items():
-        table.add_row(name, _pct(row["total_return"]), _pct(row["annualised_return"]),
-                      _pct(row["max_drawdown"]), row["end"])
+        table.add_row(
+            name,
+            _pct(row["total_return"]),
+            _pct(row["annualised_return"]),
+            _pct(row["max_drawdown"]),
+            row["end"],
+        )
     for ticker, row in summary["benchmarks"].items():
         table.add_row(ticker, _pct(row["total_return"]), "", "", row["end"])
     console.print(table)
     for model, row in summary["targets"].items():
-        console.print(f"[bold]{model}[/]: P({row['target']}) = {row['probability']:.1%} "
-                      f"over {row['draws']:,} Monte Carlo draws ({row['unit']})")
+        console.print(
+            f"[bold]{model}[/]: P({row['target']}) = {row['probability']:.1%} "
+            f"over {row['draws']:,} Monte Carlo draws ({row['unit']})"
+        )
     flagged = summary["flagged"]
-    console.print(f"[bold]claims[/]: {summary['claims_total']} checked, "
-                  f"[red]{len(flagged)} flagged[/]:")
+    console.print(
+        f"[bold]claims[/]: {summary['claims_total']} checked, [red]{len(flagged)} flagged[/]:"
+    )
     for claim in flagged:
-        console.print(f"  - {claim['model']}/{claim['claim_id']}: {claim['text']} "
-                      f"(article {claim['claimed']}, model {_short(claim['computed'])} "
-                      f"{claim['unit']})", markup=False)
+        console.print(
+            f"  - {claim['model']}/{claim['claim_id']}: {claim['text']} "
+            f"(article {claim['claimed']}, model {_short(claim['computed'])} "
+            f"{claim['unit']})",
+            markup=False,
+        )
     for key, row in summary["kpi_latest"].items():
-        console.print(f"[bold]{key}[/] {row['period']}: {row['value']:,} {row['unit']}, "
-                      f"QoQ {_pct(row['qoq'])}, YoY {_pct(row['yoy'])}")
+        console.print(
+            f"[bold]{key}[/] {row['period']}: {row['value']:,} {row['unit']}, "
+            f"QoQ {_pct(row['qoq'])}, YoY {_pct(row['yoy'])}"
+        )
 
 
 def _short(value: Any) -> str:
@@ -83,8 +96,9 @@ def demo(
         os.environ[ENV_SAMPLE_DATA] = str(sample_data_dir(sample_data))
     root = folder or Path(tempfile.mkdtemp(prefix="aithesis-demo-")) / "agix-thesis"
     init_project(root, "agix", force=folder is not None)
-    console.print(f"project: {root} (from the agix template, real sample data in "
-                  f"{sample_data_dir()})")
+    console.print(
+        f"project: {root} (from the agix template, real sample data in {sample_data_dir()})"
+    )
     progress, update = progress_bars()
     with progress:
         outcome = build_project(root, progress=update)
