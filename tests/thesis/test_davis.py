@@ -63,3 +63,71 @@ def test_from_frames_uses_eps_known_at_each_date() -> None:
     assert mid.eps_growth == 0.0  # the June EPS is not published until August
     with pytest.raises(DataError):
         davis_from_frames(prices, eps, "2023-01-01", "2024-12-31")
+
+
+def test_davis_from_store_uses_stored_prices_and_full_year_eps(tmp_path, sample_dir) -> None:
+    """Stored NVDA closes and hand-entered EPS facts: the decomposition equals the one
+    computed from the same four figures by hand."""
+    import pandas as pd
+
+    from aithesis.data.api import import_dir
+    from aithesis.data.store import Store
+    from aithesis.thesis.api import davis_from_store
+
+    store = Store(tmp_path / "s.duckdb")
+    import_dir(store, sample_dir, tickers=["NVDA"])
+    base = {
+        "entity": "nvidia",
+        "ticker": "NVDA",
+        "metric": "eps_diluted",
+        "unit": "USD",
+        "currency": "USD",
+        "kind": "actual",
+        "source": "hand-entered test facts",
+    }
+    store.write_fundamentals(
+        pd.DataFrame(
+            [
+                {
+                    **base,
+                    "fiscal_period": "FY2023",
+                    "period_end": "2023-01-29",
+                    "value": 0.174,
+                    "as_of": "2023-02-24",
+                },
+                {
+                    **base,
+                    "fiscal_period": "FY2024",
+                    "period_end": "2024-01-28",
+                    "value": 1.19,
+                    "as_of": "2024-02-21",
+                },
+                {
+                    **base,
+                    "fiscal_period": "2024Q4",
+                    "period_end": "2024-01-28",
+                    "value": 0.49,
+                    "as_of": "2024-02-21",
+                },  # a quarter: must not be used when full years exist
+            ]
+        )
+    )
+    res = davis_from_store(store, "NVDA", "2023-03-01", "2024-03-01")
+    raw = pd.read_csv(sample_dir / "prices" / "NVDA.csv", parse_dates=["date"]).set_index("date")
+    p0 = raw.loc[:"2023-03-01", "close"].iloc[-1]
+    p1 = raw.loc[:"2024-03-01", "close"].iloc[-1]
+    assert res.price_return == pytest.approx(p1 / p0 - 1, rel=1e-12)
+    assert res.eps_growth == pytest.approx(1.19 / 0.174 - 1, rel=1e-12)
+    assert (1 + res.price_return) == pytest.approx((1 + res.eps_growth) * (1 + res.pe_change))
+
+
+def test_davis_from_store_without_eps_facts_says_how_to_get_them(tmp_path, sample_dir) -> None:
+    from aithesis.data.api import import_dir
+    from aithesis.data.store import Store
+    from aithesis.errors import DataError
+    from aithesis.thesis.api import davis_from_store
+
+    store = Store(tmp_path / "s.duckdb")
+    import_dir(store, sample_dir, tickers=["NVDA"])
+    with pytest.raises(DataError, match="no eps_diluted facts for NVDA"):
+        davis_from_store(store, "NVDA", "2023-03-01", "2024-03-01")

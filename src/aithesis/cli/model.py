@@ -13,7 +13,7 @@ import typer
 from rich.table import Table
 from rich.tree import Tree
 
-from aithesis.cli._common import OutputFormat, console, print_json
+from aithesis.cli._common import OutputFormat, StoreOption, console, open_store, print_json
 from aithesis.errors import SpecError
 
 __all__ = ["app"]
@@ -288,15 +288,49 @@ def solve(
 
 @app.command("davis")
 def davis(
-    price_start: Annotated[float, typer.Option(help="Price at the start.")],
-    price_end: Annotated[float, typer.Option(help="Price at the end.")],
-    eps_start: Annotated[float, typer.Option(help="EPS at the start.")],
-    eps_end: Annotated[float, typer.Option(help="EPS at the end.")],
+    price_start: Annotated[float | None, typer.Option(help="Price at the start.")] = None,
+    price_end: Annotated[float | None, typer.Option(help="Price at the end.")] = None,
+    eps_start: Annotated[float | None, typer.Option(help="EPS at the start.")] = None,
+    eps_end: Annotated[float | None, typer.Option(help="EPS at the end.")] = None,
+    ticker: Annotated[
+        str | None, typer.Option(help="Use stored prices and EPS facts of this ticker.")
+    ] = None,
+    start: Annotated[str | None, typer.Option(help="Start date (with --ticker).")] = None,
+    end: Annotated[str | None, typer.Option(help="End date (with --ticker).")] = None,
+    store: StoreOption = None,
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
-    """Davis double-click: split a price change into EPS growth and P/E change."""
+    """Davis double-click: split a price change into EPS growth and P/E change.
+
+    Give the four figures, or --ticker with --start and --end to use the store.
+    """
     from aithesis.thesis import davis_decomposition
 
-    res = davis_decomposition(price_start, price_end, eps_start, eps_end)
+    if ticker is not None:
+        if start is None or end is None:
+            raise SpecError(
+                "--ticker needs --start and --end",
+                field="--start",
+                hint="e.g. --start 2023-01-31 --end 2025-01-31",
+            )
+        from aithesis.thesis.api import davis_from_store
+
+        with open_store(store, read_only=True) as db:
+            res = davis_from_store(db, ticker, start, end)
+    else:
+        figures = {
+            "--price-start": price_start,
+            "--price-end": price_end,
+            "--eps-start": eps_start,
+            "--eps-end": eps_end,
+        }
+        missing = [k for k, v in figures.items() if v is None]
+        if missing:
+            raise SpecError(
+                f"missing {', '.join(missing)}",
+                field=missing[0],
+                hint="give all four figures, or --ticker with --start and --end",
+            )
+        res = davis_decomposition(price_start, price_end, eps_start, eps_end)
     frame = res.to_frame().reset_index()
     _frame_out(frame, fmt, f"Davis decomposition ({res.kind})")

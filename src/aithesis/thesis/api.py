@@ -9,13 +9,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from aithesis.errors import SpecError
 from aithesis.thesis.model import ThesisModel
 from aithesis.thesis.results import ClaimReport
 from aithesis.thesis.spec import load_spec
 
-__all__ = ["BUILTIN_DIR", "ModelInfo", "check_all", "list_models", "load_model", "model_path"]
+if TYPE_CHECKING:  # pragma: no cover
+    from aithesis.data.store import Store
+    from aithesis.thesis.davis import DavisResult
+
+__all__ = [
+    "BUILTIN_DIR",
+    "ModelInfo",
+    "check_all",
+    "davis_from_store",
+    "list_models",
+    "load_model",
+    "model_path",
+]
 
 BUILTIN_DIR = Path(__file__).resolve().parent / "data"
 
@@ -101,3 +114,42 @@ def check_all(names: list[str | Path] | None = None, *, cross: bool = True) -> C
     for name in targets:
         rows.extend(load_model(name).check_claims(cross=cross).results)
     return ClaimReport(results=tuple(rows))
+
+
+def davis_from_store(
+    store: Store,
+    ticker: str,
+    start: Any,
+    end: Any,
+    *,
+    metric: str = "eps_diluted",
+    price_col: str = "close",
+) -> DavisResult:
+    """Davis decomposition of a stored ticker: price change = EPS growth x P/E change.
+
+    Prices come from the store (``close``: price return; ``adj_close`` adds dividends
+    back); EPS from its ``fundamentals`` facts of ``metric`` for the ticker. Full-year
+    facts (fiscal periods ``FY...``) are used when there are any, so that quarterly
+    seasonality does not pass for a change in multiple; on each date the latest fact
+    published by then (``as_of``) counts.
+
+    Raises:
+        UnknownTickerError: no stored prices; DataError: no EPS facts for the ticker, no
+            EPS known at ``start``, or EPS not positive.
+    """
+    from aithesis.errors import DataError
+    from aithesis.thesis.davis import davis_from_frames
+
+    prices = store.prices([ticker])
+    eps = store.fundamentals(ticker=ticker.upper(), metric=metric, latest_only=False)
+    if eps.empty:
+        raise DataError(
+            f"no {metric} facts for {ticker.upper()} in the store",
+            file=store.path,
+            field="metric",
+            hint="pull them (aithesis kpi pull --provider sec TICKER) or import a facts CSV",
+        )
+    full_year = eps[eps["fiscal_period"].astype(str).str.startswith("FY")]
+    return davis_from_frames(
+        prices, full_year if len(full_year) else eps, start, end, price_col=price_col
+    )
