@@ -68,3 +68,18 @@ def test_quarterly_returns_by_hand() -> None:
     # Q2: 13.2/11 - 1; Q3: 9.9/13.2 - 1; Q4 ends 2024-11-15 (> 7 days early) -> dropped
     assert list(r.index.astype(str)) == ["2024Q2", "2024Q3"]
     assert r.tolist() == pytest.approx([13.2 / 11 - 1, 9.9 / 13.2 - 1])
+
+
+def test_empty_kpi_series_is_too_few_points_not_an_index_error() -> None:
+    """A group with no quarterly facts yields an empty series: the error says to load
+    more quarters, not that the (empty) index is not quarterly."""
+    import pandas as pd
+
+    from aithesis.errors import DataError
+    from aithesis.kpi.leadlag import cross_correlation
+
+    returns = pd.Series([0.1, -0.05, 0.02, 0.03, 0.04],
+                        index=["2024Q1", "2024Q2", "2024Q3", "2024Q4", "2025Q1"])
+    with pytest.raises(DataError, match="only 0 quarters") as info:
+        cross_correlation(pd.Series([], dtype=float), returns)
+    assert "kpi pull" in str(info.value)

@@ -244,6 +244,12 @@ def aggregate(
             groups_file=groups,
         )
     _emit(frame, fmt, title=f"{group} {metric}")
+    if frame.empty:
+        err_console.print(
+            f"note: no {freq} period has {metric} facts for any member of {group}; "
+            "load them (aithesis kpi pull --provider sec TICKER..., or aithesis kpi import "
+            "FILE.csv), or try --freq Y"
+        )
 
 
 @app.command("gaps")

@@ -68,7 +68,7 @@ def _quarterly(series: pd.Series, name: str) -> pd.Series:
     if not isinstance(series, pd.Series):
         raise DataError(f"{name} must be a pandas Series", field=name)
     try:
-        index = pd.PeriodIndex([pd.Period(p, freq="Q") for p in series.index])
+        index = pd.PeriodIndex([pd.Period(p, freq="Q") for p in series.index], freq="Q")
     except (ValueError, TypeError) as exc:
         raise DataError(f"{name} index is not quarterly: {exc}", field=name) from None
     out = pd.Series(np.asarray(series, dtype="float64"), index=index)
