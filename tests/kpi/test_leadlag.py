@@ -78,8 +78,9 @@ def test_empty_kpi_series_is_too_few_points_not_an_index_error() -> None:
     from aithesis.errors import DataError
     from aithesis.kpi.leadlag import cross_correlation
 
-    returns = pd.Series([0.1, -0.05, 0.02, 0.03, 0.04],
-                        index=["2024Q1", "2024Q2", "2024Q3", "2024Q4", "2025Q1"])
+    returns = pd.Series(
+        [0.1, -0.05, 0.02, 0.03, 0.04], index=["2024Q1", "2024Q2", "2024Q3", "2024Q4", "2025Q1"]
+    )
     with pytest.raises(DataError, match="only 0 quarters") as info:
         cross_correlation(pd.Series([], dtype=float), returns)
     assert "kpi pull" in str(info.value)

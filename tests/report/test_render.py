@@ -86,6 +86,10 @@ def test_chinese_report_names_companies_and_models_in_chinese(built, pages) -> N
     assert nvda.title in en and nvda.title_zh not in en
     assert "阿里巴巴集团：资本开支" in zh  # universe name_zh + catalogue metric
     assert "Alibaba Group: capex" in en
+    agix = built.results.index("agix")
+    assert agix.name_zh == "AGIX 式 AI 指数（文章 002）"
+    assert agix.name_zh in zh and agix.name not in zh  # methodology name_zh
+    assert agix.name in en and agix.name_zh not in en
 
 
 # ---- the summary numbers against the library, recomputed here ---------------------------------

@@ -170,7 +170,7 @@ class Methodology(_Strict):
     """A validated index methodology (see the module docstring for the YAML).
 
     Args:
-        name: display name.
+        name: display name; name_zh: its Chinese form (reports in Chinese).
         base_date: first index date; the level equals ``base_value`` at its close (the first
             trading day on or after it when it is not one).
         base_value: index level at the base date (> 0).
@@ -185,6 +185,7 @@ class Methodology(_Strict):
     """
 
     name: str = Field(min_length=1)
+    name_zh: str | None = None
     base_date: date
     base_value: float = Field(default=1000.0, gt=0.0)
     currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")

@@ -30,7 +30,8 @@ class IndexSection:
     """One built index with its analytics.
 
     Attributes:
-        key: the methodology file's stem (``agix``); name: its ``name:``.
+        key: the methodology file's stem (``agix``); name: its ``name:`` (and
+            ``name_zh:``, for reports in Chinese).
         result: the :class:`IndexResult` (levels, weights, ...).
         metrics: :meth:`IndexResult.metrics` against the first benchmark.
         by_stock / by_theme: contributions to the total return (decimal; they sum to it).
@@ -53,6 +54,7 @@ class IndexSection:
     top_shares: dict[float, float]
     methodology_yaml: str
     file: str
+    name_zh: str | None = None
 
 
 @dataclass(frozen=True)

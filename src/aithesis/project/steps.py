@@ -77,6 +77,7 @@ def build_indexes(
                 top_shares=an.top_shares(gains, (0.1, 0.2, 0.5)),
                 methodology_yaml=path.read_text(encoding="utf-8"),
                 file=str(path),
+                name_zh=result.methodology.name_zh if result.methodology else None,
             )
         )
         progress("indexes", len(cfg.benchmarks) + i + 1, total)

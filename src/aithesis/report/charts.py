@@ -43,7 +43,7 @@ ROLLING_WINDOW = 252  # trading days in a year
 def _series(results: ProjectResults, t: Translator) -> list[tuple[str, Any, dict]]:
     """(label, IndexResult, line style) for every index, then every benchmark."""
     out = [
-        (s.name, s.result, {"color": PALETTE[i % len(PALETTE)], "width": 2.2})
+        (t.index_name(s), s.result, {"color": PALETTE[i % len(PALETTE)], "width": 2.2})
         for i, s in enumerate(results.indexes)
     ]
     for j, (ticker, bench) in enumerate(results.benchmarks.items()):
@@ -231,7 +231,7 @@ def lorenz(results: ProjectResults, t: Translator) -> go.Figure:
     )
     for i, s in enumerate(results.indexes):
         x, y = s.lorenz
-        label = f"{s.name} ({t('label.gini')} {t.ratio(s.gini)})"
+        label = f"{t.index_name(s)} ({t('label.gini')} {t.ratio(s.gini)})"
         fig.add_trace(
             go.Scatter(
                 x=x,

@@ -160,7 +160,9 @@ def summary_cards(results: ProjectResults, t: Translator) -> list[dict[str, Any]
                 ),
             ]
         note = t("summary.since", start=t.date(m["start"]), end=t.date(m["end"]))
-        cards.append({"title": section.name, "note": note, "stats": stats, "kind": "index"})
+        cards.append(
+            {"title": t.index_name(section), "note": note, "stats": stats, "kind": "index"}
+        )
     for model in results.models:
         target = s["targets"].get(model.name)
         if target is None or model.monte_carlo is None:
@@ -234,7 +236,7 @@ def series_title(table: pd.DataFrame, key: str, t: Translator) -> str:
 
 
 def _columns(results: ProjectResults, t: Translator) -> list[tuple[str, Any]]:
-    cols = [(s.name, s.result) for s in results.indexes]
+    cols = [(t.index_name(s), s.result) for s in results.indexes]
     return cols + [(t.company_ticker(k), b) for k, b in results.benchmarks.items()]
 
 
@@ -287,7 +289,7 @@ def concentration_rows(results: ProjectResults, t: Translator) -> list[dict[str,
         ]
         rows.append(
             {
-                "name": s.name,
+                "name": t.index_name(s),
                 "gini": t.ratio(s.gini),
                 "names": str(len(s.result.tickers)),
                 "shares": shares,
@@ -349,7 +351,7 @@ def build_context(results: ProjectResults, t: Translator) -> dict[str, Any]:
         "calendar": calendar_table(results, t),
         "contributions": [
             {
-                "name": s.name,
+                "name": t.index_name(s),
                 "theme": figure_html(charts.contributions(s, t, "theme"), f"fig-theme-{i}"),
                 "stock": figure_html(charts.contributions(s, t, "stock"), f"fig-stock-{i}"),
             }

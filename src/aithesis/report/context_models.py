@@ -300,7 +300,7 @@ def appendix_view(results: ProjectResults, t: Translator) -> dict[str, Any]:
     files = [
         {
             "kind": t("appendix.methodology"),
-            "name": s.name,
+            "name": t.index_name(s),
             "file": Path(s.file).name,
             "text": s.methodology_yaml,
             "open": True,

@@ -256,6 +256,11 @@ class Translator:
             return self("label.unassigned")
         return self.label("theme", name)
 
+    def index_name(self, section: Any) -> str:
+        """An index's name in this language (its ``name_zh`` in Chinese when given)."""
+        name_zh = getattr(section, "name_zh", None)
+        return name_zh if self.lang == "zh" and name_zh else section.name
+
     def model_title(self, title: str, title_zh: str | None) -> str:
         """A model's title in this language (``title_zh`` in Chinese when present)."""
         return title_zh if self.lang == "zh" and title_zh else title
