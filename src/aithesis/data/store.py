@@ -82,6 +82,18 @@ def _as_date(value: Any) -> date | None:
         raise DataError(f"'{value}' is not a date", hint="write dates as YYYY-MM-DD") from exc
 
 
+def _date_window(params: list[Any], start: Any, end: Any) -> str:
+    """SQL conditions for an inclusive ``date`` window; appends their parameters."""
+    sql = ""
+    if start is not None:
+        sql += " AND date >= ?"
+        params.append(_as_date(start))
+    if end is not None:
+        sql += " AND date <= ?"
+        params.append(_as_date(end))
+    return sql
+
+
 class Store:
     """One DuckDB file with the ``prices``, ``dividends``, ``fx``, ``fundamentals``,
     ``series`` and ``meta`` tables.
@@ -591,12 +603,7 @@ class Store:
         if wanted is not None:
             sql += " AND ticker IN (SELECT * FROM unnest(?))"
             params.append(wanted)
-        if start is not None:
-            sql += " AND date >= ?"
-            params.append(_as_date(start))
-        if end is not None:
-            sql += " AND date <= ?"
-            params.append(_as_date(end))
+        sql += _date_window(params, start, end)
         frame = self._query(sql + " ORDER BY ticker, date", params)
         if frame is None:
             return pd.DataFrame(columns=_PRICE_SELECT.split(", "))
@@ -722,12 +729,7 @@ class Store:
             )
         sql = "SELECT date, rate FROM fx WHERE pair = ?"
         params: list[Any] = [pair]
-        if start is not None:
-            sql += " AND date >= ?"
-            params.append(_as_date(start))
-        if end is not None:
-            sql += " AND date <= ?"
-            params.append(_as_date(end))
+        sql += _date_window(params, start, end)
         frame = self._query(sql + " ORDER BY date", params)
         assert frame is not None
         return pd.Series(
