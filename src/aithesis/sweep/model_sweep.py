@@ -29,9 +29,9 @@ from aithesis.sweep.grid import Grid
 from aithesis.sweep.results import ModelSweepResult
 from aithesis.thesis.api import model_path
 from aithesis.thesis.model import ThesisModel
-from aithesis.thesis.montecarlo import parse_target, sample_drivers
+from aithesis.thesis.montecarlo import sample_drivers
+from aithesis.thesis.sensitivity import hits, resolve_target
 from aithesis.thesis.spec import spec_from_text
-from aithesis.thesis.units import conversion_factor, parse_unit
 
 __all__ = [
     "PERCENTILES",
@@ -91,10 +91,6 @@ def _deterministic(batch: range, p: _Payload) -> dict[str, np.ndarray]:
     return {"value": values}
 
 
-def _hits(draws: np.ndarray, op: str, value: float) -> np.ndarray:
-    return {">=": draws >= value, ">": draws > value, "<=": draws <= value, "<": draws < value}[op]
-
-
 def _monte_carlo(batch: range, p: _Payload) -> dict[str, np.ndarray]:
     model = _model(p.file, p.text)
     assert p.draws is not None and p.seed is not None
@@ -126,7 +122,7 @@ def _monte_carlo(batch: range, p: _Payload) -> dict[str, np.ndarray]:
             cols[key][r] = v
         if p.target is not None:
             name, op, value = p.target
-            cols["probability"][r] = np.mean(_hits(np.broadcast_to(out[name], (n,)), op, value))
+            cols["probability"][r] = np.mean(hits(np.broadcast_to(out[name], (n,)), op, value))
     return cols | {"seed": seeds, "finite": finite}
 
 
@@ -137,27 +133,6 @@ def _batch(batch: range, p: _Payload) -> dict[str, np.ndarray]:
 
 def _pct_names() -> tuple[str, ...]:
     return tuple(f"p{q:g}" for q in PERCENTILES)
-
-
-def _resolve_target(model: ThesisModel, target: str) -> tuple[str, str, float]:
-    name, op, value, unit_text = parse_target(target)
-    if name not in model.known:
-        raise SpecError(
-            f"target names {name!r}, not a driver or formula of {model.name}",
-            file=model.file,
-            field="target",
-        )
-    if unit_text:
-        unit = parse_unit(unit_text, file=model.file, field="target")
-        try:
-            value *= conversion_factor(unit, model.units[name])
-        except Exception:
-            raise SpecError(
-                f"target unit {unit_text!r} does not convert to '{model.unit_text(name)}'",
-                file=model.file,
-                field="target",
-            ) from None
-    return name, op, float(value)
 
 
 def _columns(model: ThesisModel, grid: Grid, output: str) -> tuple[dict, dict]:
@@ -270,7 +245,7 @@ def plan_model_sweep(
         raise SpecError(
             "a target needs Monte Carlo draws", field="target", hint="add --draws N (e.g. 10000)"
         )
-    tgt = _resolve_target(model, target) if target is not None else None
+    tgt = resolve_target(model, target) if target is not None else None
     if draws is not None and seed is None:
         seed = int(np.random.SeedSequence().entropy)  # type: ignore[arg-type]
     drivers, formulas = _columns(model, grid, output)

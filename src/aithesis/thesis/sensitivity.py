@@ -19,7 +19,7 @@ from aithesis.thesis.units import conversion_factor, parse_unit
 if TYPE_CHECKING:  # pragma: no cover
     from aithesis.thesis.model import ThesisModel
 
-__all__ = ["grid", "monte_carlo", "tornado"]
+__all__ = ["grid", "hits", "monte_carlo", "resolve_target", "tornado"]
 
 
 def _output(model: ThesisModel, output: str | None) -> str:
@@ -160,13 +160,19 @@ def monte_carlo(
     )
 
 
-def _probability(model: ThesisModel, target: Any, samples: dict) -> tuple[tuple, float]:
+def resolve_target(model: ThesisModel, target: Any) -> tuple[str, str, float]:
+    """``(name, op, value)`` of a target such as ``"market_cap>=5000"`` (or ``"... USD_tn"``),
+    the value converted to ``name``'s unit; a tuple passes through.
+
+    Raises:
+        SpecError: the name is not in the model, or the unit does not convert.
+    """
     if isinstance(target, str):
         name, op, value, unit_text = parse_target(target)
     else:
         name, op, value = target
         unit_text = ""
-    if name not in samples:
+    if name not in model.known:
         raise SpecError(
             f"target names {name!r}, not a driver or formula of {model.name}",
             file=model.file,
@@ -182,6 +188,14 @@ def _probability(model: ThesisModel, target: Any, samples: dict) -> tuple[tuple,
                 file=model.file,
                 field="target",
             ) from None
-    draws = samples[name]
-    hits = {">=": draws >= value, ">": draws > value, "<=": draws <= value, "<": draws < value}
-    return (name, op, float(value)), float(np.mean(hits[op]))
+    return name, op, float(value)
+
+
+def hits(draws: np.ndarray, op: str, value: float) -> np.ndarray:
+    """Boolean array: which draws meet ``draws <op> value`` (``>=``, ``>``, ``<=``, ``<``)."""
+    return {">=": draws >= value, ">": draws > value, "<=": draws <= value, "<": draws < value}[op]
+
+
+def _probability(model: ThesisModel, target: Any, samples: dict) -> tuple[tuple, float]:
+    name, op, value = resolve_target(model, target)
+    return (name, op, value), float(np.mean(hits(samples[name], op, value)))
