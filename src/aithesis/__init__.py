@@ -26,7 +26,7 @@ _API: dict[str, tuple[str, str]] = {
     "import_dir": ("aithesis.data.api", "import_dir"),
     "pull": ("aithesis.data.api", "pull"),
     "export_parquet": ("aithesis.data.api", "export_parquet"),
-    "price_summary": ("aithesis.data.summary", "price_summary"),
+    "price_summary": ("aithesis.overview", "price_summary"),
     "load_universe": ("aithesis.universe", "load_universe"),
     "build_index": ("aithesis.index.api", "build_index"),
     "build_benchmark": ("aithesis.index.api", "build_benchmark"),

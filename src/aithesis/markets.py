@@ -8,7 +8,7 @@ no suffix means a US listing (ADRs such as TSM or BABA trade in USD). Index symb
 
 from __future__ import annotations
 
-__all__ = ["MARKETS", "currency_of", "market_of"]
+__all__ = ["MARKETS", "TIMEZONES", "currency_of", "market_of", "timezone_of"]
 
 # suffix -> (market code, currency)
 MARKETS: dict[str, tuple[str, str]] = {
@@ -28,6 +28,19 @@ MARKETS: dict[str, tuple[str, str]] = {
     "MI": ("EU", "EUR"),
     "L": ("UK", "GBP"),
     "SW": ("CH", "CHF"),
+}
+
+# market code -> the exchange's time zone (for turning timestamps into trading dates)
+TIMEZONES: dict[str, str] = {
+    "US": "America/New_York",
+    "HK": "Asia/Hong_Kong",
+    "CN": "Asia/Shanghai",
+    "TW": "Asia/Taipei",
+    "KR": "Asia/Seoul",
+    "JP": "Asia/Tokyo",
+    "EU": "Europe/Amsterdam",
+    "UK": "Europe/London",
+    "CH": "Europe/Zurich",
 }
 
 
@@ -55,3 +68,12 @@ def currency_of(ticker: str) -> str:
     ('HKD', 'USD')
     """
     return MARKETS[_suffix(ticker)][1]
+
+
+def timezone_of(ticker: str) -> str:
+    """IANA time zone of the exchange a Yahoo-style symbol trades on.
+
+    >>> timezone_of("0700.HK"), timezone_of("NVDA")
+    ('Asia/Hong_Kong', 'America/New_York')
+    """
+    return TIMEZONES[market_of(ticker)]

@@ -30,6 +30,7 @@ def parse_yaml(text: str, file: str | Path | None) -> tuple[Any, yaml.Node | Non
     Raises:
         SpecError: not valid YAML, naming the line of the problem.
     """
+    root = None
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
@@ -40,7 +41,34 @@ def parse_yaml(text: str, file: str | Path | None) -> tuple[Any, yaml.Node | Non
         raise SpecError(
             f"not valid YAML: {problem}", file=file, row=row, hint="check indentation and quoting"
         ) from None
+    except (ValueError, TypeError, OverflowError) as exc:  # e.g. a date like 2022-02-30
+        raise SpecError(
+            f"a value cannot be read: {exc}",
+            file=file,
+            row=_bad_scalar(root),
+            hint="check dates (YYYY-MM-DD that exist) and numbers",
+        ) from None
     return data, root
+
+
+def _bad_scalar(root: yaml.Node | None) -> int | None:
+    """Line of the first scalar (in document order) that YAML cannot construct."""
+    if root is None:
+        return None
+    loader = yaml.SafeLoader("")
+    pending = [root]
+    while pending:
+        node = pending.pop(0)
+        if isinstance(node, yaml.ScalarNode):
+            try:
+                loader.construct_object(node, deep=True)
+            except Exception:
+                return node.start_mark.line + 1
+        elif isinstance(node, yaml.MappingNode):
+            pending[:0] = [part for pair in node.value for part in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            pending[:0] = list(node.value)
+    return None
 
 
 def line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:

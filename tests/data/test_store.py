@@ -244,3 +244,19 @@ def test_two_concurrent_writers_both_land_intact(tmp_path: Path) -> None:
     counts = store.prices().groupby("ticker").size()
     assert len(counts) == 120 and (counts == 3_000).all()
     assert store.counts()["prices"] == 360_000
+
+
+def test_a_window_starting_on_a_market_holiday_shows_the_last_close(sample_store: Store) -> None:
+    # 2025-04-04 (Ching Ming): Hong Kong closed, New York open
+    m = sample_store.price_matrix(["NVDA", "0700.HK"], start="2025-04-04", end="2025-04-10")
+    assert m.dates[0] == np.datetime64("2025-04-04")
+    before = sample_store.prices(["0700.HK"], end="2025-04-03")["adj_close"].iloc[-1]
+    assert m.column("0700.HK")[0] == before
+    # a ticker that has stopped trading before the window stays empty (not filled)
+    gone = sample_store.price_matrix(["NVDA", "VST"], start="2025-10-09", end="2025-10-20")
+    assert np.isnan(gone.column("VST")).all()
+
+
+def test_a_ticker_asked_for_twice_is_a_data_error(sample_store: Store) -> None:
+    with pytest.raises(DataError, match="NVDA is asked for twice"):
+        sample_store.price_matrix(["NVDA", "AMD", "nvda"])

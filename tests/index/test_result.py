@@ -63,3 +63,25 @@ def test_benchmark_on_another_calendar_is_aligned_as_of(infra):
 def test_html_repr_names_the_index(infra):
     html = infra._repr_html_()
     assert "AI infrastructure basket" in html and "top contributors" in html
+
+
+def test_concentration_of_a_hand_made_result() -> None:
+    """Gains 0.3, 0.1, -0.1 on a base of 1: Lorenz over the positive gains, Gini of
+    [0, 0.1, 0.3] by hand, top third of names = 0.3 / 0.3 (net) = 100%."""
+    import numpy as np
+
+    from aithesis.index.result import IndexResult
+
+    r = IndexResult(
+        name="hand", dates=np.array(["2024-01-02", "2024-01-03"], dtype="datetime64[D]"),
+        tickers=("A", "B", "C"), level_values=np.array([1.0, 1.3]),
+        weight_values=np.full((2, 3), 1 / 3), prices=np.ones((2, 3)),
+        rebalance_rows=np.array([0]), turnover=np.zeros(2), costs=np.zeros(2),
+        pnl=np.array([0.3, 0.1, -0.1]), cost_points=0.0, themes=(None, None, None),
+    )
+    (x, y), gini, shares = r.concentration((1 / 3,))
+    assert y[-1] == pytest.approx(1.0) and x[-1] == pytest.approx(1.0)
+    values = np.array([0.0, 0.1, 0.3])
+    by_hand = np.abs(values[:, None] - values[None, :]).sum() / (2 * 9 * values.mean())
+    assert gini == pytest.approx(by_hand)
+    assert shares[1 / 3] == pytest.approx(0.3 / 0.3)

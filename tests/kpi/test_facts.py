@@ -141,3 +141,20 @@ def test_reimport_replaces_not_duplicates(facts_csv, tmp_store: Store) -> None:
     import_facts(tmp_store, path)
     import_facts(tmp_store, path)
     assert len(tmp_store.fundamentals(latest_only=False)) == 2
+
+
+def test_replace_sources_drops_a_corrected_period(tmp_path) -> None:
+    """A facts file fixed from 2025Q1 to 2024Q1 and re-imported with replace_sources
+    leaves one fact, not both (a plain upsert would keep the typo)."""
+    from aithesis.data.store import Store
+    from aithesis.kpi.api import facts, import_facts
+
+    header = "entity,ticker,metric,period,period_end,value,unit,currency,kind,source,quote\n"
+    row = "acme,ACME,capex,{p},{e},10,USD_bn,USD,actual,own-notes.txt,capex was 10\n"
+    path = tmp_path / "facts.csv"
+    store = Store(tmp_path / "s.duckdb")
+    path.write_text(header + row.format(p="2025Q1", e="2025-03-31"))
+    import_facts(store, path, default_as_of=None)
+    path.write_text(header + row.format(p="2024Q1", e="2024-03-31"))
+    import_facts(store, path, replace_sources=True)
+    assert facts(store, entity="acme")["fiscal_period"].tolist() == ["2024Q1"]

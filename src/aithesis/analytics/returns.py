@@ -17,6 +17,7 @@ __all__ = [
     "calendar_year_returns",
     "compound",
     "levels_from_returns",
+    "return_since",
     "rf_per_period",
     "simple_returns",
     "total_return",
@@ -104,3 +105,19 @@ def calendar_year_returns(dates: np.ndarray, returns: np.ndarray) -> tuple[np.nd
     starts = np.concatenate(([0], np.flatnonzero(np.diff(years)) + 1))
     growth = np.multiply.reduceat(1.0 + np.nan_to_num(r, nan=0.0), starts)
     return years[starts], growth - 1.0
+
+
+def return_since(dates: np.ndarray, values: np.ndarray, start: np.datetime64) -> float:
+    """Simple return from the last value on or before ``start`` to the last value.
+
+    Args:
+        dates: sorted ``datetime64[D]``; values: prices or levels on those dates.
+        start: the start date.
+
+    Returns:
+        ``values[-1] / values[i] - 1`` (decimal) with ``i`` the last row on or before
+        ``start``; NaN when the series begins after ``start`` (never a return from a
+        later first value).
+    """
+    i = int(np.searchsorted(dates, start, side="right")) - 1
+    return float(values[-1] / values[i] - 1.0) if i >= 0 else float("nan")

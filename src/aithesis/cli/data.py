@@ -153,7 +153,7 @@ def list_(
 @app.command("show")
 def show(
     ticker: Annotated[str, typer.Argument(help="Ticker or FX pair.")],
-    rows: Annotated[int, typer.Option(help="How many of the latest rows.")] = 10,
+    rows: Annotated[int, typer.Option(help="How many of the latest rows.", min=1)] = 10,
     store: StoreOption = None,
 ) -> None:
     """Show one series: provenance, warnings and its latest rows."""
@@ -226,6 +226,15 @@ def delete(
     store: StoreOption = None,
 ) -> None:
     """Remove a ticker's prices and dividends (e.g. before re-importing another basis)."""
+    from aithesis.cli._common import resolve_store_path
+    from aithesis.errors import StoreError
+
+    if not resolve_store_path(store).exists():
+        raise StoreError(
+            "no store there",
+            file=resolve_store_path(store),
+            hint="check --store (see 'aithesis data list --store PATH')",
+        )
     with open_store(store) as db:
         removed = db.delete_ticker(ticker)
     console.print(f"removed {removed:,} price rows of {ticker.upper()}")
@@ -237,7 +246,7 @@ def summary(
     since: Annotated[str, typer.Option(help="Start date of the 'since' column.")] = "2022-11-30",
 ) -> None:
     """Universe companies with stored prices: last close, 1-year and since-date total return."""
-    from aithesis.data.summary import price_summary
+    from aithesis.overview import price_summary
     from aithesis.universe import load_universe
 
     with open_store(store, read_only=True) as db:

@@ -82,6 +82,9 @@ def demo(
         typer.Option("--dir", help="Project folder to create [default: a new temp folder]."),
     ] = None,
     sample_data: SampleDataOption = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite the project files in an existing --dir.")
+    ] = False,
 ) -> None:
     """Build the AGIX thesis on the real sample data and write both reports."""
     import os
@@ -95,7 +98,7 @@ def demo(
     if sample_data is not None:
         os.environ[ENV_SAMPLE_DATA] = str(sample_data_dir(sample_data))
     root = folder or Path(tempfile.mkdtemp(prefix="aithesis-demo-")) / "agix-thesis"
-    init_project(root, "agix", force=folder is not None)
+    init_project(root, "agix", force=force)
     console.print(
         f"project: {root} (from the agix template, real sample data in {sample_data_dir()})"
     )

@@ -105,6 +105,13 @@ def import_(
     articles: Annotated[
         bool, typer.Option("--articles", help="Import the built-in article facts.")
     ] = False,
+    replace: Annotated[
+        bool,
+        typer.Option(
+            "--replace",
+            help="The file is the whole truth for the sources it names: drop their other facts.",
+        ),
+    ] = False,
     store: StoreOption = None,
 ) -> None:
     """Validate FILE (or the built-in article facts) and write it to the store, all or nothing."""
@@ -114,7 +121,11 @@ def import_(
     if (file is None) == (not articles):
         raise DataError("give a facts CSV or --articles (not both)", field="file")
     with open_store(store) as db:
-        rows = api.load_article_facts(db) if articles else api.import_facts(db, file)
+        rows = (
+            api.load_article_facts(db)
+            if articles
+            else api.import_facts(db, file, replace_sources=replace)
+        )
     console.print(f"imported {rows} facts")
 
 

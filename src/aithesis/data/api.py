@@ -42,7 +42,11 @@ class ImportReport:
 
 def _write(store: Store, batch: ProviderBatch, started: float) -> ImportReport:
     rows = store.write_batch(
-        prices=batch.prices, dividends=batch.dividends, fx=batch.fx, warnings=batch.warnings
+        prices=batch.prices,
+        dividends=batch.dividends,
+        fx=batch.fx,
+        warnings=batch.warnings,
+        dividends_for=batch.dividends_for,
     )
     return ImportReport(
         rows=rows,
@@ -97,6 +101,12 @@ def pull(
         on_ticker: called after each ticker with ``(ticker, error_or_None)`` (progress).
     """
     started = time.perf_counter()
+    if provider == "csvdir":
+        raise ProviderError(
+            "csvdir reads a folder: use 'aithesis data import FOLDER'",
+            field="--provider",
+            hint="pull from yahoo or akshare",
+        )
     source = get_provider(provider, **provider_options)
     parts: list[ProviderBatch] = []
     failures: dict[str, str] = {}
@@ -119,6 +129,7 @@ def pull(
         merged.dividends = pd.concat([p.dividends for p in parts], ignore_index=True)
         for part in parts:
             merged.warnings.update(part.warnings)
+            merged.dividends_for |= part.dividends_for
     if merged.prices.empty:
         report = ImportReport(failures=failures, seconds=time.perf_counter() - started)
         return report
@@ -142,6 +153,10 @@ def export_parquet(store: Store, folder: str | Path) -> dict[str, int]:
     import duckdb
 
     target = Path(folder).expanduser()
+    if target.exists() and not target.is_dir():
+        raise StoreError(
+            "export target is a file, not a folder", file=target, hint="pass a new or empty folder"
+        )
     if target.exists() and any(target.iterdir()):
         raise StoreError(
             "export folder is not empty", file=target, hint="pass a new or empty folder"

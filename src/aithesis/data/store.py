@@ -38,11 +38,15 @@ from filelock import FileLock, Timeout
 from aithesis.data.adjust import dividend_adjusted_close
 from aithesis.data.matrix import PriceMatrix
 from aithesis.data.schema import FACT_KINDS, FUNDAMENTAL_COLUMNS
+from aithesis.data.validate import SPLIT_JUMP_HIGH, SPLIT_JUMP_LOW
 from aithesis.errors import DataError, StoreError, StoreLockedError, UnknownTickerError
 
 __all__ = ["SCHEMA_VERSION", "Store"]
 
 SCHEMA_VERSION = "1"
+_NOTE = "adj_close: "  # prefix of derivation notes, recomputed on every write
+_SEED_DAYS = 31  # days before a window's start read to seed forward-filled holes
+_JOIN_RTOL = 1e-3  # new and stored closes on a shared date may differ this much (relative)
 
 _DDL = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR, value VARCHAR);
@@ -80,6 +84,12 @@ def _as_date(value: Any) -> date | None:
         return pd.Timestamp(value).date()
     except (ValueError, TypeError) as exc:
         raise DataError(f"'{value}' is not a date", hint="write dates as YYYY-MM-DD") from exc
+
+
+def _is_lock_conflict(text: str) -> bool:
+    """DuckDB's message when another process holds the file (not e.g. 'checksum ... block')."""
+    lowered = text.lower()
+    return "could not set lock" in lowered or "conflicting lock" in lowered
 
 
 def _date_window(params: list[Any], start: Any, end: Any) -> str:
@@ -197,10 +207,11 @@ class Store:
                 return duckdb.connect(str(self.path), read_only=not write)
             except duckdb.Error as exc:
                 text = str(exc)
-                if "lock" in text.lower() and time.monotonic() < deadline:
+                locked = _is_lock_conflict(text)
+                if locked and time.monotonic() < deadline:
                     time.sleep(0.05)
                     continue
-                if "lock" in text.lower():
+                if locked:
                     raise StoreLockedError(
                         "the store is held by another process",
                         file=self.path,
@@ -266,9 +277,19 @@ class Store:
 
     def _query(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame | None:
         with self._reader() as con:
-            if con is None or not self._has_tables(con):
+            if con is None:
                 return None
-            return con.execute(sql, list(params)).df()
+            try:
+                if not self._has_tables(con):
+                    return None
+                return con.execute(sql, list(params)).df()
+            except duckdb.Error as exc:
+                raise StoreError(
+                    f"cannot read the store: {str(exc).splitlines()[0]}",
+                    file=self.path,
+                    hint="the file may be damaged: restore a copy or rebuild it with "
+                    "'aithesis data import'",
+                ) from None
 
     @staticmethod
     def _has_tables(con: duckdb.DuckDBPyConnection) -> bool:
@@ -285,11 +306,16 @@ class Store:
         dividends: pd.DataFrame | None = None,
         fx: pd.DataFrame | None = None,
         warnings: dict[str, list[str]] | None = None,
+        dividends_for: set[str] | frozenset[str] = frozenset(),
     ) -> dict[str, int]:
         """Upsert prices, dividends and FX in ONE transaction; derive ``adj_close``.
 
         Rows replace stored rows with the same key ((ticker, date), (ticker, ex_date),
-        (pair, date)); other stored rows stay. For every ticker touched, ``adj_close`` is
+        (pair, date)); other stored rows stay. For a ticker in ``dividends_for`` the
+        batch's dividends are complete for the dates its new price rows span: stored
+        dividends in that span are replaced (so a re-dated or withdrawn dividend does
+        not linger and count twice). New closes that look re-based against stored ones
+        on the same dates are refused. For every ticker touched, ``adj_close`` is
         rebuilt over its whole stored history: ``close`` itself for ``auto_adjusted`` and
         ``index`` series; for ``raw`` series the source's ``adj_close`` when it gave one
         for every row and no dividends are stored, else derived from ``close`` and the
@@ -299,19 +325,25 @@ class Store:
             prices: standard price columns (``adj_close`` may be NaN).
             dividends: ``ticker, ex_date, amount, currency, source``.
             fx: ``pair, date, rate, source``.
-            warnings: validation warnings per series name, kept for provenance.
+            warnings: validation warnings per series name, kept for provenance (a name
+                given with an empty list clears its old warnings).
+            dividends_for: tickers whose dividends in this batch are complete over the
+                span of their new price rows.
 
         Returns:
             Row counts written per table.
 
         Raises:
-            DataError: a ticker's new rows have a different basis than its stored rows.
+            DataError: a ticker's new rows have a different basis than its stored rows,
+                or look re-based (a split, or auto-adjusted dividends) on shared dates.
             StoreError / StoreLockedError: the store cannot be written; nothing changed.
         """
         warnings = warnings or {}
         counts = {"prices": 0, "dividends": 0, "fx": 0}
         with self._transaction() as con:
             touched: set[str] = set()
+            if dividends_for and prices is not None and not prices.empty:
+                touched |= self._clear_dividend_spans(con, prices, dividends_for)
             if dividends is not None and not dividends.empty:
                 counts["dividends"] = self._upsert_dividends(con, dividends)
                 touched |= set(dividends["ticker"].unique())
@@ -322,6 +354,30 @@ class Store:
             if fx is not None and not fx.empty:
                 counts["fx"] = self._upsert_fx(con, fx, warnings)
         return counts
+
+    @staticmethod
+    def _clear_dividend_spans(
+        con: duckdb.DuckDBPyConnection, prices: pd.DataFrame, tickers: set[str] | frozenset[str]
+    ) -> set[str]:
+        """Delete stored dividends inside the span of each listed ticker's new prices."""
+        dates = pd.to_datetime(prices["date"])
+        spans = (
+            pd.DataFrame({"ticker": prices["ticker"], "date": dates})
+            .loc[lambda f: f["ticker"].isin(tickers)]
+            .groupby("ticker")["date"]
+            .agg(["min", "max"])
+            .reset_index()
+        )
+        if spans.empty:
+            return set()
+        spans["min"], spans["max"] = spans["min"].dt.date, spans["max"].dt.date
+        con.register("div_spans", spans)
+        con.execute(
+            "DELETE FROM dividends d USING div_spans s WHERE d.ticker = s.ticker "
+            "AND d.ex_date >= s.min AND d.ex_date <= s.max"
+        )
+        con.unregister("div_spans")
+        return set(spans["ticker"])
 
     @staticmethod
     def _upsert_dividends(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> int:
@@ -365,6 +421,7 @@ class Store:
         new = new.loc[:, list(old.columns)].copy()
         new["date"] = pd.to_datetime(new["date"])
         self._check_basis(old, new)
+        joins = self._check_joins(old, new)
         merged = (
             pd.concat([old, new], ignore_index=True)
             .drop_duplicates(["ticker", "date"], keep="last")  # new rows win
@@ -389,14 +446,76 @@ class Store:
         con.register("merged_prices", out)
         con.execute(f"INSERT INTO prices SELECT {_PRICE_SELECT} FROM merged_prices")
         con.unregister("merged_prices")
-        notes_by_ticker = {}
+        kept_by_ticker = {}
         for ticker in tickers:
-            kept = []
-            if ticker in prior and ticker not in warnings and prior[ticker].warnings:
-                kept = json.loads(prior[ticker].warnings)
-            notes_by_ticker[ticker] = warnings.get(ticker, kept) + notes.get(ticker, [])
-        self._record_series(con, tickers, "price", notes_by_ticker, sources)
+            if ticker in warnings:  # this write validated the ticker's rows afresh
+                validation = list(warnings[ticker])
+            elif ticker in prior and prior[ticker].warnings:
+                validation = [
+                    w for w in json.loads(prior[ticker].warnings) if not w.startswith(_NOTE)
+                ]
+            else:
+                validation = []
+            kept_by_ticker[ticker] = (
+                validation + joins.get(ticker, []) + [_NOTE + n for n in notes.get(ticker, [])]
+            )
+        self._record_series(con, tickers, "price", kept_by_ticker, sources)
         return 0 if new is None else len(new)
+
+    @staticmethod
+    def _check_joins(old: pd.DataFrame, new: pd.DataFrame) -> dict[str, list[str]]:
+        """Refuse new rows whose closes on dates already stored look re-based (a split-like
+        ratio, or every shared close moved by one common factor); warn when the first new
+        close after the stored ones jumps like an unadjusted split. A few corrected closes
+        are an ordinary upsert.
+
+        A source that re-based its history since the last import (a split for
+        split-adjusted closes, every dividend for auto-adjusted ones) would otherwise be
+        spliced onto the stored scale and fake a huge return at the join.
+        """
+        warnings: dict[str, list[str]] = {}
+        if old.empty or new.empty:
+            return warnings
+        for ticker, fresh in new.groupby("ticker"):
+            stored = old.loc[old["ticker"] == ticker]
+            if stored.empty:
+                continue
+            both = stored.merge(fresh, on="date", suffixes=("_old", "_new"))
+            if len(both):
+                ratio = both["close_new"].to_numpy() / both["close_old"].to_numpy()
+                rel = np.abs(ratio - 1)
+                split_like = (ratio < SPLIT_JUMP_LOW) | (ratio > SPLIT_JUMP_HIGH)
+                # every shared close moved by one common factor: a re-based history, not
+                # a correction of a few rows (which an upsert is for)
+                rebased = (
+                    len(ratio) >= 2
+                    and bool((rel > _JOIN_RTOL).all())
+                    and float(np.ptp(ratio)) < _JOIN_RTOL * float(np.median(ratio))
+                )
+                if split_like.any() or rebased:
+                    i = int(np.argmax(rel))
+                    raise DataError(
+                        f"new closes of {ticker} disagree with the stored ones on "
+                        f"{int((rel > _JOIN_RTOL).sum())} shared date(s), e.g. "
+                        f"{both['date'].iloc[i]:%Y-%m-%d}: {both['close_new'].iloc[i]:g} vs "
+                        f"stored {both['close_old'].iloc[i]:g}; they look re-based (a split, or "
+                        "dividends in auto-adjusted prices) or corrected by a split-like factor",
+                        file=ticker,
+                        field="close",
+                        hint=f"run 'aithesis data delete {ticker}' and import or pull its "
+                        "full history again",
+                    )
+            after = fresh.loc[fresh["date"] > stored["date"].max()]
+            if len(after) and not len(both):
+                last, first = stored.sort_values("date").iloc[-1], after.sort_values("date").iloc[0]
+                ratio = float(first["close"]) / float(last["close"])
+                if ratio < SPLIT_JUMP_LOW or ratio > SPLIT_JUMP_HIGH:
+                    warnings.setdefault(ticker, []).append(
+                        f"{ticker}: close moved x{ratio:.3f} from the stored "
+                        f"{last['date']:%Y-%m-%d} to the new {first['date']:%Y-%m-%d}; if the "
+                        "source re-based its history, delete the ticker and import it whole"
+                    )
+        return warnings
 
     @staticmethod
     def _check_basis(old: pd.DataFrame, new: pd.DataFrame) -> None:
@@ -431,8 +550,17 @@ class Store:
         own = divs.loc[divs["ticker"] == ticker]
         adj = merged["adj_close"].to_numpy()[rows]
         from_source = given_now or (prior is not None and prior.adj_close_from == "source")
-        if own.empty and from_source and not np.isnan(adj).any():
-            return "source", []
+        if own.empty and from_source and not np.isnan(adj).all():
+            missing = int(np.isnan(adj).sum())
+            if not missing:
+                return "source", []
+            # rows without the source's adj_close: chain them on with price returns
+            ratio = pd.Series(adj / close).ffill().bfill().to_numpy()
+            merged.loc[rows, "adj_close"] = close * ratio
+            return "source", [
+                f"{ticker}: adj_close of {missing} row(s) extended from the source's with "
+                "price returns (no dividends known for them)"
+            ]
         dates = merged["date"].to_numpy()[rows].astype("datetime64[D]")
         derived, notes = dividend_adjusted_close(
             dates,
@@ -510,11 +638,14 @@ class Store:
             con.execute("DELETE FROM series WHERE name = ? AND kind = 'price'", [ticker])
         return int(count[0]) if count else 0
 
-    def write_fundamentals(self, frame: pd.DataFrame) -> int:
+    def write_fundamentals(self, frame: pd.DataFrame, *, replace_sources: bool = False) -> int:
         """Upsert facts in one transaction; returns rows written.
 
         A row replaces stored rows with the same (entity, metric, fiscal_period, kind,
-        source, as_of); older ``as_of`` versions are kept (restatements).
+        source, as_of); older ``as_of`` versions are kept (restatements). With
+        ``replace_sources`` every stored fact whose ``source`` appears in ``frame`` is
+        dropped first: the frame is then the whole truth of those sources (a corrected
+        period or a removed row does not linger).
 
         Raises:
             DataError: a required column is missing, a value is not finite, or a kind is
@@ -567,6 +698,11 @@ class Store:
             staged[column] = staged[column].astype(object).where(staged[column].notna(), None)
         with self._transaction() as con:
             con.register("staged_facts", staged)
+            if replace_sources:
+                con.execute(
+                    "DELETE FROM fundamentals WHERE source IN "
+                    "(SELECT DISTINCT source FROM staged_facts)"
+                )
             con.execute(
                 "DELETE FROM fundamentals f USING staged_facts s WHERE f.entity = s.entity "
                 "AND f.metric = s.metric AND f.fiscal_period = s.fiscal_period "
@@ -659,8 +795,20 @@ class Store:
                 field="field",
                 hint="use 'adj_close' (total return) or 'close' (price return)",
             )
-        frame = self.prices(tickers, start, end)
         order = [str(t).upper() for t in tickers]
+        if len(set(order)) != len(order):
+            twice = next(t for t in order if order.count(t) > 1)
+            raise DataError(
+                f"ticker {twice} is asked for twice", field="tickers", hint="list each ticker once"
+            )
+        # a few weeks before ``start`` seed the fill, so that a market closed on the
+        # window's first day still shows its last close there
+        lookback = (
+            None
+            if start is None or not ffill_inside
+            else (pd.Timestamp(_as_date(start)) - pd.Timedelta(days=_SEED_DAYS))
+        )
+        frame = self.prices(tickers, lookback if lookback is not None else start, end)
         info = self.series_info().set_index("name") if order else None
         basis = tuple(
             str(info.at[t, "basis"]) if info is not None and t in info.index else "" for t in order
@@ -687,6 +835,9 @@ class Store:
             values[row, col] = frame[field].to_numpy(dtype=float)
         if ffill_inside and values.size:
             values = pd.DataFrame(values).ffill(limit_area="inside").to_numpy()
+        if lookback is not None:  # drop the seed rows
+            keep = dates >= np.datetime64(_as_date(start))
+            dates, values = dates[keep], values[keep]
         return PriceMatrix(
             dates=dates,
             tickers=tuple(order),
@@ -789,6 +940,17 @@ class Store:
         for column in ("period_start", "period_end", "as_of"):
             frame[column] = pd.to_datetime(frame[column])
         return frame.loc[:, list(FUNDAMENTAL_COLUMNS)]
+
+    def meta(self, key: str) -> str | None:
+        """A value of the ``meta`` table (None if unset or the store was never written)."""
+        frame = self._query("SELECT value FROM meta WHERE key = ?", [key])
+        return None if frame is None or frame.empty else str(frame["value"].iloc[-1])
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Set a value of the ``meta`` table (one transaction)."""
+        with self._transaction() as con:
+            con.execute("DELETE FROM meta WHERE key = ?", [key])
+            con.execute("INSERT INTO meta VALUES (?, ?)", [key, value])
 
     def last_write(self) -> str | None:
         """ISO time of the last committed write (None for a store never written)."""

@@ -287,8 +287,9 @@ def parse_dividend_table(raw: pd.DataFrame, *, file: str) -> pd.DataFrame:
     """Parse a dividend table (``date`` or ``ex_date``, ``dividend`` or ``amount``).
 
     Returns:
-        Frame with ``ex_date`` (datetime64) and ``amount`` (cash per share, float,
-        split-adjusted like the prices), sorted; zero amounts are dropped.
+        Frame with ``ex_date`` (datetime64), ``amount`` (cash per share, float,
+        split-adjusted like the prices) and the source ``_line``, sorted; zero amounts are
+        dropped.
 
     Raises:
         DataError: unparseable date or amount, negative amount, duplicate ex-date.
@@ -309,7 +310,7 @@ def parse_dividend_table(raw: pd.DataFrame, *, file: str) -> pd.DataFrame:
         "dividends are cash per share >= 0",
     )
     _check_duplicates(frame, dates, file, "date")
-    out = pd.DataFrame({"ex_date": dates, "amount": amount})
+    out = pd.DataFrame({"ex_date": dates, "amount": amount, "_line": frame["_line"].to_numpy()})
     out = out.loc[out["amount"] > 0]
     return out.sort_values("ex_date").reset_index(drop=True)
 

@@ -176,6 +176,27 @@ class IndexResult:
             series.loc["(costs)"] = -self.cost_points / self.level_values[0]
         return series
 
+    def concentration(
+        self, fractions: tuple[float, ...] = (0.1, 0.2, 0.5)
+    ) -> tuple[tuple[np.ndarray, np.ndarray], float, dict[float, float]]:
+        """Power-law view of the stocks' gains (article 002's "top 1% made 99%").
+
+        Gains are each stock's contribution to the total return (decimal). The Lorenz
+        curve and Gini use the positive gains (losers add nothing to a share of gains);
+        the top shares use all of them, as :func:`aithesis.analytics.top_share` does.
+
+        Returns:
+            ``((x, y) Lorenz curve, Gini, {fraction: share of total gain})``; a flat
+            curve and NaN Gini when no stock gained.
+        """
+        gains = self.pnl / self.level_values[0]
+        positive = np.clip(gains, 0.0, None)
+        if (positive > 0).any():
+            curve, g = an.lorenz_curve(positive), an.gini(positive)
+        else:
+            curve, g = (np.array([0.0, 1.0]), np.array([0.0, 1.0])), float("nan")
+        return curve, g, an.top_shares(gains, fractions)
+
     def calendar_years(self) -> pd.Series:
         """Compounded return of each calendar year (the first from the base close)."""
         years, values = an.calendar_year_returns(

@@ -66,9 +66,16 @@ def _open(store: StoreLike, *, write: bool = False) -> Iterator[Store]:
 
 # ----------------------------------------------------------------------------- writes
 def import_facts(
-    store: StoreLike, path: str | Path, *, default_as_of: dt.date | None = None
+    store: StoreLike,
+    path: str | Path,
+    *,
+    default_as_of: dt.date | None = None,
+    replace_sources: bool = False,
 ) -> int:
     """Validate a facts CSV (see :mod:`aithesis.kpi.facts`) and write it in one transaction.
+
+    With ``replace_sources`` the file is the whole truth for the sources it names: stored
+    facts of those sources that the file no longer holds are dropped.
 
     Returns:
         Rows written.
@@ -78,7 +85,9 @@ def import_facts(
     """
     frame = read_facts_csv(path, default_as_of=default_as_of)
     with _open(store, write=True) as st:
-        return st.write_fundamentals(to_store_frame(frame)) if len(frame) else 0
+        if not len(frame):
+            return 0
+        return st.write_fundamentals(to_store_frame(frame), replace_sources=replace_sources)
 
 
 def load_article_facts(store: StoreLike) -> int:

@@ -18,7 +18,6 @@ written, so the previous results (and reports) stay in place.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import pickle
 import tempfile
@@ -89,6 +88,19 @@ def _code_hash() -> str:
     return digest.hexdigest()
 
 
+def _library_versions() -> str:
+    """Versions of the libraries whose arithmetic the results depend on."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = []
+    for name in ("numpy", "pandas", "scipy", "pint", "duckdb"):
+        try:
+            out.append(f"{name}={version(name)}")
+        except PackageNotFoundError:
+            out.append(f"{name}=?")
+    return ",".join(out)
+
+
 def _data_fingerprint(project: Project) -> dict[str, Any]:
     sample = _sample_dir(project)
     files = sorted(p for p in sample.rglob("*") if p.is_file() and p.suffix in (".csv", ".parquet"))
@@ -117,34 +129,37 @@ def _sample_dir(project: Project) -> Path:
     return path
 
 
-def _ensure_data(project: Project, store: Store, progress: ProgressFn) -> bool:
-    """Load sample data and KPI facts into the store if they changed; True if loaded."""
+_DATA_KEY = "project_data_fingerprint"
+
+
+def _ensure_data(
+    project: Project, store: Store, progress: ProgressFn, *, force: bool = False
+) -> bool:
+    """Load sample data and KPI facts into the store unless the store already holds
+    exactly them (their fingerprint is kept in the store's own ``meta`` table, so a
+    deleted, moved or replaced store is loaded again); True if loaded."""
     from aithesis.kpi.api import import_facts
 
-    marker = project.root / ".aithesis" / "data.json"
     fingerprint = _data_fingerprint(project)
-    if marker.is_file() and store.path.is_file():
-        try:
-            if json.loads(marker.read_text()) == fingerprint:
-                progress("data", 1, 1)
-                return False
-        except (OSError, ValueError):
-            pass
+    if not force and store.meta(_DATA_KEY) == fingerprint["hash"]:
+        progress("data", 1, 1)
+        return False
     facts = project.config.kpi.facts
     total = 1 + len(facts)
     progress("data", 0, total)
     import_dir(store, Path(fingerprint["sample"]))
     progress("data", 1, total)
     for i, name in enumerate(facts):
-        import_facts(store, project.require(name, f"kpi.facts[{i}]"))
+        import_facts(store, project.require(name, f"kpi.facts[{i}]"), replace_sources=True)
         progress("data", 2 + i, total)
-    _write_atomic(marker, json.dumps(fingerprint).encode())
+    store.set_meta(_DATA_KEY, fingerprint["hash"])
     return True
 
 
 def _input_hash(project: Project, store: Store) -> str:
     digest = hashlib.sha256()
     digest.update(f"cache-{_CACHE_VERSION}-{aithesis.__version__}-{_code_hash()}".encode())
+    digest.update(_library_versions().encode())
     digest.update(project.config_file.read_bytes())
     cfg = project.config
     named = [project.require(p, f"indexes[{i}]") for i, p in enumerate(cfg.indexes)]
@@ -182,7 +197,15 @@ def load_cached(folder: str | Path | None = None) -> ProjectResults | None:
     try:
         with path.open("rb") as handle:
             return pickle.load(handle)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+    except (
+        OSError,
+        pickle.UnpicklingError,
+        EOFError,
+        AttributeError,
+        ImportError,
+        TypeError,
+        ValueError,
+    ):
         return None
 
 
@@ -197,7 +220,7 @@ def build_project(
     Args:
         folder: the project folder (default: current folder).
         progress: called as ``progress(step, done, total)`` while building.
-        force: ignore the cache.
+        force: ignore the cache and load the data into the store again.
 
     Returns:
         :class:`BuildOutcome` with the :class:`ProjectResults`.
@@ -219,7 +242,7 @@ def build_project(
             field="store",
             hint=exc.hint,
         ) from None
-    loaded = _ensure_data(project, store, report)
+    loaded = _ensure_data(project, store, report, force=force)
     digest = _input_hash(project, store)
     cache = _cache_path(project, digest)
     if cache.is_file() and not force:
@@ -229,7 +252,15 @@ def build_project(
             for step in STEPS[1:]:
                 report(step, 1, 1)
             return BuildOutcome(results, True, time.perf_counter() - started, loaded, project)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        except (
+            OSError,
+            pickle.UnpicklingError,
+            EOFError,
+            AttributeError,
+            ImportError,
+            TypeError,
+            ValueError,
+        ):
             pass  # a stale or broken cache: rebuild
 
     indexes, benchmarks, comparison = build_indexes(project, store, report)

@@ -24,6 +24,7 @@ the key.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -93,6 +94,15 @@ class ExposureSpec(_Strict):
 
     edges: list[float] = Field(default_factory=lambda: [0.0, 0.4, 0.7, 1.0])
     markets: list[str] | None = None
+
+    @field_validator("edges")
+    @classmethod
+    def _increasing(cls, value: list[float]) -> list[float]:
+        if len(value) < 2 or any(b <= a for a, b in itertools.pairwise(value)):
+            raise ValueError("edges must be at least two increasing numbers in [0, 1]")
+        if value[0] < 0 or value[-1] > 1:
+            raise ValueError("edges must lie in [0, 1] (AI-exposure scores)")
+        return value
 
 
 class ProjectConfig(_Strict):
@@ -184,6 +194,15 @@ def load_project(folder: str | Path | None = None) -> Project:
         lines[f"models[{i}].file"] = line_of(node, ("models", i, "file"))
     for i in range(len(config.kpi.facts)):
         lines[f"kpi.facts[{i}]"] = line_of(node, ("kpi", "facts", i))
+    for i in range(len(config.benchmarks)):
+        lines[f"benchmarks[{i}]"] = line_of(node, ("benchmarks", i))
+    for i in range(len(config.models)):
+        lines[f"models[{i}].target"] = line_of(node, ("models", i, "target"))
+    for i in range(len(config.kpi.growth)):
+        lines[f"kpi.growth[{i}]"] = line_of(node, ("kpi", "growth", i))
+    for i in range(len(config.kpi.groups)):
+        lines[f"kpi.groups[{i}]"] = line_of(node, ("kpi", "groups", i))
+    lines["exposure_test"] = line_of(node, ("exposure_test",))
     lines["kpi.groups_file"] = line_of(node, ("kpi", "groups_file"))
     lines["sample_data"] = line_of(node, ("sample_data",))
     lines["store"] = line_of(node, ("store",))

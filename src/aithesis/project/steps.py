@@ -11,10 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from aithesis import analytics as an
 from aithesis.data.store import Store
 from aithesis.errors import AithesisError, SpecError
 from aithesis.index.api import build_benchmark, build_index, exposure_test
@@ -54,13 +52,24 @@ def build_indexes(
         progress("indexes", i + 1, total)
     reference = benchmarks[cfg.benchmarks[0]] if cfg.benchmarks else None
     sections = []
+    seen: dict[str, int] = {}
     for i, relative in enumerate(cfg.indexes):
         path = project.require(relative, f"indexes[{i}]")
         try:
             result = build_index(path, store, start=cfg.start, end=cfg.end)
         except AithesisError as exc:
             raise _in_project(project, exc, f"indexes[{i}]") from None
-        gains = result.pnl / result.level_values[0]
+        if result.name in seen or result.name in benchmarks:
+            other = f"indexes[{seen[result.name]}]" if result.name in seen else "a benchmark"
+            raise SpecError(
+                f"index name {result.name!r} is used by {other} too",
+                file=project.config_file,
+                row=project.line.get(f"indexes[{i}]"),
+                field=f"indexes[{i}]",
+                hint=f"give {relative} its own 'name:'",
+            )
+        seen[result.name] = i
+        lorenz, gini, top_shares = result.concentration((0.1, 0.2, 0.5))
         sections.append(
             IndexSection(
                 key=path.stem,
@@ -70,11 +79,9 @@ def build_indexes(
                 by_stock=result.contributions("stock"),
                 by_theme=result.contributions("theme"),
                 calendar=result.calendar_years(),
-                lorenz=an.lorenz_curve(np.clip(gains, 0.0, None))
-                if (gains > 0).any()
-                else (np.array([0.0, 1.0]), np.array([0.0, 1.0])),
-                gini=an.gini(np.clip(gains, 0.0, None)) if (gains > 0).any() else float("nan"),
-                top_shares=an.top_shares(gains, (0.1, 0.2, 0.5)),
+                lorenz=lorenz,
+                gini=gini,
+                top_shares=top_shares,
                 methodology_yaml=path.read_text(encoding="utf-8"),
                 file=str(path),
                 name_zh=result.methodology.name_zh if result.methodology else None,

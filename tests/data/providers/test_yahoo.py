@@ -62,7 +62,7 @@ def test_recorded_frame_maps_to_standard_rows_and_dividends() -> None:
     assert prices["close"].tolist() == [400, 404, 402, 410]
     assert batch.dividends[["ticker", "amount"]].values.tolist() == [["MSFT", 0.75]]
     assert f"{batch.dividends['ex_date'].iloc[0]:%Y-%m-%d}" == "2024-03-05"
-    assert batch.failures == {} and batch.warnings == {}
+    assert batch.failures == {} and batch.warnings == {"MSFT": []}
 
 
 def test_hong_kong_timestamps_keep_the_local_trading_date() -> None:

@@ -23,7 +23,17 @@ def _yahoo(**kwargs: Any) -> Provider:
     return YahooProvider(**kwargs)
 
 
-_REGISTRY: dict[str, Callable[..., Provider]] = {"csvdir": _csvdir, "yahoo": _yahoo}
+def _akshare(**kwargs: Any) -> Provider:
+    from aithesis.data.providers.akshare_provider import AkshareProvider
+
+    return AkshareProvider(**kwargs)
+
+
+_REGISTRY: dict[str, Callable[..., Provider]] = {
+    "akshare": _akshare,
+    "csvdir": _csvdir,
+    "yahoo": _yahoo,
+}
 
 
 def provider_names() -> list[str]:
@@ -32,7 +42,7 @@ def provider_names() -> list[str]:
 
 
 def get_provider(name: str, **kwargs: Any) -> Provider:
-    """Build a price provider by name (``csvdir``, ``yahoo``).
+    """Build a price provider by name (``csvdir``, ``yahoo``, ``akshare``).
 
     Raises:
         ProviderError: the name is unknown.

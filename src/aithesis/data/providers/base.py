@@ -53,6 +53,8 @@ class ProviderBatch:
         fx: :data:`~aithesis.data.schema.FX_COLUMNS`.
         warnings: per series name, validation warnings worth keeping.
         failures: per ticker or file, a one-line reason it was not fetched.
+        dividends_for: tickers whose dividends here are complete over the span of their
+            price rows (stored dividends in that span get replaced).
     """
 
     prices: pd.DataFrame = field(default_factory=lambda: empty_frame(PRICE_COLUMNS))
@@ -60,6 +62,7 @@ class ProviderBatch:
     fx: pd.DataFrame = field(default_factory=lambda: empty_frame(FX_COLUMNS))
     warnings: dict[str, list[str]] = field(default_factory=dict)
     failures: dict[str, str] = field(default_factory=dict)
+    dividends_for: set[str] = field(default_factory=set)
 
     @property
     def tickers(self) -> list[str]:

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from aithesis.data.adjust import dividend_factors
 from aithesis.data.providers.base import PriceQuery, Provider, ProviderBatch
 from aithesis.data.schema import BASES, PRICE_COLUMNS
 from aithesis.data.validate import (
@@ -33,7 +34,7 @@ from aithesis.data.validate import (
     parse_price_table,
 )
 from aithesis.errors import AithesisError, DataError, ProviderError, UnknownTickerError
-from aithesis.markets import currency_of
+from aithesis.markets import currency_of, timezone_of
 
 __all__ = ["CsvDirProvider", "read_text_table", "read_typed_csv"]
 
@@ -47,7 +48,9 @@ def read_text_table(path: Path) -> pd.DataFrame:
         DataError: empty file, not UTF-8, or rows with the wrong number of fields.
     """
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, skip_blank_lines=False)
+        frame = pd.read_csv(
+            path, dtype=str, keep_default_na=False, skip_blank_lines=False, index_col=False
+        )
     except pd.errors.EmptyDataError as exc:
         raise DataError(
             "file is empty", file=path, hint="give a header line and data rows"
@@ -76,7 +79,7 @@ def read_typed_csv(path: Path, numeric: tuple[str, ...]) -> pd.DataFrame | None:
     Line numbers go to ``_line`` (header = line 1).
     """
     try:
-        frame = pd.read_csv(path, skip_blank_lines=False, dtype={"date": str})
+        frame = pd.read_csv(path, skip_blank_lines=False, dtype={"date": str}, index_col=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError):
         return None
     except OSError as exc:
@@ -176,7 +179,18 @@ class CsvDirProvider(Provider):
                     field="close_basis",
                     hint="use raw, auto_adjusted or index",
                 )
-            manifest = manifest.set_index(manifest["ticker"].str.upper())
+            keys = manifest["ticker"].str.strip().str.upper().str.lstrip("^")
+            dup = keys.duplicated().to_numpy()
+            if dup.any():
+                i = int(dup.nonzero()[0][0])
+                raise DataError(
+                    f"ticker {keys.iloc[i]} is listed twice",
+                    file=manifest_path,
+                    row=int(manifest["_line"].iloc[i]),
+                    field="ticker",
+                    hint="keep one row per ticker",
+                )
+            manifest = manifest.set_index(keys)
         if not prices and hive is None and not fx:
             raise DataError(
                 "no price or FX files found",
@@ -211,8 +225,7 @@ class CsvDirProvider(Provider):
             if part is not None:
                 frame, warnings = part
                 price_parts.append(self._window(frame, query))
-                if warnings:
-                    batch.warnings[ticker] = warnings
+                batch.warnings[ticker] = warnings  # empty too: clears stale warnings
         if raw.hive is not None:
             price_parts.append(self._window(self._hive(raw.hive, query), query))
         if price_parts:
@@ -222,10 +235,16 @@ class CsvDirProvider(Provider):
         for ticker, path in raw.dividends.items():
             if ticker in have:
                 part = self._guard(
-                    batch, f"dividends/{ticker}", lambda t=ticker, p=path: self._dividend_file(t, p)
+                    batch,
+                    f"dividends/{ticker}",
+                    lambda t=ticker, p=path: self._checked_dividends(t, p, batch.prices),
                 )
                 if part is not None:
                     div_parts.append(part)
+                    batch.dividends_for.add(ticker)
+            if f"dividends/{ticker}" in batch.failures and len(batch.prices):
+                # without its dividends the ticker's total return would be wrong: drop it
+                batch.prices = batch.prices.loc[batch.prices["ticker"] != ticker]
         if div_parts:
             batch.dividends = pd.concat(div_parts, ignore_index=True)
         fx_parts = []
@@ -281,7 +300,7 @@ class CsvDirProvider(Provider):
         if path.suffix.lower() == ".parquet":
             table = self._read_parquet(path)
             table["_line"] = np.arange(len(table)) + 1
-            frame, warnings = check_prices(self._typed(table, path), file=str(path))
+            frame, warnings = check_prices(self._typed(table, path, ticker), file=str(path))
             basis_source = table
         else:
             fast = read_typed_csv(path, ("open", "high", "low", "close", "adj_close", "volume"))
@@ -312,7 +331,7 @@ class CsvDirProvider(Provider):
             ) from exc
 
     @staticmethod
-    def _typed(table: pd.DataFrame, path: Path) -> pd.DataFrame:
+    def _typed(table: pd.DataFrame, path: Path, ticker: str) -> pd.DataFrame:
         table = table.rename(columns=lambda c: str(c).strip().lower().replace(" ", "_"))
         if "date" not in table or "close" not in table:
             raise DataError("missing required column 'date' or 'close'", file=path, row=1)
@@ -320,11 +339,9 @@ class CsvDirProvider(Provider):
         if out["date"].isna().any():
             i = int(np.flatnonzero(out["date"].isna().to_numpy())[0])
             raise DataError("date does not parse", file=path, row=i + 1, field="date")
-        out["date"] = (
-            out["date"].dt.tz_localize(None).dt.normalize()
-            if out["date"].dt.tz is not None
-            else out["date"].dt.normalize()
-        )
+        if out["date"].dt.tz is not None:  # the exchange-local trading date
+            out["date"] = out["date"].dt.tz_convert(timezone_of(ticker)).dt.tz_localize(None)
+        out["date"] = out["date"].dt.normalize()
         for column in ("open", "high", "low", "close", "adj_close", "volume"):
             values = table.get(column, np.nan)
             out[column] = pd.to_numeric(values, errors="coerce")
@@ -352,7 +369,7 @@ class CsvDirProvider(Provider):
             rows = rows.reset_index(drop=True)
             rows["_line"] = np.arange(len(rows)) + 1
             frame, _ = check_prices(
-                self._typed(rows, folder / f"ticker={ticker}"),
+                self._typed(rows, folder / f"ticker={ticker}", str(ticker)),
                 file=str(folder / f"ticker={ticker}"),
             )
             frame = frame.drop(columns="_line")
@@ -381,6 +398,33 @@ class CsvDirProvider(Provider):
         return frame
 
     @classmethod
+    def _checked_dividends(cls, ticker: str, path: Path, prices: pd.DataFrame) -> pd.DataFrame:
+        """The ticker's dividends, each checked against the close before it goes ex."""
+        frame = cls._dividend_file(ticker, path)
+        own = prices.loc[prices["ticker"] == ticker].sort_values("date")
+        dates = own["date"].to_numpy().astype("datetime64[D]")
+        close = own["close"].to_numpy(dtype=float)
+        pos = np.searchsorted(dates, frame["ex_date"].to_numpy().astype("datetime64[D]"))
+        inside = (pos > 0) & (pos < dates.size)
+        prev = np.full(len(frame), np.inf)
+        prev[inside] = close[pos[inside] - 1]
+        bad = frame["amount"].to_numpy(dtype=float) >= prev
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            raise DataError(
+                f"dividend {frame['amount'].iloc[i]:g} on {frame['ex_date'].iloc[i]:%Y-%m-%d} is "
+                f"not below the previous close {prev[i]:g}",
+                file=path,
+                row=int(frame["_line"].iloc[i]),
+                field="dividend",
+                hint="check the dividend's units and split adjustment",
+            )
+        dividend_factors(
+            dates, close, frame["ex_date"].to_numpy(), frame["amount"].to_numpy(), ticker=str(path)
+        )  # same-day sums
+        return frame
+
+    @classmethod
     def _dividend_file(cls, ticker: str, path: Path) -> pd.DataFrame:
         fast = None if path.is_dir() else read_typed_csv(path, ("dividend",))
         if (
@@ -391,7 +435,7 @@ class CsvDirProvider(Provider):
             and not fast["date"].duplicated().any()
         ):
             frame = (
-                fast.loc[fast["dividend"] > 0, ["date", "dividend"]]
+                fast.loc[fast["dividend"] > 0, ["date", "dividend", "_line"]]
                 .rename(columns={"date": "ex_date", "dividend": "amount"})
                 .sort_values("ex_date")
             )

@@ -136,8 +136,8 @@ class YahooProvider(Provider):
                 continue
             prices.append(frame)
             dividends.append(divs)
-            if warnings:
-                batch.warnings[ticker] = warnings
+            batch.dividends_for.add(ticker)  # Yahoo reports every dividend in the window
+            batch.warnings[ticker] = warnings  # empty too: clears stale warnings
         if prices:
             batch.prices = pd.concat(prices, ignore_index=True)
             batch.dividends = pd.concat(dividends, ignore_index=True)
@@ -169,13 +169,15 @@ class YahooProvider(Provider):
                 if source in payload
                 else np.nan
             )
+        # dividends first: yfinance puts some on rows without prices (adjust.py moves a
+        # dividend dated on a non-trading day to the next trading day)
+        divs = frame.loc[frame["dividend"].fillna(0) > 0, ["date", "dividend"]]
         frame = frame.loc[frame["close"].notna()].reset_index(drop=True)  # Yahoo's null bars
         if frame.empty:
             raise ProviderError("every row has an empty close", file=label)
         checked, warnings = check_prices(
             frame.drop(columns=["yahoo_adj_close", "dividend"]).assign(adj_close=np.nan), file=label
         )
-        divs = frame.loc[frame["dividend"].fillna(0) > 0, ["date", "dividend"]]
         out = checked.drop(columns="_line")
         out.insert(0, "ticker", ticker)
         out["currency"] = currency_of(ticker)

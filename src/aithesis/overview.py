@@ -1,8 +1,8 @@
-"""Per-ticker price summaries read from the store (last price, trailing returns).
+"""Per-ticker overview of a store: last close and trailing total returns.
 
-Returns are simple total returns in decimal, from ``adj_close``: ``p_end / p_start - 1``
-where ``p_start`` is the last close on or before the start date. A ticker that was not
-yet trading on the start date gets NaN (never a return from a later first close).
+Returns are simple total returns in decimal, from ``adj_close``, computed by
+:func:`aithesis.analytics.return_since`: a ticker that was not yet trading on the start
+date gets NaN (never a return from a later first close).
 """
 
 from __future__ import annotations
@@ -12,16 +12,13 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from aithesis.analytics import return_since
 from aithesis.data.store import Store
+from aithesis.errors import DataError
 
 __all__ = ["CHATGPT_RELEASE", "price_summary"]
 
 CHATGPT_RELEASE = pd.Timestamp("2022-11-30")  # article 002's base date
-
-
-def _value_on_or_before(dates: np.ndarray, values: np.ndarray, when: np.datetime64) -> float:
-    i = np.searchsorted(dates, when, side="right") - 1
-    return float(values[i]) if i >= 0 else float("nan")
 
 
 def price_summary(
@@ -33,26 +30,32 @@ def price_summary(
         Frame indexed by ticker: ``first_date, last_date, last_close, currency, basis,
         ret_1y`` (from the last date back 365 calendar days) and ``ret_since`` (from
         ``since``), returns in decimal.
+
+    Raises:
+        DataError: ``since`` is not a date; UnknownTickerError: a ticker has no prices.
     """
+    try:
+        since_day = np.datetime64(pd.Timestamp(since).date())
+    except (ValueError, TypeError) as exc:
+        raise DataError(
+            f"'{since}' is not a date ({exc})", field="since", hint="write dates as YYYY-MM-DD"
+        ) from None
     tickers = list(tickers) if tickers is not None else store.tickers()
     frame = store.prices(tickers)
-    since_ts = np.datetime64(pd.Timestamp(since).date())
     rows = []
     for ticker, part in frame.groupby("ticker", sort=False):
         dates = part["date"].to_numpy().astype("datetime64[D]")
         adj = part["adj_close"].to_numpy(dtype=float)
-        last = dates[-1]
         rows.append(
             {
                 "ticker": ticker,
                 "first_date": pd.Timestamp(dates[0]),
-                "last_date": pd.Timestamp(last),
+                "last_date": pd.Timestamp(dates[-1]),
                 "last_close": float(part["close"].iloc[-1]),
                 "currency": part["currency"].iloc[-1],
                 "basis": part["basis"].iloc[-1],
-                "ret_1y": adj[-1] / _value_on_or_before(dates, adj, last - np.timedelta64(365, "D"))
-                - 1.0,
-                "ret_since": adj[-1] / _value_on_or_before(dates, adj, since_ts) - 1.0,
+                "ret_1y": return_since(dates, adj, dates[-1] - np.timedelta64(365, "D")),
+                "ret_since": return_since(dates, adj, since_day),
             }
         )
     columns = [

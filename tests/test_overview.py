@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from aithesis.data.summary import price_summary
+from aithesis.overview import price_summary
 
 
 def test_since_chatgpt_return_of_a_non_dividend_payer_equals_the_close_ratio(
@@ -41,3 +41,10 @@ def test_dividend_payer_total_return_exceeds_its_price_return(sample_store, samp
 def test_ticker_not_trading_at_the_start_date_gets_nan(sample_store) -> None:
     summary = price_summary(sample_store, ["CEG"], since="2021-01-04")
     assert np.isnan(summary.at["CEG", "ret_since"])
+
+
+def test_since_that_is_not_a_date_is_a_data_error(sample_store) -> None:
+    from aithesis.errors import DataError
+
+    with pytest.raises(DataError, match="'2022-13-01' is not a date"):
+        price_summary(sample_store, ["AMZN"], since="2022-13-01")
