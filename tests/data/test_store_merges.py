@@ -220,11 +220,20 @@ def test_utc_timestamps_in_parquet_become_exchange_local_dates(tmp_path: Path) -
     stored trading date must be 2024-03-01, not the UTC date."""
     root = tmp_path / "in" / "prices"
     root.mkdir(parents=True)
-    stamps = pd.to_datetime(["2024-03-01 00:00", "2024-03-04 00:00"]).tz_localize(
-        "Asia/Hong_Kong").tz_convert("UTC")
-    pd.DataFrame({"date": stamps, "open": [300.0, 301.0], "high": [302.0, 303.0],
-                  "low": [299.0, 300.0], "close": [301.0, 302.0]}).to_parquet(
-        root / "0700.HK.parquet")
+    stamps = (
+        pd.to_datetime(["2024-03-01 00:00", "2024-03-04 00:00"])
+        .tz_localize("Asia/Hong_Kong")
+        .tz_convert("UTC")
+    )
+    pd.DataFrame(
+        {
+            "date": stamps,
+            "open": [300.0, 301.0],
+            "high": [302.0, 303.0],
+            "low": [299.0, 300.0],
+            "close": [301.0, 302.0],
+        }
+    ).to_parquet(root / "0700.HK.parquet")
     store = Store(tmp_path / "s.duckdb")
     import_dir(store, root.parent)
     dates = store.prices(["0700.HK"])["date"].dt.strftime("%Y-%m-%d").tolist()

@@ -73,11 +73,18 @@ def test_concentration_of_a_hand_made_result() -> None:
     from aithesis.index.result import IndexResult
 
     r = IndexResult(
-        name="hand", dates=np.array(["2024-01-02", "2024-01-03"], dtype="datetime64[D]"),
-        tickers=("A", "B", "C"), level_values=np.array([1.0, 1.3]),
-        weight_values=np.full((2, 3), 1 / 3), prices=np.ones((2, 3)),
-        rebalance_rows=np.array([0]), turnover=np.zeros(2), costs=np.zeros(2),
-        pnl=np.array([0.3, 0.1, -0.1]), cost_points=0.0, themes=(None, None, None),
+        name="hand",
+        dates=np.array(["2024-01-02", "2024-01-03"], dtype="datetime64[D]"),
+        tickers=("A", "B", "C"),
+        level_values=np.array([1.0, 1.3]),
+        weight_values=np.full((2, 3), 1 / 3),
+        prices=np.ones((2, 3)),
+        rebalance_rows=np.array([0]),
+        turnover=np.zeros(2),
+        costs=np.zeros(2),
+        pnl=np.array([0.3, 0.1, -0.1]),
+        cost_points=0.0,
+        themes=(None, None, None),
     )
     (x, y), gini, shares = r.concentration((1 / 3,))
     assert y[-1] == pytest.approx(1.0) and x[-1] == pytest.approx(1.0)
