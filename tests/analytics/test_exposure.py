@@ -32,3 +32,23 @@ def test_spearman_matches_the_rank_formula():
 def test_monotonicity_needs_two_buckets():
     with pytest.raises(ValueError):
         monotonicity(("only",), np.array([0.1]))
+
+
+def test_p_value_is_exact_for_a_few_buckets() -> None:
+    """Three perfectly ordered buckets: 2 of the 3! orderings are as extreme (two-sided),
+    so p = 1/3, not the ~0 an asymptotic test prints; four: 2/24."""
+    three = monotonicity(("a", "b", "c"), np.array([0.41, 0.71, 1.24]))
+    assert three.spearman == pytest.approx(1.0) and three.p_value == pytest.approx(1 / 3)
+    four = monotonicity(("a", "b", "c", "d"), np.array([0.1, 0.2, 0.3, 0.4]))
+    assert four.p_value == pytest.approx(2 / 24)
+    # against scipy's own exact permutation test on a non-monotone case
+    from scipy import stats
+
+    values = np.array([0.3, 0.1, 0.5, 0.2, 0.6])
+    ref = stats.permutation_test(
+        (values,),
+        lambda v: stats.spearmanr(np.arange(5), v).statistic,
+        permutation_type="pairings",
+        alternative="two-sided",
+    )
+    assert monotonicity(tuple("abcde"), values).p_value == pytest.approx(ref.pvalue)

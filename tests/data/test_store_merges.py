@@ -93,7 +93,8 @@ def test_reimport_of_a_fixed_file_clears_its_old_warning(tmp_path: Path) -> None
     filled = gap.replace("2024-01-12", "2024-01-05,10,10,10,10\n2024-01-09,10,10,10,10\n2024-01-12")
     (folder / "WW.csv").write_text(filled)
     import_dir(store, folder.parent)
-    assert store.series_info().set_index("name").at["WW", "warnings"] == []
+    warnings = store.series_info().set_index("name").at["WW", "warnings"]
+    assert not any("gap" in w for w in warnings)
 
 
 def test_a_redated_dividend_replaces_the_old_one_on_reimport(tmp_path: Path) -> None:
@@ -238,3 +239,31 @@ def test_utc_timestamps_in_parquet_become_exchange_local_dates(tmp_path: Path) -
     import_dir(store, root.parent)
     dates = store.prices(["0700.HK"])["date"].dt.strftime("%Y-%m-%d").tolist()
     assert dates == ["2024-03-01", "2024-03-04"]
+
+
+def test_a_bare_folder_warns_that_total_return_is_price_return(tmp_path: Path) -> None:
+    root = tmp_path / "bare"
+    root.mkdir()
+    (root / "ZZ.csv").write_text(
+        "date,open,high,low,close\n2024-01-02,1,1,1,1\n2024-01-03,1,1.1,1,1.1\n"
+    )
+    store = Store(tmp_path / "s.duckdb")
+    report = import_dir(store, root)
+    assert "price return" in report.warnings["ZZ"][0]
+    info = store.series_info().set_index("name")
+    assert info.at["ZZ", "basis"] == "raw"
+    assert info.at["ZZ", "adj_close_from"] == "close (no dividends)"
+    again = Store(tmp_path / "t.duckdb")
+    report = import_dir(again, root, basis="auto_adjusted")
+    assert report.warnings["ZZ"] == []
+    assert again.series_info().set_index("name").at["ZZ", "basis"] == "auto_adjusted"
+
+
+def test_several_tickers_are_deleted_together_or_not_at_all(tmp_store: Store) -> None:
+    tmp_store.write_batch(prices=_rows("AA", DAYS[:2], [1.0, 1.1]))
+    tmp_store.write_batch(prices=_rows("BB", DAYS[:2], [2.0, 2.1]))
+    with pytest.raises(DataError, match="not in the store: CC"):
+        tmp_store.delete_tickers(["AA", "CC"])
+    assert tmp_store.tickers() == ["AA", "BB"]
+    assert tmp_store.delete_tickers(["aa", "BB"]) == {"AA": 2, "BB": 2}
+    assert tmp_store.tickers() == []

@@ -287,3 +287,17 @@ def test_exposure_test_builds_one_index_per_bucket(sample_store, small_universe)
         assert study.test.returns[list(study.indexes).index(label)] == pytest.approx(
             np.prod(1 + r) ** (252 / r.size) - 1, rel=1e-12
         )
+
+
+def test_compare_cuts_every_series_at_the_common_last_date(sample_store):
+    """NDX runs past the stocks (2026-07-13 vs 2026-05-29): compare uses one window."""
+    from aithesis.index.api import compare
+
+    table = compare(["ai-infra"], sample_store, benchmarks=("NDX", "SPY"))
+    # ai-infra's VST/ETN/EQT stop on 2025-10-08 but its other names go on: the index
+    # itself runs to 2026-05-29, like SPY
+    assert set(table.loc["end"]) == {"2026-05-29"}
+    from aithesis.index.api import build_benchmark
+
+    ndx = build_benchmark("NDX", sample_store, end="2026-05-29")
+    assert table.at["total_return", "NDX"] == pytest.approx(ndx.total_return, rel=1e-12)

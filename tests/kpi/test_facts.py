@@ -158,3 +158,16 @@ def test_replace_sources_drops_a_corrected_period(tmp_path) -> None:
     path.write_text(header + row.format(p="2024Q1", e="2024-03-31"))
     import_facts(store, path, replace_sources=True)
     assert facts(store, entity="acme")["fiscal_period"].tolist() == ["2024Q1"]
+
+
+def test_a_gbk_file_is_a_clear_error_naming_the_line(tmp_path) -> None:
+    from aithesis.errors import DataError
+    from aithesis.kpi.facts import read_facts_csv
+
+    header = "entity,ticker,metric,period,period_end,value,unit,currency,kind,source,quote\n"
+    row = "alibaba,9988.HK,capex,2025Q1,2025-03-31,246.12,RMB_100M,CNY,actual,a.txt,资本开支\n"
+    path = tmp_path / "gbk.csv"
+    path.write_bytes((header + row).encode("gbk"))
+    with pytest.raises(DataError) as info:
+        read_facts_csv(path)
+    assert "gbk.csv:2" in str(info.value) and "not UTF-8" in str(info.value)

@@ -227,3 +227,14 @@ def test_a_corrected_facts_row_replaces_the_old_one(project_copy) -> None:
     latest = outcome.results.summary["kpi_latest"]["alibaba/capex"]
     assert latest["value"] == 250.0
     assert latest["qoq"] == pytest.approx(250.0 / 317.75 - 1, rel=1e-12)
+
+
+def test_every_series_ends_on_the_common_last_date(built_project) -> None:
+    """NDX runs to 2026-07-13 in the sample data, the US stocks to 2026-05-29: the
+    comparison stops at 2026-05-29 for all, and says so."""
+    results = built_project.results
+    assert str(results.benchmarks["NDX"].dates[-1]) == "2026-05-29"
+    assert {s.metrics["end"] for s in results.indexes} == {"2026-05-29"}
+    assert any(
+        "common last date 2026-05-29" in w and "NDX (2026-07-13)" in w for w in results.warnings
+    )

@@ -62,6 +62,25 @@ class ExposureTest:
         return self.ordered_pairs == 1.0
 
 
+_EXACT_MAX = 8  # buckets up to which the p-value is exact (8! = 40,320 orderings)
+
+
+def _exact_p(values: np.ndarray, rho: float) -> float:
+    """Two-sided permutation p-value of Spearman's rho: the share of all orderings of the
+    buckets whose |rho| is at least the observed one (exact; the asymptotic p-value is
+    meaningless for a handful of buckets: 3 perfectly ordered buckets give 2/6, not 0)."""
+    from itertools import permutations
+
+    ranks = stats.rankdata(values)
+    centred = np.arange(values.size) - (values.size - 1) / 2
+    perms = np.array(list(permutations(ranks)))
+    spread = np.sqrt(np.sum(centred**2) * np.sum((ranks - ranks.mean()) ** 2))
+    if spread == 0:
+        return 1.0
+    rhos = (perms - ranks.mean()) @ centred / spread
+    return float(np.mean(np.abs(rhos) >= abs(rho) - 1e-12))
+
+
 def monotonicity(labels: tuple[str, ...], values: np.ndarray) -> ExposureTest:
     """Is the statistic increasing with exposure across the ordered buckets?
 
@@ -70,7 +89,9 @@ def monotonicity(labels: tuple[str, ...], values: np.ndarray) -> ExposureTest:
         values: ``(B,)`` one statistic per bucket (e.g. annualised return), same order.
 
     Returns:
-        :class:`ExposureTest` with ``scipy.stats.spearmanr(range(B), values)``.
+        :class:`ExposureTest` with rho from ``scipy.stats.spearmanr(range(B), values)``
+        and, for up to 8 buckets, the exact two-sided permutation p-value (scipy's
+        asymptotic one beyond that).
 
     Raises:
         ValueError: with fewer than two buckets or NaN values.
@@ -81,5 +102,7 @@ def monotonicity(labels: tuple[str, ...], values: np.ndarray) -> ExposureTest:
     if np.isnan(v).any():
         raise ValueError("a bucket value is NaN")
     rho, p = stats.spearmanr(np.arange(v.size), v)
+    if v.size <= _EXACT_MAX:
+        p = _exact_p(v, float(rho))
     ordered = float(np.mean(np.diff(v) > 0))
     return ExposureTest(tuple(labels), tuple(float(x) for x in v), float(rho), float(p), ordered)

@@ -33,14 +33,25 @@ __all__ = [
 # options given before the subcommand (``aithesis --store X --debug data list``)
 ROOT_OPTIONS: dict[str, Any] = {}
 
-console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+
+def _console(stderr: bool = False) -> Console:
+    """A Rich console; when the output is not a terminal (a pipe, a log) it is laid out
+    wide so that tables are not cropped to 80 columns ($COLUMNS still wins)."""
+    import os
+
+    stream = sys.stderr if stderr else sys.stdout
+    wide = not stream.isatty() and "COLUMNS" not in os.environ
+    return Console(stderr=stderr, highlight=False, width=200 if wide else None)
+
+
+console = _console()
+err_console = _console(stderr=True)
 
 StoreOption = Annotated[
     Path | None,
     typer.Option(
         "--store",
-        help="DuckDB store file [default: $AITHESIS_STORE or $AITHESIS_HOME/store.duckdb].",
+        help="DuckDB store file (default: env AITHESIS_STORE, else ~/.aithesis/store.duckdb).",
         show_default=False,
     ),
 ]
@@ -49,7 +60,8 @@ SampleDataOption = Annotated[
     Path | None,
     typer.Option(
         "--sample-data",
-        help="Folder of the real sample data [default: $AITHESIS_SAMPLE_DATA or ../shared/data].",
+        help="Folder of the real sample data "
+        "(default: env AITHESIS_SAMPLE_DATA, else ../shared/data).",
         show_default=False,
     ),
 ]
@@ -77,7 +89,16 @@ def open_store(value: Path | None, *, read_only: bool = False) -> Iterator[Store
     """Open the store named by ``--store`` (or the default) for the duration of a command."""
     from aithesis.data.store import Store
 
-    store = Store(resolve_store_path(value), read_only=read_only)
+    path = resolve_store_path(value)
+    if read_only and not path.exists():
+        from aithesis.errors import StoreError
+
+        raise StoreError(
+            "no store there yet",
+            file=path,
+            hint="check --store, or create one: aithesis data import FOLDER",
+        )
+    store = Store(path, read_only=read_only)
     try:
         yield store
     finally:

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
@@ -39,7 +40,7 @@ def _print_report(report, *, verb: str) -> None:
             if len(lines) > 5:
                 err_console.print(f"  ... {len(lines) - 5} more for {name}")
     for name, reason in sorted(report.failures.items()):
-        err_console.print(f"[red]failed[/] {name}: {reason}", markup=True, highlight=False)
+        err_console.print(f"[red]failed[/] {escape(name)}: {escape(reason)}", highlight=False)
 
 
 @app.command("import")
@@ -52,12 +53,19 @@ def import_(
     skip_bad: Annotated[
         bool, typer.Option("--skip-bad", help="Import the good files, list the bad ones.")
     ] = False,
+    basis: Annotated[
+        str | None,
+        typer.Option(
+            "--basis",
+            help="What close is in files no manifest covers: raw, auto_adjusted or index.",
+        ),
+    ] = None,
 ) -> None:
     """Import prices/, dividends/ and fx/ from FOLDER (all-or-nothing by default)."""
     from aithesis.data.api import import_dir
 
     with open_store(store) as db:
-        report = import_dir(db, folder, tickers=tickers, strict=not skip_bad)
+        report = import_dir(db, folder, tickers=tickers, strict=not skip_bad, basis=basis)
     _print_report(report, verb="imported")
     if report.failures:
         raise typer.Exit(1)
@@ -222,10 +230,10 @@ def export(
 
 @app.command("delete")
 def delete(
-    ticker: Annotated[str, typer.Argument(help="Ticker to remove.")],
+    tickers: Annotated[list[str], typer.Argument(help="Tickers to remove.")],
     store: StoreOption = None,
 ) -> None:
-    """Remove a ticker's prices and dividends (e.g. before re-importing another basis)."""
+    """Remove tickers' prices and dividends (e.g. before re-importing another basis)."""
     from aithesis.cli._common import resolve_store_path
     from aithesis.errors import StoreError
 
@@ -236,8 +244,9 @@ def delete(
             hint="check --store (see 'aithesis data list --store PATH')",
         )
     with open_store(store) as db:
-        removed = db.delete_ticker(ticker)
-    console.print(f"removed {removed:,} price rows of {ticker.upper()}")
+        removed = db.delete_tickers(tickers)
+    for ticker, rows in removed.items():
+        console.print(f"removed {rows:,} price rows of {ticker}")
 
 
 @app.command("summary")

@@ -57,7 +57,7 @@ def _print_summary(summary: dict[str, Any]) -> None:
     for claim in flagged:
         console.print(
             f"  - {claim['model']}/{claim['claim_id']}: {claim['text']} "
-            f"(article {claim['claimed']}, model {_short(claim['computed'])} "
+            f"(article {_short(claim['claimed'])}, model {_short(claim['computed'])} "
             f"{claim['unit']})",
             markup=False,
         )
@@ -70,7 +70,8 @@ def _print_summary(summary: dict[str, Any]) -> None:
 
 def _short(value: Any) -> str:
     if isinstance(value, (list, tuple)):
-        return "-".join(_short(v) for v in value)
+        parts = list(dict.fromkeys(_short(v) for v in value))
+        return "-".join(parts)
     if isinstance(value, float):
         return f"{value:.4g}"
     return str(value)
@@ -79,7 +80,7 @@ def _short(value: Any) -> str:
 def demo(
     folder: Annotated[
         Path | None,
-        typer.Option("--dir", help="Project folder to create [default: a new temp folder]."),
+        typer.Option("--dir", help="Project folder to create (default: a new temp folder)."),
     ] = None,
     sample_data: SampleDataOption = None,
     force: Annotated[

@@ -61,7 +61,7 @@ def build(
     start: Annotated[str | None, typer.Option(help="Base date (overrides base_date).")] = None,
     end: Annotated[str | None, typer.Option(help="Last date, inclusive.")] = None,
     out: Annotated[
-        Path | None, typer.Option(help="Output folder [default: out/<index name>].")
+        Path | None, typer.Option(help="Output folder (default: out/<index name>).")
     ] = None,
     benchmark: Annotated[
         str | None, typer.Option(help="Benchmark ticker for relative metrics, e.g. SPY.")
@@ -133,7 +133,7 @@ def compare_cmd(
     ],
     benchmark: Annotated[
         list[str] | None,
-        typer.Option("--benchmark", "-b", help="Benchmark tickers [default: SPY QQQ]."),
+        typer.Option("--benchmark", "-b", help="Benchmark tickers (default: SPY QQQ)."),
     ] = None,
     start: Annotated[str, typer.Option(help="Common base date.")] = "2022-11-30",
     end: Annotated[str | None, typer.Option(help="Last date, inclusive.")] = None,

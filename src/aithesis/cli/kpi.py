@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 import pandas as pd
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
@@ -156,16 +157,20 @@ def pull(
     for ticker, rows in report.written.items():
         console.print(f"{ticker}: {rows} facts")
     for ticker, reason in sorted(report.failures.items()):
-        err_console.print(f"[red]failed[/] {ticker}: {reason}", highlight=False)
+        err_console.print(f"[red]failed[/] {escape(ticker)}: {escape(reason)}", highlight=False)
     if report.failures:
         raise typer.Exit(1)
 
 
 @app.command("facts")
 def facts(
-    entity: Annotated[str | None, typer.Option("--entity", "-e")] = None,
-    ticker: Annotated[str | None, typer.Option("--ticker", "-t")] = None,
-    metric: Annotated[str | None, typer.Option("--metric", "-m")] = None,
+    entity: Annotated[
+        str | None, typer.Option("--entity", "-e", help="Entity slug, e.g. alibaba.")
+    ] = None,
+    ticker: Annotated[str | None, typer.Option("--ticker", "-t", help="Ticker, e.g. MSFT.")] = None,
+    metric: Annotated[
+        str | None, typer.Option("--metric", "-m", help="Metric, e.g. capex.")
+    ] = None,
     kind: Annotated[
         str | None, typer.Option("--kind", help="actual, estimate, guidance, derived.")
     ] = None,
@@ -278,6 +283,11 @@ def gaps(
     with open_store(store, read_only=True) as db:
         frame = api.gaps(db, entity=entity, metric=metric, group=group, groups_file=groups)
     _emit(frame, fmt, title="expectation gaps")
+    if frame.empty:
+        err_console.print(
+            "note: no estimate or guidance fact has a reported figure for the same period yet "
+            "(load actuals with aithesis kpi pull / import, or use --group for group estimates)"
+        )
 
 
 @app.command("leadlag")

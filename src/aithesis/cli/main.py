@@ -34,6 +34,15 @@ class _AithesisGroup(TyperGroup):
                 raise
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(1) from None
+        except MemoryError as exc:
+            if _debug_enabled():
+                raise
+            typer.echo(
+                f"error: not enough memory for this ({exc or 'MemoryError'}); use fewer draws, "
+                "a smaller grid or a shorter window",
+                err=True,
+            )
+            raise typer.Exit(1) from None
         except KeyboardInterrupt:
             typer.echo("error: interrupted; nothing half-written was kept", err=True)
             raise typer.Exit(130) from None
@@ -70,10 +79,27 @@ def _root(
     debug: Annotated[
         bool, typer.Option("--debug", help="Show full tracebacks for errors.")
     ] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            help="Print the version and exit.",
+            is_eager=True,
+            callback=lambda value: _print_version(value),
+        ),
+    ] = False,
 ) -> None:
     """aithesis: thematic AI indexes, thesis models, KPI tracking and reports."""
     ROOT_OPTIONS.clear()
     ROOT_OPTIONS.update(store=store, debug=debug)
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from aithesis import __version__
+
+        typer.echo(f"aithesis {__version__}")
+        raise typer.Exit()
 
 
 def _register() -> None:

@@ -13,7 +13,14 @@ import typer
 from rich.table import Table
 from rich.tree import Tree
 
-from aithesis.cli._common import OutputFormat, StoreOption, console, open_store, print_json
+from aithesis.cli._common import (
+    OutputFormat,
+    StoreOption,
+    console,
+    err_console,
+    open_store,
+    print_json,
+)
 from aithesis.errors import SpecError
 
 __all__ = ["app"]
@@ -284,6 +291,8 @@ def solve(
             ) from None
     res = load_model(name).solve(out_name, value, for_, bracket=bounds, scenario=scenario)
     _frame_out(res.to_frame(), fmt, f"{res.model}: solve {res.driver}")
+    if res.warning:
+        err_console.print(f"warning: {res.warning}", markup=False)
 
 
 @app.command("davis")

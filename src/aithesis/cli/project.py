@@ -24,7 +24,7 @@ _LABELS = {
 
 FolderArg = Annotated[
     Path | None,
-    typer.Argument(help="Project folder [default: current folder].", show_default=False),
+    typer.Argument(help="Project folder (default: current folder).", show_default=False),
 ]
 
 

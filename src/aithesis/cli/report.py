@@ -40,13 +40,13 @@ def parse_languages(value: str | None, default: list[str]) -> list[str]:
 def report(
     folder: Annotated[
         Path | None,
-        typer.Argument(help="Project folder [default: current folder].", show_default=False),
+        typer.Argument(help="Project folder (default: current folder).", show_default=False),
     ] = None,
     lang: Annotated[
         str | None,
         typer.Option(
             "--lang",
-            help="Report languages, comma-separated (en, zh) [default: the project's languages].",
+            help="Report languages, comma-separated (en, zh) (default: the project's languages).",
             show_default=False,
         ),
     ] = None,

@@ -116,9 +116,11 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 def serve(
     folder: Annotated[
         Path | None,
-        typer.Argument(help="Project folder [default: current folder].", show_default=False),
+        typer.Argument(help="Project folder (default: current folder).", show_default=False),
     ] = None,
-    port: Annotated[int, typer.Option("--port", help="TCP port of the dashboard.")] = 8501,
+    port: Annotated[
+        int, typer.Option("--port", help="TCP port of the dashboard.", min=1, max=65535)
+    ] = 8501,
     host: Annotated[
         str,
         typer.Option("--host", help="Address to bind (127.0.0.1: this machine only)."),

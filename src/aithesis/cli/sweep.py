@@ -40,7 +40,7 @@ ClusterOpt = Annotated[
     str | None,
     typer.Option(
         "--cluster",
-        help="local, local:N (N worker processes) or tcp://host:port [default: serial].",
+        help="local, local:N (N worker processes) or tcp://host:port (default: serial).",
         show_default=False,
     ),
 ]
@@ -48,7 +48,7 @@ FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output 
 BatchOpt = Annotated[
     int | None,
     typer.Option(
-        "--batch-size", help="Points per task [default: about 32 tasks].", show_default=False
+        "--batch-size", help="Points per task (default: about 32 tasks).", show_default=False
     ),
 ]
 
@@ -223,7 +223,7 @@ def model_cmd(
     grid: GridOpt,
     draws: Annotated[
         int | None,
-        typer.Option(help="Monte Carlo draws per point [default: none].", show_default=False),
+        typer.Option(help="Monte Carlo draws per point (default: none).", show_default=False),
     ] = None,
     seed: Annotated[int, typer.Option(help="Base seed of the Monte Carlo draws.")] = 0,
     target: Annotated[
@@ -231,7 +231,7 @@ def model_cmd(
     ] = None,
     output: Annotated[
         str | None,
-        typer.Option(help="Name to report [default: the model's output].", show_default=False),
+        typer.Option(help="Name to report (default: the model's output).", show_default=False),
     ] = None,
     scenario: Annotated[str | None, typer.Option("--scenario", "-s", help="Scenario.")] = None,
     cluster: ClusterOpt = None,

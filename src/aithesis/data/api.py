@@ -64,6 +64,7 @@ def import_dir(
     *,
     tickers: Sequence[str] | None = None,
     strict: bool = True,
+    basis: str | None = None,
 ) -> ImportReport:
     """Import a folder of prices, dividends and FX (the sample-data layout) into ``store``.
 
@@ -77,7 +78,7 @@ def import_dir(
         >>> import_dir(Store("/tmp/s.duckdb"), sample_data_dir()).rows  # doctest: +SKIP
     """
     started = time.perf_counter()
-    provider = CsvDirProvider(path, strict=strict)
+    provider = CsvDirProvider(path, strict=strict, default_basis=basis)
     batch = provider.fetch(PriceQuery(tickers=tuple(tickers) if tickers else None))
     return _write(store, batch, started)
 

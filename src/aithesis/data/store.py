@@ -570,7 +570,7 @@ class Store:
             ticker=ticker,
         )
         merged.loc[rows, "adj_close"] = derived
-        return "dividends", notes
+        return ("dividends" if len(own) else "close (no dividends)"), notes
 
     def _upsert_fx(
         self, con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, warnings: dict[str, list[str]]
@@ -624,19 +624,32 @@ class Store:
 
     def delete_ticker(self, ticker: str) -> int:
         """Remove a ticker's prices, dividends and provenance; returns price rows removed."""
-        ticker = ticker.upper()
-        if ticker not in self.tickers():
+        return self.delete_tickers([ticker])[ticker.upper()]
+
+    def delete_tickers(self, tickers: Sequence[str]) -> dict[str, int]:
+        """Remove several tickers in one transaction (all or none); rows removed per ticker.
+
+        Raises:
+            UnknownTickerError: a ticker is not in the store (nothing is removed).
+        """
+        wanted = list(dict.fromkeys(t.upper() for t in tickers))
+        stored = set(self.tickers())
+        missing = [t for t in wanted if t not in stored]
+        if missing:
             raise UnknownTickerError(
-                f"ticker {ticker} is not in the store",
+                f"not in the store: {', '.join(missing)}",
                 file=self.path,
-                hint="see 'aithesis data list'",
+                hint="see 'aithesis data list'; nothing was removed",
             )
+        counts: dict[str, int] = {}
         with self._transaction() as con:
-            count = con.execute("SELECT count(*) FROM prices WHERE ticker = ?", [ticker]).fetchone()
-            con.execute("DELETE FROM prices WHERE ticker = ?", [ticker])
-            con.execute("DELETE FROM dividends WHERE ticker = ?", [ticker])
-            con.execute("DELETE FROM series WHERE name = ? AND kind = 'price'", [ticker])
-        return int(count[0]) if count else 0
+            for ticker in wanted:
+                row = con.execute("SELECT count(*) FROM prices WHERE ticker = ?", [ticker])
+                counts[ticker] = int(row.fetchone()[0])
+                con.execute("DELETE FROM prices WHERE ticker = ?", [ticker])
+                con.execute("DELETE FROM dividends WHERE ticker = ?", [ticker])
+                con.execute("DELETE FROM series WHERE name = ? AND kind = 'price'", [ticker])
+        return counts
 
     def write_fundamentals(self, frame: pd.DataFrame, *, replace_sources: bool = False) -> int:
         """Upsert facts in one transaction; returns rows written.

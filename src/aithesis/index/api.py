@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from aithesis import analytics as an
+from aithesis.dates import parse_date
 from aithesis.errors import AithesisError, SpecError
 from aithesis.index import weights as wr
 from aithesis.index.engine import eligible_mask, listing_window, run_index
@@ -264,7 +265,7 @@ def build_benchmark(
     """
     m = Methodology(
         name=ticker,
-        base_date=pd.Timestamp(start).date(),
+        base_date=parse_date(start, "start"),
         base_value=100.0,
         universe=UniverseSpec(tickers=[ticker]),
         rebalance="none",
@@ -294,10 +295,18 @@ def compare(
         rf: annual risk-free rate for Sharpe, Sortino and alpha.
 
     Returns:
-        DataFrame with one row per metric and one column per index/benchmark name.
+        DataFrame with one row per metric and one column per index/benchmark name, all
+        over one window: from ``start`` to the last date every series has (at most
+        ``end``).
     """
     results = [build_index(i, store, start=start, end=end, universe=universe) for i in indexes]
     bench = [build_benchmark(b, store, start, end) for b in benchmarks]
+    common = min(r.dates[-1] for r in [*results, *bench]) if results or bench else None
+    if common is not None and any(r.dates[-1] > common for r in [*results, *bench]):
+        # one window for all: cut every series at the last date they all have
+        end = str(common.astype("datetime64[D]"))
+        results = [build_index(i, store, start=start, end=end, universe=universe) for i in indexes]
+        bench = [build_benchmark(b, store, start, end) for b in benchmarks]
     reference = bench[0] if bench else None
     columns: dict[str, dict] = {}
     for res in [*results, *bench]:
@@ -356,7 +365,7 @@ def exposure_test(
         label = f"{edges[b]:g}-{edges[b + 1]:g}"
         m = Methodology(
             name=f"AI exposure {label}",
-            base_date=pd.Timestamp(start).date(),
+            base_date=parse_date(start, "start"),
             universe=UniverseSpec(tickers=names),
             rebalance=rebalance,  # type: ignore[arg-type]
         )

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from aithesis.dates import parse_date
 from aithesis.errors import DataError, SpecError, UnknownTickerError
 from aithesis.index.methodology import Methodology
 from aithesis.markets import currency_of
@@ -127,8 +128,8 @@ def _describe_filters(m: Methodology) -> str:
     return ", ".join(parts) or "no filters"
 
 
-def _to_day(value: Any) -> np.datetime64:
-    return np.datetime64(pd.Timestamp(value).date(), "D")
+def _to_day(value: Any, field: str = "date") -> np.datetime64:
+    return np.datetime64(parse_date(value, field), "D")
 
 
 def gather_inputs(
@@ -175,7 +176,7 @@ def gather_inputs(
                 hint="use return_type: total, or load a raw-close series for it",
             )
     values, dates = pm.values, pm.dates
-    base = _to_day(start if start is not None else m.base_date)
+    base = _to_day(start if start is not None else m.base_date, "start")
     key = "start" if start is not None else "base_date"
     valid = ~np.isnan(values)
     listed = valid.any(axis=0)

@@ -176,7 +176,17 @@ def facts(
     kind: str | None = None,
     latest_only: bool = True,
 ) -> pd.DataFrame:
-    """Stored facts, filtered (entity slugs are lower case, tickers upper case)."""
+    """Stored facts, filtered (entity slugs are lower case, tickers upper case).
+
+    Raises:
+        DataError: ``kind`` is not one of actual, estimate, guidance, derived.
+    """
+    from aithesis.data.schema import FACT_KINDS
+
+    if kind is not None and kind not in FACT_KINDS:
+        raise DataError(
+            f"unknown kind {kind!r}", field="kind", hint="use one of " + ", ".join(FACT_KINDS)
+        )
     with _open(store) as st:
         frame = st.fundamentals(
             entity=entity.lower() if entity else None,

@@ -220,6 +220,16 @@ def read_facts_csv(path: str | Path, *, default_as_of: dt.date | None = None) ->
     if not file.is_file():
         raise DataError("facts file not found", file=file, hint="give the path of a facts CSV")
     default_as_of = default_as_of or dt.date.today()
+    raw = file.read_bytes()
+    try:
+        raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DataError(
+            "file is not UTF-8 text (GBK, as Excel saves Chinese CSVs by default?)",
+            file=file,
+            row=raw[: exc.start].count(b"\n") + 1,
+            hint="save it as 'CSV UTF-8', or convert it: iconv -f GBK -t UTF-8",
+        ) from None
     with file.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
         header = [h.strip() for h in (reader.fieldnames or [])]

@@ -263,7 +263,7 @@ def build_project(
         ):
             pass  # a stale or broken cache: rebuild
 
-    indexes, benchmarks, comparison = build_indexes(project, store, report)
+    indexes, benchmarks, comparison, notes = build_indexes(project, store, report)
     exposure = run_exposure(project, store, report)
     models, claims = build_models(project, report)
     kpi = build_kpi(project, store, report)
@@ -284,6 +284,7 @@ def build_project(
         input_hash=digest,
         built_at=datetime.now(UTC),
         seconds=time.perf_counter() - started,
+        warnings=notes,
     )
     try:
         _write_atomic(cache, pickle.dumps(results, protocol=pickle.HIGHEST_PROTOCOL))

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from aithesis.data.store import Store
@@ -36,22 +37,24 @@ def _in_project(project: Project, exc: AithesisError, field: str) -> AithesisErr
     return type(exc)(str(exc), file=project.config_file, row=project.line.get(field), field=field)
 
 
+def _last_stored(store: Store, ticker: str, end: Any) -> np.datetime64:
+    dates = store.prices([ticker], end=end)["date"]
+    return np.datetime64(dates.max().date()) if len(dates) else np.datetime64("NaT")
+
+
 def build_indexes(
     project: Project, store: Store, progress: ProgressFn
-) -> tuple[list[IndexSection], dict[str, Any], pd.DataFrame]:
-    """Every methodology and benchmark from the common start date; metrics side by side."""
+) -> tuple[list[IndexSection], dict[str, Any], pd.DataFrame, list[str]]:
+    """Every methodology and benchmark over one common window; metrics side by side.
+
+    All series start at the project's ``start`` and end on the latest date they all have
+    (at most ``end``): comparing an index to 2026-05 with a benchmark to 2026-07 would
+    compare different windows. Returns ``(sections, benchmarks, comparison, notes)``.
+    """
     cfg = project.config
     total = len(cfg.indexes) + len(cfg.benchmarks)
     progress("indexes", 0, total)
-    benchmarks = {}
-    for i, ticker in enumerate(cfg.benchmarks):
-        try:
-            benchmarks[ticker] = build_benchmark(ticker, store, cfg.start, cfg.end)
-        except AithesisError as exc:
-            raise _in_project(project, exc, f"benchmarks[{i}]") from None
-        progress("indexes", i + 1, total)
-    reference = benchmarks[cfg.benchmarks[0]] if cfg.benchmarks else None
-    sections = []
+    built: list[tuple[int, str, Path, Any]] = []
     seen: dict[str, int] = {}
     for i, relative in enumerate(cfg.indexes):
         path = project.require(relative, f"indexes[{i}]")
@@ -59,7 +62,7 @@ def build_indexes(
             result = build_index(path, store, start=cfg.start, end=cfg.end)
         except AithesisError as exc:
             raise _in_project(project, exc, f"indexes[{i}]") from None
-        if result.name in seen or result.name in benchmarks:
+        if result.name in seen or result.name in cfg.benchmarks:
             other = f"indexes[{seen[result.name]}]" if result.name in seen else "a benchmark"
             raise SpecError(
                 f"index name {result.name!r} is used by {other} too",
@@ -69,6 +72,39 @@ def build_indexes(
                 hint=f"give {relative} its own 'name:'",
             )
         seen[result.name] = i
+        built.append((i, relative, path, result))
+        progress("indexes", len(built), total)
+    ends = {r.name: r.dates[-1].astype("datetime64[D]") for _, _, _, r in built}
+    for i, ticker in enumerate(cfg.benchmarks):
+        try:
+            ends[ticker] = _last_stored(store, ticker, cfg.end)
+        except AithesisError as exc:
+            raise _in_project(project, exc, f"benchmarks[{i}]") from None
+    known = [v for v in ends.values() if not np.isnat(v)]
+    common = min(known) if known else None
+    notes = []
+    if common is not None and len(set(known)) > 1:
+        later = ", ".join(f"{k} ({v})" for k, v in ends.items() if v > common)
+        notes.append(
+            f"series end on different dates; every comparison stops at the common "
+            f"last date {common} (later data cut: {later})"
+        )
+    end = None if common is None else str(common)
+    benchmarks = {}
+    for i, ticker in enumerate(cfg.benchmarks):
+        try:
+            benchmarks[ticker] = build_benchmark(ticker, store, cfg.start, end)
+        except AithesisError as exc:
+            raise _in_project(project, exc, f"benchmarks[{i}]") from None
+        progress("indexes", len(built) + i + 1, total)
+    reference = benchmarks[cfg.benchmarks[0]] if cfg.benchmarks else None
+    sections = []
+    for i, _relative, path, result in built:
+        if common is not None and result.dates[-1] > common:
+            try:
+                result = build_index(path, store, start=cfg.start, end=end)
+            except AithesisError as exc:
+                raise _in_project(project, exc, f"indexes[{i}]") from None
         lorenz, gini, top_shares = result.concentration((0.1, 0.2, 0.5))
         sections.append(
             IndexSection(
@@ -87,11 +123,10 @@ def build_indexes(
                 name_zh=result.methodology.name_zh if result.methodology else None,
             )
         )
-        progress("indexes", len(cfg.benchmarks) + i + 1, total)
     columns = {s.name: s.metrics for s in sections}
     for ticker, bench in benchmarks.items():
         columns[ticker] = bench.metrics(benchmark=reference, rf=cfg.risk_free)
-    return sections, benchmarks, pd.DataFrame(columns)
+    return sections, benchmarks, pd.DataFrame(columns), notes
 
 
 def run_exposure(project: Project, store: Store, progress: ProgressFn) -> Any:

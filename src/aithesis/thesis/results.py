@@ -225,6 +225,7 @@ class SolveResult(_Frame):
     base_value: float
     bracket: tuple[float, float]
     iterations: int
+    warning: str = ""
 
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame(
@@ -240,6 +241,7 @@ class SolveResult(_Frame):
                         "target",
                         "achieved",
                         "output_unit",
+                        "warning",
                     )
                 }
             ]

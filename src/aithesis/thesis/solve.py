@@ -115,6 +115,23 @@ def solve(
             hint="give a bracket where the answer changes sign",
         ) from None
     achieved = f(value) + target
+    spec = model.spec.drivers.get(for_driver)
+    warning = ""
+    if spec is not None and spec.has_range and not (spec.low <= value <= spec.high):
+        warning = (
+            f"{for_driver} = {value:.4g} lies outside its stated range "
+            f"[{spec.low:g}, {spec.high:g}]: the target needs an assumption the model "
+            "itself calls implausible"
+        )
+    if (
+        spec is not None
+        and spec.has_range
+        and 0 <= spec.low <= spec.high <= 1
+        and not (0 <= value <= 1)
+    ):
+        warning += (
+            "; " if warning else ""
+        ) + f"{for_driver} is a share or ratio and {value:.4g} is outside 0..1"
     return SolveResult(
         model=model.name,
         driver=for_driver,
@@ -127,6 +144,7 @@ def solve(
         base_value=base_value,
         bracket=used,
         iterations=iterations,
+        warning=warning,
     )
 
 

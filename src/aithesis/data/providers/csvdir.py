@@ -121,13 +121,24 @@ class CsvDirProvider(Provider):
         root: the folder.
         strict: raise on the first bad file (an all-or-nothing import); when False,
             bad files go to :attr:`ProviderBatch.failures` and the rest is returned.
+        default_basis: basis of files the manifest and their own ``basis`` column do
+            not cover (default ``raw``, with a warning when no dividends come with it).
     """
 
     name = "csvdir"
 
-    def __init__(self, root: str | Path, *, strict: bool = True) -> None:
+    def __init__(
+        self, root: str | Path, *, strict: bool = True, default_basis: str | None = None
+    ) -> None:
         self.root = Path(root).expanduser()
         self.strict = strict
+        if default_basis is not None and default_basis not in BASES:
+            raise DataError(
+                f"unknown basis '{default_basis}'",
+                field="--basis",
+                hint="use raw, auto_adjusted or index",
+            )
+        self.default_basis = default_basis
         if not self.root.is_dir():
             raise DataError(
                 "folder not found",
@@ -286,7 +297,7 @@ class CsvDirProvider(Provider):
                     hint="one of raw, auto_adjusted, index per file",
                 )
             return str(values[0])
-        return "raw"
+        return self.default_basis or "raw"
 
     def _source(self, ticker: str, path: Path, raw: _Files) -> str:
         manifest = raw.manifest
@@ -312,6 +323,25 @@ class CsvDirProvider(Provider):
                 frame, warnings = parse_price_table(table, file=str(path))
                 basis_source = table
         basis = self._basis(ticker, path, basis_source, raw)
+        guessed = (
+            (raw.manifest is None or ticker not in raw.manifest.index)
+            and "basis" not in basis_source
+            and self.default_basis is None
+        )
+        if (
+            guessed
+            and ticker not in raw.dividends
+            and "adj_close" not in frame.dropna(axis=1, how="all")
+        ):
+            warnings = [
+                *warnings,
+                (
+                    f"{path}: no manifest, basis column or dividends file: close is taken as "
+                    "'raw' and adj_close = close, so 'total return' here is price return; pass "
+                    "--basis auto_adjusted if these closes already include dividends, or add "
+                    "dividends/"
+                ),
+            ]
         out = frame.drop(columns="_line")
         out.insert(0, "ticker", ticker)
         out["currency"] = currency_of(ticker)

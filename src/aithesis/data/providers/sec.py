@@ -301,7 +301,8 @@ class SecClient:
         raise ProviderError(
             f"SEC request for {what} failed after {self.retries + 1} attempts ({last_problem})",
             file=url,
-            hint="try again later; the SEC limits clients to 10 requests a second",
+            hint="check the network connection, then try again later (the SEC also "
+            "limits clients to 10 requests a second)",
         )
 
 

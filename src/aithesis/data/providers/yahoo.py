@@ -148,9 +148,10 @@ class YahooProvider(Provider):
         label = f"yahoo:{ticker}"
         if payload is None or len(payload) == 0:
             raise ProviderError(
-                "no rows returned (unknown or delisted symbol?)",
+                "no rows returned (unknown or delisted symbol, or no network?)",
                 file=label,
-                hint="check the symbol on Yahoo Finance (e.g. 0700.HK, 600519.SS)",
+                hint="check the symbol on Yahoo Finance (e.g. 0700.HK, 600519.SS) and the "
+                "network connection",
             )
         missing = [c for c in ("Open", "High", "Low", "Close") if c not in payload.columns]
         if missing:
