@@ -193,7 +193,11 @@ def load_cached(folder: str | Path | None = None) -> ProjectResults | None:
     latest = project.root / ".aithesis" / "cache" / "latest"
     if not latest.is_file():
         return None
-    path = latest.parent / latest.read_text().strip()
+    return _read_cache(latest.parent / latest.read_text().strip())
+
+
+def _read_cache(path: Path) -> ProjectResults | None:
+    """Cached results at ``path``, or None when missing, stale or broken."""
     try:
         with path.open("rb") as handle:
             return pickle.load(handle)
@@ -245,23 +249,11 @@ def build_project(
     loaded = _ensure_data(project, store, report, force=force)
     digest = _input_hash(project, store)
     cache = _cache_path(project, digest)
-    if cache.is_file() and not force:
-        try:
-            with cache.open("rb") as handle:
-                results = pickle.load(handle)
-            for step in STEPS[1:]:
-                report(step, 1, 1)
-            return BuildOutcome(results, True, time.perf_counter() - started, loaded, project)
-        except (
-            OSError,
-            pickle.UnpicklingError,
-            EOFError,
-            AttributeError,
-            ImportError,
-            TypeError,
-            ValueError,
-        ):
-            pass  # a stale or broken cache: rebuild
+    results = None if force else _read_cache(cache)
+    if results is not None:  # a missing, stale or broken cache means: rebuild
+        for step in STEPS[1:]:
+            report(step, 1, 1)
+        return BuildOutcome(results, True, time.perf_counter() - started, loaded, project)
 
     indexes, benchmarks, comparison, notes = build_indexes(project, store, report)
     exposure = run_exposure(project, store, report)
