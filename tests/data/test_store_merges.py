@@ -166,7 +166,7 @@ def test_bad_dividend_names_its_file_and_line_and_skip_bad_keeps_the_rest(tmp_pa
     body = "date,open,high,low,close\n2024-01-02,10,10,10,10\n2024-01-03,10,10,10,10\n"
     (root / "prices" / "KO.csv").write_text(body)
     (root / "prices" / "PEP.csv").write_text(body)
-    (root / "dividends" / "KO.csv").write_text("date,dividend\n2024-01-03,25\n")
+    (root / "dividends" / "KO.csv").write_text("date,dividend\n2024-01-03,-0.25\n")
     store = Store(tmp_path / "s.duckdb")
     with pytest.raises(DataError) as info:
         import_dir(store, root)

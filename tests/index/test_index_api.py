@@ -51,7 +51,7 @@ def small_universe() -> Universe:
             _company("NEE", "power_infra", 0.2),
             _company("EQT", "power_infra", 0.15),
             _company("INTC", "compute", 0.2),
-            _company("CRWV", "cloud", 0.95),  # in the universe, no stored prices
+            _company("CBRS", "compute", 0.95),  # in the universe, no stored prices
         ]
     )
 
@@ -103,7 +103,7 @@ def test_universe_filter_selecting_only_names_without_prices(sample_store, small
     m = Methodology(name="x", base_date="2022-11-30", universe=UniverseSpec(min_exposure=0.92))
     with pytest.raises(SpecError, match="none has stored prices") as info:
         build_index(m, sample_store, universe=small_universe)
-    assert "CRWV" in str(info.value)
+    assert "CBRS" in str(info.value)
 
 
 def test_price_return_on_auto_adjusted_ticker_names_it(sample_store, tmp_path):

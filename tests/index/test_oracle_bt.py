@@ -159,9 +159,14 @@ def test_ai_infra_exits_equal_bt_with_explicit_exit_rebalance(sample_store):
     ours = build_index("ai-infra", sample_store, universe=Universe(()))
     prices = _prices(ours)
     last = prices.apply(lambda col: col.last_valid_index())
-    assert set(last[last < prices.index[-1]].index) == {"VST", "ETN", "EQT"}
-    exit_day = pd.Timestamp("2025-10-08")
+    # the sample's files end on different dates: VST, ETN and EQT run to 2026-08-14, the
+    # other five stop on 2026-05-29 and are sold at that close
+    leavers = ["NVDA", "AVGO", "TSM", "NEE", "ANET"]
+    assert set(last[last < prices.index[-1]].index) == set(leavers)
+    exit_day = pd.Timestamp("2026-05-29")
+    assert (last[leavers] == exit_day).all() and prices.index[-1] == pd.Timestamp("2026-08-14")
     after = prices.index > exit_day
-    assert (ours.weights.loc[after, ["VST", "ETN", "EQT"]] == 0).all().all()
+    assert (ours.weights.loc[after, leavers] == 0).all().all()
+    np.testing.assert_allclose(ours.weights.loc[after, ["VST", "ETN", "EQT"]].sum(axis=1), 1.0)
     strategy = bt.Strategy("s", [_QuarterOrExit(last, prices.index[-1]), bt.algos.Rebalance()])
     _assert_same_path(ours, *_bt_run(strategy, prices))

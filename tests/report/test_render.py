@@ -97,8 +97,17 @@ def test_index_and_benchmark_returns_equal_a_fresh_build(built, pages) -> None:
     cfg, project = built.project.config, built.project
     store = Store(project.store_path, read_only=True)
     bench = build_benchmark(cfg.benchmarks[0], store, cfg.start, cfg.end)
+    # every comparison stops at the common last date of all indexes and benchmarks
+    ends = [bench.index[-1]]
+    ends += [build_benchmark(b, store, cfg.start, cfg.end).index[-1] for b in cfg.benchmarks]
+    ends += [
+        build_index(project.path(rel), store, start=cfg.start, end=cfg.end).index[-1]
+        for rel in cfg.indexes
+    ]
+    common = min(ends)
+    bench = build_benchmark(cfg.benchmarks[0], store, cfg.start, common)
     for rel in cfg.indexes:
-        res = build_index(project.path(rel), store, start=cfg.start, end=cfg.end)
+        res = build_index(project.path(rel), store, start=cfg.start, end=common)
         key = f"index.{Path(rel).stem}"
         lv = res.level_values
         years = (lv.size - 1) / 252  # trading days

@@ -112,7 +112,7 @@ FRAMEWORK_NAMED = {
     "000660.KS", "005930.KS", "2317.TW", "2382.TW", "6669.TW", "8035.T", "6857.T",
     "SU.PA", "ENR.DE",
 }  # fmt: skip
-BENCHMARK_ETFS = {"SPY", "QQQ"}
+BENCHMARK_ETFS = {"SPY", "QQQ", "XLK"}
 
 
 @pytest.fixture(scope="session")
@@ -276,7 +276,7 @@ def test_every_company_in_the_sample_prices_is_in_the_universe(sample_dir: Path)
         basis = {row["ticker"]: row["close_basis"] for row in csv.DictReader(fh)}
     files = {p.name.removesuffix(".csv") for p in (sample_dir / "prices").glob("*.csv")}
     companies = {t for t in files if basis.get(t) != "index" and t not in BENCHMARK_ETFS}
-    assert len(companies) >= 34
+    assert len(companies) >= 70
     universe = load_universe()
     for ticker in sorted(companies):
         assert ticker in universe, ticker

@@ -60,12 +60,27 @@ def import_(
             help="What close is in files no manifest covers: raw, auto_adjusted or index.",
         ),
     ] = None,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict",
+            help="Refuse vendor anomalies (close outside [low, high], empty OHLC or volume, "
+            "repeated rows) instead of keeping them as warnings.",
+        ),
+    ] = False,
 ) -> None:
     """Import prices/, dividends/ and fx/ from FOLDER (all-or-nothing by default)."""
     from aithesis.data.api import import_dir
 
     with open_store(store) as db:
-        report = import_dir(db, folder, tickers=tickers, strict=not skip_bad, basis=basis)
+        report = import_dir(
+            db,
+            folder,
+            tickers=tickers,
+            strict=not skip_bad,
+            basis=basis,
+            anomalies="refuse" if strict else "warn",
+        )
     _print_report(report, verb="imported")
     if report.failures:
         raise typer.Exit(1)

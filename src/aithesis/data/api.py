@@ -65,20 +65,23 @@ def import_dir(
     tickers: Sequence[str] | None = None,
     strict: bool = True,
     basis: str | None = None,
+    anomalies: str = "warn",
 ) -> ImportReport:
     """Import a folder of prices, dividends and FX (the sample-data layout) into ``store``.
 
     Everything is validated before anything is written, then written in one transaction:
     with ``strict`` (default) one bad file aborts the import and the store is unchanged;
     without it, bad files are listed in :attr:`ImportReport.failures` and the rest is
-    written. ``adj_close`` is derived as :meth:`Store.write_batch` says.
+    written. ``adj_close`` is derived as :meth:`Store.write_batch` says. Real vendor
+    anomalies (a close outside [low, high], a close-only series, a repeated row) are
+    warnings kept with the series; ``anomalies="refuse"`` makes the first one an error.
 
     Example:
         >>> from aithesis.config import sample_data_dir
         >>> import_dir(Store("/tmp/s.duckdb"), sample_data_dir()).rows  # doctest: +SKIP
     """
     started = time.perf_counter()
-    provider = CsvDirProvider(path, strict=strict, default_basis=basis)
+    provider = CsvDirProvider(path, strict=strict, default_basis=basis, anomalies=anomalies)
     batch = provider.fetch(PriceQuery(tickers=tuple(tickers) if tickers else None))
     return _write(store, batch, started)
 

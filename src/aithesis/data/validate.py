@@ -2,8 +2,10 @@
 
 Nothing is repaired silently: a problem that would corrupt returns raises
 :class:`~aithesis.errors.DataError` naming the file, the line and the column; a
-suspicious but possible pattern (a day-over-day move that looks like an unadjusted
-split, a gap of more than 7 calendar days) becomes a warning string.
+vendor anomaly that real data holds (a close outside [low, high], a close-only series,
+a repeated row) and a suspicious but possible pattern (a day-over-day move that looks
+like an unadjusted split, a gap of more than 7 calendar days) become warning strings,
+kept with the series' provenance. ``strict=True`` refuses the anomalies too.
 
 Line numbers are those of the source file: the header is line 1, the first data row
 line 2. Parsers take the table as read with every cell a string (``dtype=str``) so that
@@ -162,13 +164,17 @@ def _check_duplicates(frame: pd.DataFrame, dates: pd.Series, file: str, column: 
         )
 
 
-def parse_price_table(raw: pd.DataFrame, *, file: str) -> tuple[pd.DataFrame, list[str]]:
+def parse_price_table(
+    raw: pd.DataFrame, *, file: str, strict: bool = False, volume_expected: bool = True
+) -> tuple[pd.DataFrame, list[str]]:
     """Parse and check one ticker's daily price table read as strings.
 
     Args:
         raw: the table as read (``dtype=str``); columns ``date, open, high, low, close``
             required, ``adj_close`` and ``volume`` optional; may carry ``_line``.
         file: how to name the source in messages (a path or ``yahoo:NVDA``).
+        strict: refuse vendor anomalies (see :func:`check_prices`) instead of warning.
+        volume_expected: False for index levels (no volume to miss).
 
     Returns:
         ``(frame, warnings)``: frame sorted by date with columns ``date`` (datetime64),
@@ -188,22 +194,41 @@ def parse_price_table(raw: pd.DataFrame, *, file: str) -> tuple[pd.DataFrame, li
         ("adj_close", False),
         ("volume", False),
     ):
-        typed[column] = _parse_numbers(frame, file, column, required=required)
-    return check_prices(typed, file=file)
+        if column in frame or column in ("open", "high", "low", "close"):
+            typed[column] = _parse_numbers(frame, file, column, required=required)
+    return check_prices(typed, file=file, strict=strict, volume_expected=volume_expected)
 
 
-def check_prices(frame: pd.DataFrame, *, file: str) -> tuple[pd.DataFrame, list[str]]:
+def check_prices(
+    frame: pd.DataFrame, *, file: str, strict: bool = False, volume_expected: bool = True
+) -> tuple[pd.DataFrame, list[str]]:
     """Sanity-check a typed price frame; return it sorted by date, with warnings.
 
-    Errors: duplicate dates, non-positive prices, ``high < low``, ``high`` below open or
-    close, ``low`` above open or close, negative volume. Warnings: close-to-close moves
-    below x0.55 or above x1.8 (possible unadjusted split), gaps over 7 calendar days.
+    Hard errors (they would corrupt returns): a missing, infinite or non-positive close,
+    a non-positive ``adj_close``, duplicate dates whose rows differ, negative volume.
+
+    Vendor anomalies that real data holds (warnings, kept with the series' provenance;
+    errors naming the first row when ``strict``): ``high < low``, a close or open
+    outside ``[low, high]``, a non-positive open/high/low (kept as missing, said so), missing
+    open/high/low/volume cells (a close-only series), the same date twice with identical
+    rows (one kept).
+
+    Always warnings: close-to-close moves below x0.55 or above x1.8 (a possible
+    unadjusted split; real crashes exist too), gaps over 7 calendar days (halts).
+
+    Args:
+        frame: typed columns ``date, open, high, low, close[, adj_close][, volume]``.
+        file: how to name the source in messages.
+        strict: refuse vendor anomalies instead of warning.
+        volume_expected: False for index levels, which have no volume to miss.
     """
     frame = frame.reset_index(drop=True)
     if "_line" not in frame:
         frame["_line"] = np.arange(len(frame)) + 2
     if frame.empty:
         raise DataError("no price rows", file=file)
+    warnings: list[str] = []
+    frame = _drop_identical_duplicates(frame, file, strict, warnings)
     _check_duplicates(frame, frame["date"], file, "date")
     for column in ("open", "high", "low", "close", "adj_close", "volume"):
         if column in frame:
@@ -219,47 +244,97 @@ def check_prices(frame: pd.DataFrame, *, file: str) -> tuple[pd.DataFrame, list[
         "close is empty",
         "every row needs a close value",
     )
-    for column in ("open", "high", "low", "close", "adj_close"):
+    for column in ("close", "adj_close"):
         if column in frame:
-            values = frame[column].to_numpy(dtype=float)
-            bad = values <= 0
-            if bad.any():
-                value = values[np.flatnonzero(bad)[0]]
-                _fail(
-                    file,
-                    frame,
-                    bad,
-                    column,
-                    f"{column} is {value:g}; prices must be > 0",
-                    "remove the row or fix the price",
-                )
-    o, h, lo, c = (frame[k].to_numpy(dtype=float) for k in ("open", "high", "low", "close"))
-    tol = _OHLC_RTOL * np.fmax(np.abs(h), np.abs(lo))
-    _fail(file, frame, h < lo - tol, "high", "high is below low", "check the row's high and low")
-    top = np.fmax(o, c)
-    bottom = np.fmin(o, c)
-    _fail(
-        file,
-        frame,
-        h < top - tol,
-        "high",
-        "high is below open or close",
-        "high must be the day's highest price",
-    )
-    _fail(
-        file,
-        frame,
-        lo > bottom + tol,
-        "low",
-        "low is above open or close",
-        "low must be the day's lowest price",
-    )
+            _fail_non_positive(file, frame, column)
+    for column in ("open", "high", "low"):
+        if column not in frame:
+            frame[column] = np.nan
+            continue
+        values = frame[column].to_numpy(dtype=float)
+        bad = values <= 0
+        if bad.any():
+            if strict:
+                _fail_non_positive(file, frame, column)
+            frame.loc[bad, column] = np.nan
+            warnings.append(_anomaly(file, frame, bad, f"{column} <= 0 (kept as missing)", ""))
     if "volume" in frame:
         vol = frame["volume"].to_numpy(dtype=float)
         _fail(file, frame, vol < 0, "volume", "volume is negative", "volume must be >= 0")
+    o, h, lo, c = (frame[k].to_numpy(dtype=float) for k in ("open", "high", "low", "close"))
+    tol = _OHLC_RTOL * np.fmax(np.abs(h), np.abs(lo))
+    top = np.fmax(o, c)
+    bottom = np.fmin(o, c)
+    for mask, field, what, hint in (
+        (h < lo - tol, "high", "high is below low", "check the row's high and low"),
+        (h < top - tol, "high", "high is below open or close", "high must be the day's highest"),
+        (lo > bottom + tol, "low", "low is above open or close", "low must be the day's lowest"),
+    ):
+        if strict:
+            _fail(file, frame, mask, field, what, hint + " (or import without --strict)")
+        elif mask.any():
+            warnings.append(_anomaly(file, frame, mask, what, " (kept as published)"))
+    for column in ("open", "high", "low", "volume")[: 4 if volume_expected else 3]:
+        if column not in frame:  # a file without a volume column is a documented layout
+            continue
+        missing = frame[column].isna().to_numpy()
+        if missing.any():
+            if strict:
+                _fail(
+                    file,
+                    frame,
+                    missing,
+                    column,
+                    f"{column} is empty",
+                    f"give every row a {column} (or import without --strict)",
+                )
+            warnings.append(_anomaly(file, frame, missing, f"{column} is empty", ""))
 
+    for column in ("adj_close", "volume"):
+        if column not in frame:
+            frame[column] = np.nan
     frame = frame.sort_values("date", kind="stable").reset_index(drop=True)
-    return frame, _price_warnings(frame, file)
+    return frame, warnings + _price_warnings(frame, file)
+
+
+def _fail_non_positive(file: str, frame: pd.DataFrame, column: str) -> None:
+    values = frame[column].to_numpy(dtype=float)
+    bad = values <= 0
+    if bad.any():
+        value = values[np.flatnonzero(bad)[0]]
+        _fail(
+            file,
+            frame,
+            bad,
+            column,
+            f"{column} is {value:g}; prices must be > 0",
+            "remove the row or fix the price",
+        )
+
+
+def _anomaly(file: str, frame: pd.DataFrame, mask: np.ndarray, what: str, tail: str) -> str:
+    """One warning line for every row where ``mask`` holds: first line, count, dates."""
+    hits = np.flatnonzero(mask)
+    lines = _lines(frame)
+    dates = frame["date"].to_numpy()
+    shown = ", ".join(f"{pd.Timestamp(dates[i]):%Y-%m-%d}" for i in hits[:3])
+    more = f" and {hits.size - 3} more" if hits.size > 3 else ""
+    rows = "row" if hits.size == 1 else "rows"
+    return f"{file}:{lines[hits[0]]}: {what} on {hits.size} {rows} ({shown}{more}){tail}"
+
+
+def _drop_identical_duplicates(
+    frame: pd.DataFrame, file: str, strict: bool, warnings: list[str]
+) -> pd.DataFrame:
+    """Drop repeated rows whose values equal an earlier row of the same date."""
+    values = frame.drop(columns="_line")
+    dup = values.duplicated(keep="first").to_numpy()
+    if not dup.any():
+        return frame
+    if strict:
+        _check_duplicates(frame, frame["date"], file, "date")
+    warnings.append(_anomaly(file, frame, dup, "the same row repeated", " (one kept)"))
+    return frame.loc[~dup].reset_index(drop=True)
 
 
 def _price_warnings(frame: pd.DataFrame, file: str) -> list[str]:

@@ -97,8 +97,9 @@ def read_typed_csv(path: Path, numeric: tuple[str, ...]) -> pd.DataFrame | None:
     if dates.isna().any():
         return None
     out = pd.DataFrame({"date": dates.astype("datetime64[ns]"), "_line": np.arange(len(frame)) + 2})
-    for column in numeric:
-        out[column] = frame[column].to_numpy(dtype=float) if column in frame else np.nan
+    for column in numeric:  # absent columns stay absent (the checks tell them apart)
+        if column in frame:
+            out[column] = frame[column].to_numpy(dtype=float)
     for column in frame.columns:
         if column not in out:
             out[column] = frame[column].to_numpy()
@@ -123,15 +124,28 @@ class CsvDirProvider(Provider):
             bad files go to :attr:`ProviderBatch.failures` and the rest is returned.
         default_basis: basis of files the manifest and their own ``basis`` column do
             not cover (default ``raw``, with a warning when no dividends come with it).
+        anomalies: ``warn`` (default) keeps real vendor anomalies (a close outside
+            [low, high], a close-only series, a repeated row) as warnings with the
+            series; ``refuse`` makes the first one an error naming its file and row.
     """
 
     name = "csvdir"
 
     def __init__(
-        self, root: str | Path, *, strict: bool = True, default_basis: str | None = None
+        self,
+        root: str | Path,
+        *,
+        strict: bool = True,
+        default_basis: str | None = None,
+        anomalies: str = "warn",
     ) -> None:
         self.root = Path(root).expanduser()
         self.strict = strict
+        if anomalies not in ("warn", "refuse"):
+            raise DataError(
+                f"unknown anomaly policy '{anomalies}'", field="anomalies", hint="warn or refuse"
+            )
+        self.anomalies = anomalies
         if default_basis is not None and default_basis not in BASES:
             raise DataError(
                 f"unknown basis '{default_basis}'",
@@ -241,14 +255,20 @@ class CsvDirProvider(Provider):
             price_parts.append(self._window(self._hive(raw.hive, query), query))
         if price_parts:
             batch.prices = pd.concat(price_parts, ignore_index=True)
-        have = set(batch.prices["ticker"].unique()) if len(batch.prices) else set()
+        by_ticker = (
+            {str(t): rows for t, rows in batch.prices.groupby("ticker", sort=False)}
+            if len(batch.prices)
+            else {}
+        )
         div_parts = []
         for ticker, path in raw.dividends.items():
-            if ticker in have:
+            if ticker in by_ticker:
                 part = self._guard(
                     batch,
                     f"dividends/{ticker}",
-                    lambda t=ticker, p=path: self._checked_dividends(t, p, batch.prices),
+                    lambda t=ticker, p=path: self._checked_dividends(
+                        t, p, by_ticker[t], batch.warnings.setdefault(t, [])
+                    ),
                 )
                 if part is not None:
                     div_parts.append(part)
@@ -308,21 +328,33 @@ class CsvDirProvider(Provider):
         return f"csvdir:{path.name}"
 
     def _price_file(self, ticker: str, path: Path, raw: _Files) -> tuple[pd.DataFrame, list[str]]:
+        strict = self.anomalies == "refuse"
         if path.suffix.lower() == ".parquet":
             table = self._read_parquet(path)
             table["_line"] = np.arange(len(table)) + 1
-            frame, warnings = check_prices(self._typed(table, path, ticker), file=str(path))
+            basis = self._basis(ticker, path, table, raw)
+            frame, warnings = check_prices(
+                self._typed(table, path, ticker),
+                file=str(path),
+                strict=strict,
+                volume_expected=basis != "index",
+            )
             basis_source = table
         else:
             fast = read_typed_csv(path, ("open", "high", "low", "close", "adj_close", "volume"))
-            if fast is not None and fast["close"].notna().all():
-                frame, warnings = check_prices(fast, file=str(path))
+            if fast is not None and "close" in fast and fast["close"].notna().all():
+                basis = self._basis(ticker, path, fast, raw)
+                frame, warnings = check_prices(
+                    fast, file=str(path), strict=strict, volume_expected=basis != "index"
+                )
                 basis_source = fast
             else:  # slow path: parse every cell as text to report exactly what is wrong
                 table = read_text_table(path)
-                frame, warnings = parse_price_table(table, file=str(path))
+                basis = self._basis(ticker, path, table, raw)
+                frame, warnings = parse_price_table(
+                    table, file=str(path), strict=strict, volume_expected=basis != "index"
+                )
                 basis_source = table
-        basis = self._basis(ticker, path, basis_source, raw)
         guessed = (
             (raw.manifest is None or ticker not in raw.manifest.index)
             and "basis" not in basis_source
@@ -427,10 +459,17 @@ class CsvDirProvider(Provider):
         frame["_line"] = np.arange(len(frame)) + 1
         return frame
 
-    @classmethod
-    def _checked_dividends(cls, ticker: str, path: Path, prices: pd.DataFrame) -> pd.DataFrame:
-        """The ticker's dividends, each checked against the close before it goes ex."""
-        frame = cls._dividend_file(ticker, path)
+    def _checked_dividends(
+        self, ticker: str, path: Path, prices: pd.DataFrame, warnings: list[str]
+    ) -> pd.DataFrame:
+        """The ticker's dividends, each checked against the close before it goes ex.
+
+        A dividend not below the previous close cannot be a cash dividend on these
+        prices (it would make the adjustment factor <= 0; real vendor files hold such
+        rows, e.g. amounts not adjusted for a later reverse split): it is left out with a
+        warning appended to ``warnings``, or refused when anomalies are refused.
+        """
+        frame = self._dividend_file(ticker, path)
         own = prices.loc[prices["ticker"] == ticker].sort_values("date")
         dates = own["date"].to_numpy().astype("datetime64[D]")
         close = own["close"].to_numpy(dtype=float)
@@ -439,16 +478,21 @@ class CsvDirProvider(Provider):
         prev = np.full(len(frame), np.inf)
         prev[inside] = close[pos[inside] - 1]
         bad = frame["amount"].to_numpy(dtype=float) >= prev
-        if bad.any():
-            i = int(np.flatnonzero(bad)[0])
-            raise DataError(
+        for i in np.flatnonzero(bad):
+            what = (
                 f"dividend {frame['amount'].iloc[i]:g} on {frame['ex_date'].iloc[i]:%Y-%m-%d} is "
-                f"not below the previous close {prev[i]:g}",
-                file=path,
-                row=int(frame["_line"].iloc[i]),
-                field="dividend",
-                hint="check the dividend's units and split adjustment",
+                f"not below the previous close {prev[i]:g}"
             )
+            if self.anomalies == "refuse":
+                raise DataError(
+                    what,
+                    file=path,
+                    row=int(frame["_line"].iloc[i]),
+                    field="dividend",
+                    hint="check the dividend's units and split adjustment",
+                )
+            warnings.append(f"{path}:{int(frame['_line'].iloc[i])}: {what}; not applied")
+        frame = frame.loc[~bad].reset_index(drop=True)
         dividend_factors(
             dates, close, frame["ex_date"].to_numpy(), frame["amount"].to_numpy(), ticker=str(path)
         )  # same-day sums
