@@ -9,12 +9,16 @@ value expressed in its own node's unit, so Monte Carlo pays nothing for units.
 Custom units (on top of pint's defaults, where ``year`` = 365.25 days, ``GB`` = 1e9 bytes
 and ``percent`` = 0.01):
 
-* money: ``USD`` and ``RMB`` (alias ``CNY``) are *different* dimensions (no FX is implied),
+* money: ``USD``, ``RMB`` (alias ``CNY``) and ``HKD`` are *different* dimensions (no FX is
+  implied),
   with ``USD_k`` (1e3), ``USD_mn`` (1e6), ``USD_bn`` (1e9), ``USD_tn`` (1e12),
   ``RMB_100M`` (1e8, the Chinese 亿元), ``RMB_bn``;
 * counts, each its own dimension so that ``GPU * kW/GPU`` cancels: ``GPU``, ``token``,
-  ``person`` (alias ``user``), ``parameter`` (alias ``param``), ``device``;
-* energy: ``kWh_100M`` (1e8 kWh, the Chinese 亿度), ``TWh`` comes from pint.
+  ``person`` (alias ``user``), ``parameter`` (alias ``param``), ``device``, ``company``;
+* energy: ``kWh_100M`` (1e8 kWh, the Chinese 亿度), ``TWh`` comes from pint;
+* ``percentage_point`` (= ``percent``; pint's ``pp`` is a printer's point) and
+  ``quarter_year`` (3 months; pint's ``quarter`` is a mass), for statements read from
+  articles (:mod:`aithesis.articles`).
 """
 
 from __future__ import annotations
@@ -54,6 +58,10 @@ _DEFINITIONS = (
     "parameter = [parameter] = _ = param",
     "device = [device]",
     "kWh_100M = 1e8 kilowatt_hour",
+    "HKD = [currency_hkd]",
+    "company = [company]",
+    "percentage_point = percent",
+    "quarter_year = 3 * month",
 )
 
 

@@ -1,0 +1,199 @@
+"""Entry points of article reading: extract from a file, load uses, compute coverage.
+
+Reads files (articles through :mod:`.reader`, models through the thesis spec loader, KPI
+facts through :func:`aithesis.kpi.facts.read_facts_csv`); the work is in the pure modules.
+
+Example::
+
+    from aithesis import articles
+    ex = articles.extract("../shared/seeds/003_06e7966941b6a8a5.txt")
+    cov = articles.coverage([...five seed files...])   # built-in models and facts
+    cov.summary()                                      # statements, covered, coverage
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+from aithesis.articles.coverage import Use, match_uses
+from aithesis.articles.extract import extract_text
+from aithesis.articles.reader import read_article
+from aithesis.articles.results import CoverageResult, Extraction, StatementCoverage
+from aithesis.errors import DataError
+
+__all__ = [
+    "coverage",
+    "extract",
+    "find_article",
+    "load_uses",
+    "seeds_dir",
+    "sources_of",
+]
+
+Progress = Callable[[int, int], None]
+
+
+def extract(path: str | Path, *, progress: Progress | None = None) -> Extraction:
+    """Every quantitative statement of an article file (UTF-8 or GBK text or Markdown).
+
+    Raises:
+        DataError: missing file, binary file, or an encoding other than UTF-8/GBK.
+    """
+    text, encoding = read_article(path)
+    return extract_text(text, file=str(path), encoding=encoding, progress=progress)
+
+
+def _model_uses(path: Path) -> list[Use]:
+    from aithesis.thesis.spec import load_spec
+
+    spec, _ = load_spec(path)
+    uses: list[Use] = []
+    for name, d in spec.drivers.items():
+        if d.quote:
+            numbers = tuple(x for x in (d.value, d.low, d.high) if x is not None)
+            source = d.source if d.source and d.source.endswith((".txt", ".md")) else spec.source
+            uses.append(Use(f"model:{spec.name}:driver:{name}", source, d.quote, numbers, d.unit))
+    for c in spec.claims:
+        if c.quote:
+            claimed = c.claimed if isinstance(c.claimed, tuple) else (c.claimed,)
+            source = c.source or spec.source
+            uses.append(
+                Use(f"model:{spec.name}:claim:{c.id}", source, c.quote, tuple(claimed), c.unit)
+            )
+    return uses
+
+
+_KPI_DIMENSIONS = {
+    "percent": "percent",
+    "pp": "percentage_point",
+    "count": "",
+    "shares": "",
+    "ratio": "",
+    "time": "day",
+    "power": "W",
+}
+
+
+def _fact_uses(path: Path) -> list[Use]:
+    from aithesis.kpi.facts import read_facts_csv
+    from aithesis.kpi.units import unit_info
+
+    frame = read_facts_csv(path)
+    uses = []
+    for row in frame.itertuples(index=False):
+        if not row.quote:
+            continue
+        info = unit_info(row.unit)
+        unit = info.currency if info.currency else _KPI_DIMENSIONS.get(info.dimension, "")
+        name = f"facts:{path.name}:{row.entity}/{row.metric}/{row.fiscal_period}"
+        uses.append(Use(name, row.source, row.quote, (float(row.value) * info.factor,), unit))
+    return uses
+
+
+def load_uses(
+    models: Iterable[str | Path] | None = None, facts: Iterable[str | Path] | None = None
+) -> list[Use]:
+    """The figures models and facts files take from articles.
+
+    Args:
+        models: built-in model names or YAML paths (None: every built-in model).
+        facts: KPI facts CSV files (None: the built-in ``article_facts.csv``).
+
+    Raises:
+        SpecError / DataError: a model or facts file that does not load.
+    """
+    from aithesis.kpi.facts import article_facts_path
+    from aithesis.thesis.api import list_models, model_path
+
+    names = [m.name for m in list_models()] if models is None else list(models)
+    files = [article_facts_path()] if facts is None else [Path(f) for f in facts]
+    uses: list[Use] = []
+    for name in names:
+        uses.extend(_model_uses(model_path(name)))
+    for file in files:
+        uses.extend(_fact_uses(file))
+    return uses
+
+
+def sources_of(uses: Iterable[Use]) -> list[str]:
+    """The article file names the uses cite, sorted."""
+    return sorted({u.source for u in uses if u.source})
+
+
+def seeds_dir() -> Path:
+    """Where the source articles are: ``$AITHESIS_SEEDS``, else ``../shared/seeds``."""
+    env = os.environ.get("AITHESIS_SEEDS")
+    if env:
+        return Path(env).expanduser()
+    from aithesis.config import repo_root
+
+    root = repo_root()
+    candidates = [root.parent / "shared" / "seeds"] if root is not None else []
+    candidates += [Path.cwd().parent / "shared" / "seeds", Path.cwd() / "shared" / "seeds"]
+    for folder in candidates:
+        if folder.is_dir():
+            return folder
+    return candidates[0]
+
+
+def find_article(name: str, folders: Sequence[Path]) -> Path:
+    """The file called ``name`` in the first folder that has it.
+
+    Raises:
+        DataError: no folder holds it (names the folders and what to do).
+    """
+    for folder in folders:
+        if (folder / name).is_file():
+            return folder / name
+    raise DataError(
+        "article not found",
+        file=name,
+        hint="looked in " + ", ".join(str(f) for f in folders) + "; pass --article FILE or "
+        "set AITHESIS_SEEDS",
+    )
+
+
+def coverage(
+    articles: Iterable[str | Path] | None = None,
+    *,
+    models: Iterable[str | Path] | None = None,
+    facts: Iterable[str | Path] | None = None,
+    uses: Sequence[Use] | None = None,
+) -> CoverageResult:
+    """Match every statement of each article to the claims, drivers and facts using it.
+
+    Args:
+        articles: article files (None: every article the uses cite, from :func:`seeds_dir`).
+        models, facts: as in :func:`load_uses` (ignored when ``uses`` is given).
+        uses: the figures to match (default: ``load_uses(models, facts)``).
+
+    Returns:
+        A :class:`~aithesis.articles.results.CoverageResult` (``summary()``, ``uncovered``,
+        ``to_frame()``).
+    """
+    uses = list(uses) if uses is not None else load_uses(models, facts)
+    if articles is None:
+        folder = seeds_dir()
+        paths = [find_article(name, [folder]) for name in sources_of(uses)]
+    else:
+        paths = [Path(a) for a in articles]
+    items: list[StatementCoverage] = []
+    problems: dict[str, str] = {}
+    names = []
+    for path in paths:
+        text, encoding = read_article(path)
+        extraction = extract_text(text, file=str(path), encoding=encoding)
+        found, missed = match_uses(path.name, text, extraction, uses)
+        items.extend(found)
+        problems.update(missed)
+        names.append(path.name)
+    cited = set(names)
+    unmatched = tuple(
+        f"{name}: {why}"
+        for name, why in sorted(problems.items())
+        if not any(name in i.used_by for i in items)
+    )
+    relevant = sum(1 for u in uses if u.source is None or u.source in cited)
+    return CoverageResult(tuple(items), tuple(names), relevant, unmatched)

@@ -1,0 +1,155 @@
+"""Coverage: which statements of an article the models and KPI facts use (pure).
+
+A *use* is a figure a model driver, a model claim or a KPI fact takes from an article,
+with the article's sentence as its quote. A statement is used when
+
+* the use cites this article (its ``source`` is the article's file name, or it has none),
+* the use's quote is found in the article (compared without whitespace, Markdown,
+  brackets and quotation marks, full-width folded) and the statement overlaps it, and
+* one of the use's numbers (value, low, high; claimed or [low, high]) equals one of the
+  statement's numbers (relative 1e-6) once both are in the statement's unit.
+
+Units: the use's unit is converted to the statement's; when the dimensions differ the
+use's own denominators and count units are dropped first (a driver of
+``10 USD_tn/year`` uses ``10 万亿美元``; ``1000 W/GPU`` uses ``1000 瓦``; ``2e8
+device/year`` uses the bare ``2 亿``).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from aithesis.articles.results import Extraction, Statement, StatementCoverage
+from aithesis.articles.text import fold, mask, normalise_for_match
+
+__all__ = ["Use", "match_uses", "same_amount"]
+
+REL_TOL = 1e-6
+
+
+@dataclass(frozen=True)
+class Use:
+    """A figure taken from an article.
+
+    Attributes:
+        name: ``model:<model>:claim:<id>``, ``model:<model>:driver:<name>`` or
+            ``facts:<file>:<entity>/<metric>/<period>``.
+        source: the article file it cites (None: any article).
+        quote: the article's words it was taken from.
+        numbers: its value(s) in ``unit``.
+        unit: a unit of the project's pint registry (``""`` dimensionless).
+    """
+
+    name: str
+    source: str | None
+    quote: str
+    numbers: tuple[float, ...]
+    unit: str
+
+
+@lru_cache(maxsize=4096)
+def _factor(use_unit: str, statement_unit: str) -> float | None:
+    """Multiply a use's number by this to compare it in the statement's unit (or None)."""
+    from aithesis.thesis.units import registry
+
+    ureg = registry()
+    try:
+        src = ureg.parse_units(use_unit) if use_unit else ureg.dimensionless
+        dst = ureg.parse_units(statement_unit) if statement_unit else ureg.dimensionless
+    except Exception:
+        return None
+    if src.dimensionality == dst.dimensionality:
+        return float((1.0 * src).to(dst).magnitude)
+    parts = list(src._units.items())  # the unit's own components and exponents
+    for size in range(1, len(parts) + 1):
+        for drop in itertools.combinations(parts, size):
+            reduced = src
+            for name, exponent in drop:
+                reduced = reduced / ureg.parse_units(name) ** exponent
+            if reduced.dimensionality == dst.dimensionality:
+                return float((1.0 * reduced).to(dst).magnitude)
+    return None
+
+
+def same_amount(statement: Statement, use: Use) -> bool:
+    """One of the use's numbers equals one of the statement's, in the statement's unit."""
+    factor = _factor(use.unit, statement.unit)
+    if factor is None:
+        return False
+    for a in statement.numbers:
+        for b in use.numbers:
+            if math.isclose(a, b * factor, rel_tol=REL_TOL, abs_tol=1e-12):
+                return True
+    return False
+
+
+def _normalised(text: str) -> tuple[str, list[int]]:
+    """The article reduced as :func:`normalise_for_match` does, and each character's offset."""
+    masked = "\n".join(mask(fold(line)) for line in text.split("\n"))
+    reduced = normalise_for_match(masked)
+    keep = [i for i, ch in enumerate(masked) if normalise_for_match(ch)]
+    return reduced, keep
+
+
+def _line_offsets(text: str) -> list[int]:
+    offsets, at = [], 0
+    for line in text.split("\n"):
+        offsets.append(at)
+        at += len(line) + 1
+    return offsets
+
+
+def match_uses(
+    article: str, text: str, extraction: Extraction, uses: Sequence[Use]
+) -> tuple[list[StatementCoverage], dict[str, str]]:
+    """Match every statement of one article against the uses.
+
+    Args:
+        article: the article's file name (compared with each use's ``source``).
+        text: the article's text (the one ``extraction`` was made from).
+        extraction: its statements.
+        uses: the figures models and facts take from articles.
+
+    Returns:
+        ``(items, problems)``: one :class:`StatementCoverage` per statement, and for each
+        use that cites this article but matched nothing, why (``quote not found`` or
+        ``no statement with its value``).
+    """
+    reduced, keep = _normalised(text)
+    offsets = _line_offsets(text)
+    spans = [
+        (offsets[s.line - 1] + s.start, offsets[s.line - 1] + s.end) for s in extraction.statements
+    ]
+    used: list[list[str]] = [[] for _ in extraction.statements]
+    problems: dict[str, str] = {}
+    for use in uses:
+        if use.source is not None and use.source != article:
+            continue
+        needle = normalise_for_match(use.quote)
+        if not needle:
+            continue
+        places = []
+        at = reduced.find(needle)
+        while at >= 0:
+            places.append((keep[at], keep[at + len(needle) - 1] + 1))
+            at = reduced.find(needle, at + 1)
+        if not places:
+            if use.source is not None:
+                problems[use.name] = "quote not found"
+            continue
+        hit = False
+        for k, (s, (a, b)) in enumerate(zip(extraction.statements, spans, strict=True)):
+            if any(a < end and b > start for start, end in places) and same_amount(s, use):
+                used[k].append(use.name)
+                hit = True
+        if not hit:
+            problems[use.name] = "no statement with its value"
+    items = [
+        StatementCoverage(article, s, tuple(names))
+        for s, names in zip(extraction.statements, used, strict=True)
+    ]
+    return items, problems

@@ -1,0 +1,43 @@
+"""Coverage of a thesis project: its models' and facts' figures over its articles.
+
+Lives in :mod:`aithesis.project` because it reads ``aithesis.yaml``; the matching is
+:func:`aithesis.articles.coverage`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from aithesis.articles.api import coverage, find_article, load_uses, seeds_dir, sources_of
+from aithesis.articles.results import CoverageResult
+from aithesis.project.config import load_project
+
+__all__ = ["project_coverage"]
+
+
+def project_coverage(
+    folder: str | Path | None = None, articles: Iterable[str | Path] | None = None
+) -> CoverageResult:
+    """Which statements of the project's articles its models and KPI facts use.
+
+    Args:
+        folder: the project folder (default: the current folder).
+        articles: article files (default: the files its models and facts cite, looked up
+            in the project's ``articles/`` folder, the project folder, then
+            ``$AITHESIS_SEEDS`` or ``../shared/seeds``).
+
+    Raises:
+        SpecError: no or a bad ``aithesis.yaml``, or a model or facts file it names is
+            missing. DataError: a cited article that is nowhere to be found.
+    """
+    project = load_project(folder)
+    models = [
+        project.require(m.file, f"models[{i}].file") for i, m in enumerate(project.config.models)
+    ]
+    facts = [project.require(f, f"kpi.facts[{i}]") for i, f in enumerate(project.config.kpi.facts)]
+    uses = load_uses(models, facts)
+    if articles is None:
+        folders = [project.root / "articles", project.root, seeds_dir()]
+        articles = [find_article(name, folders) for name in sources_of(uses)]
+    return coverage(articles, uses=uses)
