@@ -105,13 +105,16 @@ def load_uses(
         SpecError / DataError: a model or facts file that does not load.
     """
     from aithesis.kpi.facts import article_facts_path
-    from aithesis.thesis.api import list_models, model_path
+    from aithesis.thesis.api import BUILTIN_DIR, model_path
 
-    names = [m.name for m in list_models()] if models is None else list(models)
+    if models is None:
+        paths = sorted(BUILTIN_DIR.glob("*.yaml"))
+    else:
+        paths = [model_path(name) for name in models]
     files = [article_facts_path()] if facts is None else [Path(f) for f in facts]
     uses: list[Use] = []
-    for name in names:
-        uses.extend(_model_uses(model_path(name)))
+    for path in paths:
+        uses.extend(_model_uses(path))
     for file in files:
         uses.extend(_fact_uses(file))
     return uses

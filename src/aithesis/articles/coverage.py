@@ -7,12 +7,13 @@ with the article's sentence as its quote. A statement is used when
 * the use's quote is found in the article (compared without whitespace, Markdown,
   brackets and quotation marks, full-width folded) and the statement overlaps it, and
 * one of the use's numbers (value, low, high; claimed or [low, high]) equals one of the
-  statement's numbers (relative 1e-6) once both are in the statement's unit.
+  statement's numbers (relative 1e-6, signs ignored: a fact may store a loss the text
+  states as a positive "亏损") once both are in the statement's unit.
 
 Units: the use's unit is converted to the statement's; when the dimensions differ the
-use's own denominators and count units are dropped first (a driver of
-``10 USD_tn/year`` uses ``10 万亿美元``; ``1000 W/GPU`` uses ``1000 瓦``; ``2e8
-device/year`` uses the bare ``2 亿``).
+use's own components (denominators, counts) and the statement's count units are dropped
+first (a driver of ``10 USD_tn/year`` uses ``10 万亿美元``; ``1000 W/GPU`` uses ``1000
+瓦``; ``2e8 device/year`` uses the bare ``2 亿``; a fact counting 8000 uses ``8000 张``).
 """
 
 from __future__ import annotations
@@ -64,15 +65,35 @@ def _factor(use_unit: str, statement_unit: str) -> float | None:
         return None
     if src.dimensionality == dst.dimensionality:
         return float((1.0 * src).to(dst).magnitude)
-    parts = list(src._units.items())  # the unit's own components and exponents
+    for left in _reductions(ureg, src, counts_only=False):
+        for right in _reductions(ureg, dst, counts_only=True):
+            if left.dimensionality == right.dimensionality:
+                return float((1.0 * left).to(right).magnitude)
+    return None
+
+
+_COUNT_DIMENSIONS = {"[gpu]", "[person]", "[device]", "[company]", "[parameter]", "[token]"}
+
+
+def _reductions(ureg: object, unit: object, *, counts_only: bool) -> list[object]:
+    """``unit`` with every subset of its components removed (the unit itself first).
+
+    With ``counts_only`` only count components (GPU, person...) are removed: a statement
+    of "8000 张" is compared with a plain count of 8000, but "一天" is never a plain 1.
+    """
+    parts = [
+        (name, exponent)
+        for name, exponent in unit._units.items()  # type: ignore[attr-defined]
+        if not counts_only or set(ureg.parse_units(name).dimensionality) <= _COUNT_DIMENSIONS  # type: ignore[attr-defined]
+    ]
+    out = [unit]
     for size in range(1, len(parts) + 1):
         for drop in itertools.combinations(parts, size):
-            reduced = src
+            reduced = unit
             for name, exponent in drop:
-                reduced = reduced / ureg.parse_units(name) ** exponent
-            if reduced.dimensionality == dst.dimensionality:
-                return float((1.0 * reduced).to(dst).magnitude)
-    return None
+                reduced = reduced / ureg.parse_units(name) ** exponent  # type: ignore[attr-defined]
+            out.append(reduced)
+    return out
 
 
 def same_amount(statement: Statement, use: Use) -> bool:
@@ -82,7 +103,7 @@ def same_amount(statement: Statement, use: Use) -> bool:
         return False
     for a in statement.numbers:
         for b in use.numbers:
-            if math.isclose(a, b * factor, rel_tol=REL_TOL, abs_tol=1e-12):
+            if math.isclose(abs(a), abs(b * factor), rel_tol=REL_TOL, abs_tol=1e-12):
                 return True
     return False
 

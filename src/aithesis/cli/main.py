@@ -103,6 +103,7 @@ def _print_version(value: bool) -> None:
 
 
 def _register() -> None:
+    from aithesis.cli import claims as claims_cli
     from aithesis.cli import data as data_cli
     from aithesis.cli import demo as demo_cli
     from aithesis.cli import index as index_cli
@@ -133,6 +134,7 @@ def _register() -> None:
         help="Parameter sweeps over index rules or model drivers (serial or on Dask).",
     )
     app.command("demo")(demo_cli.demo)
+    app.add_typer(claims_cli.app, name="claims", help="Read an article: figures and coverage.")
 
 
 _register()
