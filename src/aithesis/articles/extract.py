@@ -34,7 +34,9 @@ __all__ = ["CURRENCY_REACH", "extract_text"]
 CURRENCY_REACH = 1000
 PROGRESS_EVERY = 1 << 16  # characters between progress calls
 
-_ANY = re.compile(r"[0-9零〇一二两三四五六七八九十百千万亿半翻倍%]|doubl|tripl", re.IGNORECASE)
+_ANY = re.compile(
+    r"[0-9０-９％零〇一二两三四五六七八九十百千万亿半翻倍%]|doubl|tripl", re.IGNORECASE
+)
 _IDIOMS = re.compile(
     "三位一体|一蹴而就|千载难逢|一成不变|万无一失|一石二鸟|一举两得|三心二意|十全十美|九死一生"
     "|千方百计|一心一意|独一无二|数以亿计|数以万计|数以千计|成千上万|千家万户|万事万物|一五一十"
@@ -49,9 +51,9 @@ _SPECIAL = re.compile(
     r"|百分之(?P<pct>[0-9]+(?:\.[0-9]+)?|[零〇一二两三四五六七八九十百千]+)",
     re.IGNORECASE,
 )
+_SPECIAL_HINT = re.compile(r"翻|百分之|doubl|tripl", re.IGNORECASE)
 _COUNT_CONTEXT = re.compile(r"销量|出货|用户|月活|日活|人数|数量|台数|张数|下载|订阅数|units|users")
 _POWER_WORDS = re.compile(r"电|能耗|能源|功耗")
-_CLAUSE_START = re.compile(r".*[,，。；;:：、!?！？]", re.DOTALL)
 
 
 @dataclass
@@ -70,7 +72,9 @@ def _special(g: str) -> list[RawQuantity]:
     """翻倍/翻番 (x2), 翻两番 (x4), doubled/tripled, 百分之N."""
     from aithesis.articles.lexicon import cn_numeral_value
 
-    out = []
+    out: list[RawQuantity] = []
+    if not _SPECIAL_HINT.search(g):
+        return out
     for m in _SPECIAL.finditer(g):
         if m.group("pct") is not None:
             text = m.group("pct")
@@ -139,8 +143,7 @@ def _period_for(periods: list[Period], s0: int, s1: int, q: RawQuantity) -> str 
 
 
 def _clause_start(g: str, pos: int) -> int:
-    m = _CLAUSE_START.match(g, 0, pos)
-    return m.end() if m else 0
+    return max(g.rfind(ch, 0, pos) for ch in ",，。；;:：、!?！？") + 1
 
 
 def _borrow(

@@ -109,6 +109,8 @@ def cn_numeral_value(text: str) -> float | None:
     digit: int | None = None
     last_unit = 10_000
     for ch in text:
+        if ch in "零〇" and digit is None and total > 0:
+            continue  # 三千零五: the zero only holds a place
         if ch in CN_DIGITS:
             if digit is not None:
                 return None

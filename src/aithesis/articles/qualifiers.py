@@ -65,7 +65,7 @@ _POST_OPS = {
     "余": ">",
 }
 
-_CLAUSE = re.compile(r"[,，。；;:：、!?！？()（）\[\]]")
+_CLAUSE_CHARS = ",，。；;:：、!?！？()（）[]"
 _FILLER = re.compile(r"[\s\x00]")
 
 
@@ -114,10 +114,8 @@ def _inside_word(text: str, start: int, end: int) -> bool:
 
 
 def _last_clause_end(text: str, start: int) -> int:
-    for i in range(start - 1, -1, -1):
-        if _CLAUSE.match(text, i):
-            return i + 1
-    return 0
+    """Where the clause holding ``text[start]`` begins (after the last , 。 ; : and such)."""
+    return max(text.rfind(ch, 0, start) for ch in _CLAUSE_CHARS) + 1
 
 
 def combine(inner: str | None, post: str | None, pre: str | None) -> str:

@@ -43,6 +43,12 @@ _PARAM_AFTER = re.compile(r"\s?(?:模型|参数|models?(?![A-Za-z])|param)", re.
 _HALF = re.compile(r"半(个)?(年|月|小时|天)")
 _HALF_UNITS = {"年": "year", "月": "month", "小时": "hour", "天": "day"}
 _VAGUE_BEFORE = "几数好"
+# what may follow a Chinese numeral in a quantity: a unit, classifier, multiplier, mark or
+# range; anything else (一些, 一直, 三峡) is rejected before the full parse
+_CN_NEXT = frozenset(
+    " 万亿多余几数-~至到美港元人币度千太吉兆瓦张块卡个名位白员工用网劳家台部参的款项条代次"
+    "轮波朵方颗倍成月季小分星周天年%十百"
+)
 
 
 @dataclass
@@ -186,6 +192,11 @@ def _parse_at(
         while (m := _MULT.match(g, end)) is not None:
             end = m.end()
         return None, end, None, 0
+    if not g[s].isascii() and g[s] not in "万亿半":
+        run = _CN_RUN.match(g, s)
+        after = run.end() if run else s + 1
+        if after >= len(g) or (g[after] not in _CN_NEXT and not _is_latin(g[after])):
+            return None, after, None, 0
     if g[s] in "万亿":
         number, script, num_end = Decimal(1), "mult", s
     else:

@@ -43,10 +43,11 @@ def fold(text: str) -> str:
 
 
 _MASKS = re.compile(
-    "|".join(
+    r"(?=[!(<*`\\A-Za-z0-9-])(?:"
+    + "|".join(
         (
-            r"!\[[^\]\n]*\]\([^)\n]*\)",  # Markdown image
-            r"(?<=\])\([^)\n]*\)",  # Markdown link target
+            r"!\[[^\]\n]*\]\((?:[^()\n]|\([^()\n]*\))*\)",  # Markdown image
+            r"(?<=\])\((?:[^()\n]|\([^()\n]*\))*\)",  # Markdown link target
             r"<[^<>\n]{1,300}>",  # HTML tag or autolink
             r"(?:https?|ftp)://[^\s)\]]+",
             r"\bwww\.[^\s)\]]+",
@@ -55,6 +56,7 @@ _MASKS = re.compile(
             r"\\(?=[^\w\s])",  # backslash escape
         )
     )
+    + ")"
 )
 
 
@@ -79,7 +81,7 @@ def sentences(line: str) -> list[tuple[int, int]]:
 
 
 _QUOTE_DROP = re.compile(
-    r"!\[[^\]\n]*\]\([^)\n]*\)|(?<=\])\([^)\n]*\)|<[^<>\n]{1,300}>|\*+|`+|\\(?=[^\w\s])"
+    r"!\[[^\]\n]*\]\((?:[^()\n]|\([^()\n]*\))*\)|(?<=\])\((?:[^()\n]|\([^()\n]*\))*\)|<[^<>\n]{1,300}>|\*+|`+|\\(?=[^\w\s])"
 )
 
 
