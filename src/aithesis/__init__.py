@@ -43,7 +43,7 @@ _API: dict[str, tuple[str, str]] = {
     "build_project": ("aithesis.project", "build_project"),
     "load_project": ("aithesis.project", "load_project"),
 }
-_MODULES = ("kpi", "analytics", "errors")
+_MODULES = ("kpi", "analytics", "errors", "articles")
 
 __all__ = ["__version__", *sorted(_API), *_MODULES]
 
