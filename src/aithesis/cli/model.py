@@ -78,6 +78,22 @@ def list_cmd(fmt: FormatOpt = OutputFormat.table) -> None:
     _frame_out(frame, fmt, "built-in thesis models")
 
 
+@app.command("distributions")
+def distributions_cmd(fmt: FormatOpt = OutputFormat.table) -> None:
+    """List the distributions a driver's 'dist:' may name and what low/high mean."""
+    import pandas as pd
+
+    from aithesis.thesis.distributions import DISTRIBUTIONS
+
+    frame = pd.DataFrame(
+        [
+            {"dist": d.name, "keys": ", ".join(d.keys), "low/high": d.meaning}
+            for d in DISTRIBUTIONS.values()
+        ]
+    )
+    _frame_out(frame, fmt, "driver distributions")
+
+
 def _driver_label(model: Any, name: str, value: float) -> str:
     d = model.spec.drivers[name]
     unit = model.unit_text(name)
