@@ -21,7 +21,13 @@ at its value. Entries:
 * ``normal``: low and high are the 5th and 95th percentiles, so
   ``mean = (low+high)/2`` and ``sd = (high-low) / (2 * 1.6449)`` (the value is the base
   case used by ``evaluate`` and need not be the mean);
-* ``lognormal``: ln(low) and ln(high) are the 5th/95th percentiles of the log.
+* ``lognormal``: ln(low) and ln(high) are the 5th/95th percentiles of the log;
+* ``student_t``: a fat-tailed normal: low and high are the 5th and 95th percentiles of a
+  Student-t with ``df`` degrees of freedom (key ``df``, > 2 so the variance is finite), so
+  ``loc = (low+high)/2`` and ``scale = (high-low) / (2 * t95(df))``, ``t95`` the t's 95th
+  percentile; draws are ``loc + scale * standard_t(df)``. For growth rates and other
+  figures an article gives as a likely range while surprises on either side are common
+  (it may go negative, unlike lognormal; as df grows it tends to ``normal``).
 
 To add one: write its sampler, scipy distribution and check below, add a
 :class:`Distribution` to ``_ENTRIES``, and copy a test of ``tests/thesis/test_distributions.py``.
@@ -146,6 +152,32 @@ def _lognormal_scipy(p: DriverParams) -> Any:
     return stats.lognorm(s=sigma, scale=np.exp(mu))
 
 
+def _t_loc_scale(p: DriverParams) -> tuple[float, float, float]:
+    df = p.extra["df"]
+    t95 = float(special.stdtrit(df, 0.95))
+    return df, (p.low + p.high) / 2, (p.high - p.low) / (2 * t95)
+
+
+def _t_check(p: DriverParams) -> None:
+    if p.low == p.high:
+        raise ValueError("student_t needs low < high")
+    df = p.extra.get("df")
+    if df is None:
+        raise ValueError("student_t needs 'df' (degrees of freedom > 2), e.g. df: 4")
+    if not df > 2:
+        raise ValueError(f"student_t needs df > 2 (a finite variance), got df {df:g}")
+
+
+def _t_sample(p: DriverParams, n: int, rng: np.random.Generator) -> np.ndarray:
+    df, loc, scale = _t_loc_scale(p)
+    return loc + scale * rng.standard_t(df, n)
+
+
+def _t_scipy(p: DriverParams) -> Any:
+    df, loc, scale = _t_loc_scale(p)
+    return stats.t(df, loc=loc, scale=scale)
+
+
 _ENTRIES = (
     Distribution(
         "fixed",
@@ -191,6 +223,14 @@ _ENTRIES = (
         sample=lambda p, n, rng: rng.lognormal(*_lognormal_params(p), n),
         scipy=_lognormal_scipy,
         check=_percentiles("lognormal", positive=True),
+    ),
+    Distribution(
+        "student_t",
+        "low and high are the 5th and 95th percentiles; df (> 2) sets the tails",
+        sample=_t_sample,
+        scipy=_t_scipy,
+        check=_t_check,
+        keys=("df",),
     ),
 )
 
