@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,13 @@ import pytest
 from aithesis.config import sample_data_dir
 from aithesis.data.api import import_dir
 from aithesis.data.store import Store
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _own_aithesis_home(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Point $AITHESIS_HOME (build caches, default store) at a session folder, so tests
+    never read or write the user's ~/.aithesis. Subprocesses inherit it."""
+    os.environ["AITHESIS_HOME"] = str(tmp_path_factory.mktemp("aithesis-home"))
 
 
 @pytest.fixture(scope="session")

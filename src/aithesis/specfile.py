@@ -19,20 +19,50 @@ from pydantic import BaseModel, ValidationError
 
 from aithesis.errors import SpecError
 
-__all__ = ["line_of", "load_yaml_model", "parse_yaml", "spec_error", "validate_model"]
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_NODES",
+    "MAX_SPEC_BYTES",
+    "line_of",
+    "load_yaml_model",
+    "parse_yaml",
+    "spec_error",
+    "validate_model",
+]
 
 M = TypeVar("M", bound=BaseModel)
+
+
+MAX_SPEC_BYTES = 2_000_000
+"""Largest spec file read (bytes): the built-in ones are a few kB, the universe 70 kB."""
+MAX_NODES = 200_000
+"""Largest number of YAML nodes once aliases are expanded (a 'billion laughs' guard)."""
+MAX_DEPTH = 64
+"""Deepest nesting of mappings and lists accepted."""
 
 
 def parse_yaml(text: str, file: str | Path | None) -> tuple[Any, yaml.Node | None]:
     """Parse YAML text; return the data and the node tree (for line numbers).
 
+    Safe on hostile text: only plain YAML types (``SafeLoader``); at most
+    :data:`MAX_SPEC_BYTES` of text, :data:`MAX_NODES` nodes after alias expansion and
+    :data:`MAX_DEPTH` levels of nesting; a key given twice in one mapping is an error
+    (YAML would silently keep the last one).
+
     Raises:
-        SpecError: not valid YAML, naming the line of the problem.
+        SpecError: not valid YAML or beyond those limits, naming the line of the problem.
     """
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_SPEC_BYTES:
+        raise SpecError(
+            f"spec file is {size / 1e6:.1f} MB; the limit is {MAX_SPEC_BYTES / 1e6:.0f} MB",
+            file=file,
+            hint="a spec holds rules and figures, not data: load data with 'aithesis data'",
+        )
     root = None
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
+        _check_shape(root, file)
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -40,6 +70,10 @@ def parse_yaml(text: str, file: str | Path | None) -> tuple[Any, yaml.Node | Non
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise SpecError(
             f"not valid YAML: {problem}", file=file, row=row, hint="check indentation and quoting"
+        ) from None
+    except RecursionError:
+        raise SpecError(
+            f"nested more than {MAX_DEPTH} levels deep", file=file, hint="flatten the file"
         ) from None
     except (ValueError, TypeError, OverflowError) as exc:  # e.g. a date like 2022-02-30
         raise SpecError(
@@ -51,14 +85,90 @@ def parse_yaml(text: str, file: str | Path | None) -> tuple[Any, yaml.Node | Non
     return data, root
 
 
+def _check_shape(root: yaml.Node | None, file: str | Path | None) -> None:
+    """Refuse duplicate keys, deep nesting and alias bombs before anything is built.
+
+    Aliases make the node tree a DAG: sizes and depths are computed once per distinct
+    node (memoised), so the check itself stays linear in the text.
+    """
+    if root is None:
+        return
+    sizes: dict[int, int] = {}
+    depths: dict[int, int] = {}
+    order: list[yaml.Node] = []
+    pending: list[tuple[yaml.Node, int]] = [(root, 1)]
+    seen: set[int] = set()
+    while pending:  # iterative: no recursion on deep input
+        node, depth = pending.pop()
+        if depth > MAX_DEPTH:
+            raise SpecError(
+                f"nested more than {MAX_DEPTH} levels deep",
+                file=file,
+                row=node.start_mark.line + 1,
+                hint="flatten the file",
+            )
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        order.append(node)
+        if isinstance(node, yaml.MappingNode):
+            _check_duplicate_keys(node, file)
+            pending.extend((part, depth + 1) for pair in node.value for part in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            pending.extend((child, depth + 1) for child in node.value)
+    for node in reversed(order):  # children before parents
+        if isinstance(node, yaml.MappingNode):
+            children = [part for pair in node.value for part in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            children = list(node.value)
+        else:
+            children = []
+        sizes[id(node)] = 1 + sum(sizes.get(id(c), 1) for c in children)
+        depths[id(node)] = 1 + max((depths.get(id(c), 1) for c in children), default=0)
+        if sizes[id(node)] > MAX_NODES or depths[id(node)] > MAX_DEPTH:
+            what = (
+                f"expands to more than {MAX_NODES:,} values (aliases)"
+                if sizes[id(node)] > MAX_NODES
+                else f"nested more than {MAX_DEPTH} levels deep (aliases)"
+            )
+            raise SpecError(
+                what,
+                file=file,
+                row=node.start_mark.line + 1,
+                hint="write the values out instead of repeating anchors",
+            )
+
+
+def _check_duplicate_keys(node: yaml.MappingNode, file: str | Path | None) -> None:
+    first: dict[str, int] = {}
+    for key, _ in node.value:
+        if not isinstance(key, yaml.ScalarNode) or key.tag == "tag:yaml.org,2002:merge":
+            continue
+        name = str(key.value)
+        line = key.start_mark.line + 1
+        if name in first:
+            raise SpecError(
+                f"key '{name}' is given twice (first at line {first[name]})",
+                file=file,
+                row=line,
+                field=name,
+                hint="keep one; YAML would silently use the last",
+            )
+        first[name] = line
+
+
 def _bad_scalar(root: yaml.Node | None) -> int | None:
     """Line of the first scalar (in document order) that YAML cannot construct."""
     if root is None:
         return None
     loader = yaml.SafeLoader("")
     pending = [root]
+    seen: set[int] = set()
     while pending:
         node = pending.pop(0)
+        if id(node) in seen:  # an alias: already looked at
+            continue
+        seen.add(id(node))
         if isinstance(node, yaml.ScalarNode):
             try:
                 loader.construct_object(node, deep=True)
@@ -168,6 +278,13 @@ def load_yaml_model(model: type[M], path: str | Path) -> tuple[M, yaml.Node | No
     """
     path = Path(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_SPEC_BYTES:  # refuse before reading it
+            raise SpecError(
+                f"spec file is {size / 1e6:.1f} MB; the limit is {MAX_SPEC_BYTES / 1e6:.0f} MB",
+                file=path,
+                hint="a spec holds rules and figures, not data: load data with 'aithesis data'",
+            )
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise SpecError("file not found", file=path) from None

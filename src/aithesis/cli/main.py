@@ -7,6 +7,8 @@ it prints one line asking for a ``--debug`` rerun and exits 2.
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -43,6 +45,8 @@ class _AithesisGroup(TyperGroup):
                 err=True,
             )
             raise typer.Exit(1) from None
+        except BrokenPipeError:
+            raise  # the reader of our output went away: main() ends quietly
         except KeyboardInterrupt:
             typer.echo("error: interrupted; nothing half-written was kept", err=True)
             raise typer.Exit(130) from None
@@ -139,8 +143,24 @@ _register()
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point.
+
+    Output piped into a reader that stops early (``aithesis data list --format csv |
+    head``) ends quietly with status 1, as Python's documentation recommends, instead
+    of a BrokenPipeError traceback.
+    """
+    try:
+        app()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _quiet_broken_pipe()
+
+
+def _quiet_broken_pipe() -> None:
+    # Python flushes stdout again at exit; point it at devnull so that fails silently.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    sys.exit(1)
 
 
 if __name__ == "__main__":  # python -m aithesis.cli.main

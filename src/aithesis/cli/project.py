@@ -64,13 +64,31 @@ def init(
 def build(
     folder: FolderArg = None,
     force: Annotated[bool, typer.Option("--force", help="Ignore the cache.")] = False,
+    store: Annotated[
+        Path | None,
+        typer.Option(
+            "--store",
+            help="DuckDB store to use instead of the project's own (store: in aithesis.yaml, "
+            "which must lie inside the project).",
+        ),
+    ] = None,
+    sample_data: Annotated[
+        Path | None,
+        typer.Option(
+            "--sample-data",
+            help="Data folder to load instead of sample_data: in aithesis.yaml (default: "
+            "env AITHESIS_SAMPLE_DATA, else ../shared/data).",
+        ),
+    ] = None,
 ) -> None:
     """Load data, build every index, run every model and KPI analysis (cached)."""
     from aithesis.project import build_project
 
     progress, update = progress_bars()
     with progress:
-        outcome = build_project(folder, progress=update, force=force)
+        outcome = build_project(
+            folder, progress=update, force=force, store=store, sample_data=sample_data
+        )
     results = outcome.results
     if outcome.cached:
         console.print(

@@ -19,7 +19,7 @@ from typing import Annotated
 
 import typer
 
-from aithesis.cli._common import console
+from aithesis.cli._common import console, err_console
 from aithesis.errors import AithesisError
 
 __all__ = ["check_port", "dashboard_command", "serve"]
@@ -89,6 +89,28 @@ def check_port(host: str, port: int) -> None:
             ) from None
 
 
+def exposure_warning(host: str) -> str | None:
+    """A warning when ``host`` makes the dashboard reachable from other machines.
+
+    Loopback addresses (``127.0.0.0/8``, ``::1``, ``localhost``) give None; anything else
+    (``0.0.0.0``, ``::``, a LAN address or a host name) is reachable from the network.
+    """
+    import ipaddress
+
+    if host.strip().lower() == "localhost":
+        return None
+    try:
+        if ipaddress.ip_address(host.strip("[]")).is_loopback:
+            return None
+    except ValueError:
+        pass  # a host name: it may resolve to any interface
+    return (
+        f"--host {host} makes the dashboard reachable from the network, and it has no "
+        "authentication: anyone who can reach this machine can read the project's data. "
+        "Use the default 127.0.0.1 unless you mean to share it on a trusted network."
+    )
+
+
 def _require_streamlit() -> None:
     if importlib.util.find_spec("streamlit") is None:
         raise AithesisError(
@@ -133,6 +155,9 @@ def serve(
     project = load_project(folder)
     _require_streamlit()
     check_port(host, port)
+    warning = exposure_warning(host)
+    if warning:
+        err_console.print(f"[yellow]warning:[/] {warning}", highlight=False)
     progress, update = progress_bars()
     with progress:
         outcome = build_project(project.root, progress=update)

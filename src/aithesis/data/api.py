@@ -154,7 +154,7 @@ def export_parquet(store: Store, folder: str | Path) -> dict[str, int]:
     import shutil
     import tempfile
 
-    import duckdb
+    import pyarrow as pa
 
     target = Path(folder).expanduser()
     if target.exists() and not target.is_dir():
@@ -180,20 +180,30 @@ def export_parquet(store: Store, folder: str | Path) -> dict[str, int]:
             counts[table] = len(frame)
             if frame.empty:
                 continue
-            con = duckdb.connect()
-            con.register("t", frame)
-            out = staging / table
-            con.execute(f"COPY t TO '{out}' (FORMAT PARQUET, PARTITION_BY ({key}))")
-            con.close()
+            _write_partitioned(frame, staging / table, key)
         if target.exists():
             target.rmdir()
         staging.rename(target)
     except BaseException as exc:
         shutil.rmtree(staging, ignore_errors=True)
-        if isinstance(exc, (duckdb.Error, OSError)):
+        if isinstance(exc, (pa.ArrowException, OSError)):
             raise ProviderError(f"Parquet export failed: {exc}", file=target) from exc
         raise
     return counts
+
+
+def _write_partitioned(frame: pd.DataFrame, out: Path, key: str) -> None:
+    """Write ``frame`` as Parquet partitioned by ``key`` (``out/<key>=<value>/*.parquet``).
+
+    pyarrow takes the path as a path and URL-encodes partition values, so no name can run
+    anything and names with spaces or non-ASCII characters come back unchanged.
+    """
+    import pyarrow as pa
+    import pyarrow.dataset as ds
+
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    scheme = ds.partitioning(pa.schema([(key, pa.string())]), flavor="hive")
+    ds.write_dataset(table, str(out), format="parquet", partitioning=scheme)
 
 
 def _all_fx(store: Store) -> pd.DataFrame:

@@ -9,18 +9,17 @@ The pipeline, in steps (each reports progress through ``progress(step, done, tot
 ``models``    every thesis model: base, scenarios, tornado, Monte Carlo, claim checks
 ``kpi``       growth tables, group aggregates, expectation gaps, events
 
-Results are cached in ``.aithesis/cache/<hash>.pkl`` where the hash covers the code of
-this package, ``aithesis.yaml``, every file it names and the store's last write: an
-unchanged rebuild only reads the cache back. A failed build raises before anything is
-written, so the previous results (and reports) stay in place.
+Results are cached by :mod:`aithesis.project.cache` outside the project folder
+(``$AITHESIS_HOME/cache``, signed and verified; nothing in a project folder is ever
+unpickled) under a hash of the code of this package, ``aithesis.yaml``, every file it
+names and the store's last write: an unchanged rebuild only reads the cache back. A
+failed build raises before anything is written, so the previous results (and reports)
+stay in place.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
-import pickle
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,6 +32,7 @@ from aithesis.config import sample_data_dir
 from aithesis.data.api import import_dir
 from aithesis.data.store import Store
 from aithesis.errors import AithesisError, SpecError, StoreError
+from aithesis.project.cache import cache_dir, read_cached, read_latest, write_cached
 from aithesis.project.config import Project, load_project
 from aithesis.project.results import ProjectResults
 from aithesis.project.steps import (
@@ -114,10 +114,12 @@ def _data_fingerprint(project: Project) -> dict[str, Any]:
 
 
 def _sample_dir(project: Project) -> Path:
+    if project.sample_data_override is not None:
+        return sample_data_dir(project.sample_data_override)
     configured = project.config.sample_data
     if configured is None:
         return sample_data_dir()
-    path = project.path(configured)
+    path = project.path(configured, "sample_data")
     if not path.is_dir():
         raise SpecError(
             f"sample data folder not found: {configured}",
@@ -171,46 +173,11 @@ def _input_hash(project: Project, store: Store) -> str:
     return digest.hexdigest()[:32]
 
 
-def _write_atomic(path: Path, payload: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _cache_path(project: Project, digest: str) -> Path:
-    return project.root / ".aithesis" / "cache" / f"{digest}.pkl"
-
-
 def load_cached(folder: str | Path | None = None) -> ProjectResults | None:
     """The latest cached results of a project, or None (no build yet)."""
     project = load_project(folder)
-    latest = project.root / ".aithesis" / "cache" / "latest"
-    if not latest.is_file():
-        return None
-    return _read_cache(latest.parent / latest.read_text().strip())
-
-
-def _read_cache(path: Path) -> ProjectResults | None:
-    """Cached results at ``path``, or None when missing, stale or broken."""
-    try:
-        with path.open("rb") as handle:
-            return pickle.load(handle)
-    except (
-        OSError,
-        pickle.UnpicklingError,
-        EOFError,
-        AttributeError,
-        ImportError,
-        TypeError,
-        ValueError,
-    ):
-        return None
+    results = read_latest(project.root)
+    return results if isinstance(results, ProjectResults) else None
 
 
 def build_project(
@@ -218,11 +185,15 @@ def build_project(
     *,
     progress: ProgressFn | None = None,
     force: bool = False,
+    store: str | Path | None = None,
+    sample_data: str | Path | None = None,
 ) -> BuildOutcome:
     """Build a project: data, indexes, exposure test, models, KPIs (cached).
 
     Args:
         folder: the project folder (default: current folder).
+        store, sample_data: the user's own paths (command line), used instead of the
+            config's ``store:`` / ``sample_data:``, which must lie inside the project.
         progress: called as ``progress(step, done, total)`` while building.
         force: ignore the cache and load the data into the store again.
 
@@ -234,7 +205,7 @@ def build_project(
     """
     started = time.perf_counter()
     report = progress or (lambda step, done, total: None)
-    project = load_project(folder)
+    project = load_project(folder, store=store, sample_data=sample_data)
     cfg = project.config
     try:
         store = Store(project.store_path)
@@ -248,8 +219,9 @@ def build_project(
         ) from None
     loaded = _ensure_data(project, store, report, force=force)
     digest = _input_hash(project, store)
-    cache = _cache_path(project, digest)
-    results = None if force else _read_cache(cache)
+    results = None if force else read_cached(project.root, digest)
+    if not isinstance(results, ProjectResults):
+        results = None
     if results is not None:  # a missing, stale or broken cache means: rebuild
         for step in STEPS[1:]:
             report(step, 1, 1)
@@ -279,15 +251,11 @@ def build_project(
         warnings=notes,
     )
     try:
-        _write_atomic(cache, pickle.dumps(results, protocol=pickle.HIGHEST_PROTOCOL))
-        _write_atomic(cache.parent / "latest", cache.name.encode())
-        for old in cache.parent.glob("*.pkl"):
-            if old != cache:
-                old.unlink(missing_ok=True)
+        write_cached(project.root, digest, results)
     except OSError as exc:
         raise AithesisError(
             f"cannot write the build cache ({exc.strerror})",
-            file=cache.parent,
-            hint="check the project folder is writable",
+            file=cache_dir(project.root),
+            hint="check that $AITHESIS_HOME (default ~/.aithesis) is writable",
         ) from None
     return BuildOutcome(results, False, time.perf_counter() - started, loaded, project)

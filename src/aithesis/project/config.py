@@ -18,8 +18,12 @@ Example (what ``aithesis init --template agix`` writes)::
       growth: [{entity: alibaba, metric: capex}]
       groups: [{group: us_hyperscalers, metric: capex}]
 
-Paths are relative to the project folder. Errors name ``aithesis.yaml``, the line and
-the key.
+Paths are relative to the project folder and must stay inside it: an absolute path, a
+``~`` path or one that climbs out (``../..``, or a symlink pointing outside) is refused, so
+a project folder someone sends you cannot make a build read or write files elsewhere.
+Paths given on the command line (``aithesis build --store PATH --sample-data PATH``) are
+the user's own and are taken as they are. Errors name ``aithesis.yaml``, the line and the
+key.
 """
 
 from __future__ import annotations
@@ -138,21 +142,46 @@ class ProjectConfig(_Strict):
 
 @dataclass(frozen=True)
 class Project:
-    """A loaded project: its folder, config and the resolved paths of its files."""
+    """A loaded project: its folder, config and the resolved paths of its files.
+
+    Attributes:
+        store_override, sample_data_override: paths the user gave on the command line,
+            used instead of ``store:`` / ``sample_data:`` (None: use the config's).
+    """
 
     root: Path
     config: ProjectConfig
     config_file: Path
     line: dict[str, int | None]
+    store_override: Path | None = None
+    sample_data_override: Path | None = None
 
-    def path(self, relative: str) -> Path:
-        """A project-relative path made absolute."""
-        path = Path(relative).expanduser()
-        return path if path.is_absolute() else self.root / path
+    def path(self, relative: str, field: str | None = None) -> Path:
+        """A project-relative path made absolute; it must stay inside the project.
+
+        Raises:
+            SpecError: the path is absolute, starts with ``~`` or resolves (following
+                symlinks) outside the project folder; names the key and its line.
+        """
+        text = str(relative)
+        where = {"file": self.config_file, "row": self.line.get(field or ""), "field": field}
+        hint = "use a path inside the project folder, or pass it on the command line"
+        if text.startswith("~") or Path(text).is_absolute() or Path(text).drive:
+            raise SpecError(f"'{text}' is not a path inside the project", hint=hint, **where)
+        path = self.root / text
+        try:
+            inside = path.resolve().is_relative_to(self.root.resolve())
+        except (OSError, RuntimeError) as exc:  # a symlink loop
+            raise SpecError(f"cannot resolve '{text}' ({exc})", hint=hint, **where) from None
+        if not inside:
+            raise SpecError(f"'{text}' points outside the project folder", hint=hint, **where)
+        return path
 
     @property
     def store_path(self) -> Path:
-        return self.path(self.config.store)
+        if self.store_override is not None:
+            return self.store_override
+        return self.path(self.config.store, "store")
 
     @property
     def out_dir(self) -> Path:
@@ -160,7 +189,7 @@ class Project:
 
     def require(self, relative: str, field: str) -> Path:
         """The path of a file the config names; SpecError naming the key if missing."""
-        path = self.path(relative)
+        path = self.path(relative, field)
         if not path.is_file():
             raise SpecError(
                 f"file not found: {relative}",
@@ -172,8 +201,17 @@ class Project:
         return path
 
 
-def load_project(folder: str | Path | None = None) -> Project:
+def load_project(
+    folder: str | Path | None = None,
+    *,
+    store: str | Path | None = None,
+    sample_data: str | Path | None = None,
+) -> Project:
     """Load ``aithesis.yaml`` from a project folder (default: the current folder).
+
+    Args:
+        store, sample_data: paths from the command line, used instead of the config's
+            ``store:`` and ``sample_data:`` (they may lie anywhere).
 
     Raises:
         SpecError: no ``aithesis.yaml`` there, or it is invalid (file, line, key).
@@ -206,4 +244,17 @@ def load_project(folder: str | Path | None = None) -> Project:
     lines["kpi.groups_file"] = line_of(node, ("kpi", "groups_file"))
     lines["sample_data"] = line_of(node, ("sample_data",))
     lines["store"] = line_of(node, ("store",))
-    return Project(root=root, config=config, config_file=config_file, line=lines)
+    project = Project(
+        root=root,
+        config=config,
+        config_file=config_file,
+        line=lines,
+        store_override=Path(store).expanduser().resolve() if store is not None else None,
+        sample_data_override=(
+            Path(sample_data).expanduser().resolve() if sample_data is not None else None
+        ),
+    )
+    project.store_path  # noqa: B018 -- refuse a store outside the project now, naming the key
+    if config.sample_data is not None and project.sample_data_override is None:
+        project.path(config.sample_data, "sample_data")
+    return project

@@ -227,7 +227,7 @@ def build_kpi(project: Project, store: Store, progress: ProgressFn) -> KpiSectio
     from aithesis import kpi
 
     spec = project.config.kpi
-    groups_file = project.path(spec.groups_file) if spec.groups_file else None
+    groups_file = project.require(spec.groups_file, "kpi.groups_file") if spec.groups_file else None
     total = len(spec.growth) + len(spec.groups) + 1
     progress("kpi", 0, total)
     growth: dict[str, pd.DataFrame] = {}

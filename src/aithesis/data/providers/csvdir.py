@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import numpy as np
 import pandas as pd
@@ -36,7 +37,7 @@ from aithesis.data.validate import (
 from aithesis.errors import AithesisError, DataError, ProviderError, UnknownTickerError
 from aithesis.markets import currency_of, timezone_of
 
-__all__ = ["CsvDirProvider", "read_text_table", "read_typed_csv"]
+__all__ = ["CsvDirProvider", "read_parquet_folder", "read_text_table", "read_typed_csv"]
 
 _PAIR = re.compile(r"^[A-Z]{6}$")
 
@@ -104,6 +105,38 @@ def read_typed_csv(path: Path, numeric: tuple[str, ...]) -> pd.DataFrame | None:
         if column not in out:
             out[column] = frame[column].to_numpy()
     return out
+
+
+def read_parquet_folder(folder: Path, *, partition: str | None = None) -> pd.DataFrame:
+    """Every ``*.parquet`` file under ``folder`` as one frame, read with pyarrow.
+
+    Paths are handed to pyarrow as paths (never spliced into SQL), so a folder or
+    partition name cannot run anything. With ``partition`` (e.g. ``ticker``), the
+    sub-folders are hive partitions ``<partition>=<value>`` whose value (URL-decoded, as
+    DuckDB and pyarrow write them) becomes a string column.
+
+    Raises:
+        ProviderError: the files cannot be read as Parquet (names the folder).
+    """
+    import pyarrow as pa
+    import pyarrow.dataset as ds
+
+    try:
+        if partition is None:
+            files = sorted(str(p) for p in folder.glob("*.parquet") if p.is_file())
+            if not files:
+                raise ProviderError("no Parquet files in the folder", file=folder)
+            dataset = ds.dataset(files, format="parquet")
+        else:
+            scheme = ds.partitioning(pa.schema([(partition, pa.string())]), flavor="hive")
+            dataset = ds.dataset(
+                str(folder), format="parquet", partitioning=scheme, exclude_invalid_files=False
+            )
+        return dataset.to_table().to_pandas(date_as_object=False)
+    except ProviderError:
+        raise
+    except (pa.ArrowException, OSError, ValueError) as exc:
+        raise ProviderError(f"cannot read the Parquet export: {exc}", file=folder) from exc
 
 
 @dataclass(frozen=True)
@@ -228,7 +261,12 @@ class CsvDirProvider(Provider):
     def _hive_files(folder: Path, key: str) -> dict[str, Path]:
         if not folder.is_dir():
             return {}
-        return {p.name.split("=", 1)[1].upper(): p for p in sorted(folder.glob(f"{key}=*"))}
+        # partition values are URL-encoded on disk (``ticker=A%20B``), as pyarrow writes them
+        return {
+            unquote(p.name.split("=", 1)[1]).upper(): p
+            for p in sorted(folder.glob(f"{key}=*"))
+            if p.is_dir()
+        }
 
     @staticmethod
     def _named_files(folder: Path) -> dict[str, Path]:
@@ -414,15 +452,7 @@ class CsvDirProvider(Provider):
         return out
 
     def _hive(self, folder: Path, query: PriceQuery) -> pd.DataFrame:
-        import duckdb
-
-        pattern = str(folder / "ticker=*" / "*.parquet")
-        try:
-            table = duckdb.sql(
-                f"SELECT * FROM read_parquet('{pattern}', hive_partitioning = true)"
-            ).df()
-        except duckdb.Error as exc:
-            raise ProviderError(f"cannot read the Parquet export: {exc}", file=folder) from exc
+        table = read_parquet_folder(folder, partition="ticker")
         if query.tickers is not None:
             wanted = {t.upper() for t in query.tickers}
             table = table.loc[table["ticker"].isin(wanted)]
@@ -446,9 +476,7 @@ class CsvDirProvider(Provider):
         """A CSV as text, or a hive partition folder of Parquet files rendered as text."""
         if not path.is_dir():
             return read_text_table(path)
-        import duckdb
-
-        frame = duckdb.sql(f"SELECT * FROM read_parquet('{path}/*.parquet')").df()
+        frame = read_parquet_folder(path)
         frame = frame.drop(
             columns=[c for c in ("ticker", "pair", "currency", "source") if c in frame]
         )
