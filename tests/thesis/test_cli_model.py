@@ -129,3 +129,21 @@ def test_root_command_prints_one_line_errors() -> None:
     assert res.exit_code == 1 and "--all" in res.output
     res = runner.invoke(root, ["model", "mc", "nvda-5t", "--draws", "-5"])
     assert res.exit_code == 1 and "draws" in res.output
+
+
+def test_distributions_lists_names_a_model_file_accepts(write_model) -> None:
+    from aithesis.thesis import load_model
+
+    rows = _json(["distributions", "--format", "json"])
+    assert {"fixed", "uniform", "triangular", "pert", "normal", "lognormal"} <= {
+        r["dist"] for r in rows
+    }
+    for row in rows:
+        if row["keys"]:
+            continue  # a distribution with keys of its own is loaded in its own test
+        path = write_model(
+            "name: m\ntitle: t\ndrivers:\n"
+            f"  v: {{value: 2, low: 1, high: 4, dist: {row['dist']}}}\n"
+            "formulas:\n  out: v * 2\n"
+        )
+        assert load_model(path).spec.drivers["v"].distribution == row["dist"]

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
+
 import numpy as np
+import pandas as pd
 import pytest
 
 from aithesis.errors import SpecError
@@ -154,8 +157,32 @@ def test_every_builtin_model_loads_and_evaluates_finite() -> None:
         assert load_model(name).tornado().to_frame() is not None
 
 
-def test_html_repr_of_results() -> None:
+def _html_table(html: str) -> pd.DataFrame:
+    (table,) = pd.read_html(io.StringIO(html))
+    return table
+
+
+def test_html_repr_of_results_shows_the_values() -> None:
     model = load_model("nvda-5t")
-    assert "<table" in model.evaluate()._repr_html_()
-    assert "<table" in model.tornado()._repr_html_()
-    assert "<table" in model.check_claims()._repr_html_()
+    ev = _html_table(model.evaluate()._repr_html_()).set_index("name")
+    assert ev.loc["market_cap", "value"] == pytest.approx(_cap(), rel=1e-5)
+    assert ev.loc["annual_spend", "value"] == pytest.approx(TAM * (1 / LIFE + GROWTH), rel=1e-5)
+    assert ev.loc["market_cap", "unit"] == "USD_bn" and ev.loc["pe", "kind"] == "driver"
+
+    tornado = _html_table(model.tornado()._repr_html_())
+    # pe has the largest swing: 25 -> 45 times the base profit (hand computation)
+    profit = _cap() / PE
+    first = tornado.iloc[0]
+    assert first["driver"] == "pe" and (first["low"], first["high"]) == (25, 45)
+    assert first["output_at_low"] == pytest.approx(profit * 25, rel=1e-5)
+    assert first["swing"] == pytest.approx(profit * 20, rel=1e-5)
+    assert list(tornado["swing"]) == sorted(tornado["swing"], reverse=True)
+
+    claims = _html_table(model.check_claims()._repr_html_()).set_index("claim_id")
+    # tam_5y: 1000 + 250 * 5 = 2250 vs the article's 2000 (12.5% off: flagged);
+    # replacement: 1/7 = 14.29% vs 15% (4.8%: within the 5% tolerance)
+    assert claims.loc["tam_5y", "computed"] == pytest.approx(1000 + 250 * 5)
+    assert claims.loc["tam_5y", "status"] == "flagged"
+    assert claims.loc["replacement", "computed"] == pytest.approx(100 / 7, rel=1e-5)
+    assert claims.loc["replacement", "status"] == "ok"
+    assert claims.loc["market_cap", "computed"] == pytest.approx(_cap(), rel=1e-5)

@@ -7,7 +7,7 @@ works too.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
@@ -22,6 +22,9 @@ from aithesis.cli._common import (
     print_json,
 )
 from aithesis.errors import SpecError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from aithesis.thesis.graph import TreeNode
 
 __all__ = ["app"]
 
@@ -75,6 +78,22 @@ def list_cmd(fmt: FormatOpt = OutputFormat.table) -> None:
     _frame_out(frame, fmt, "built-in thesis models")
 
 
+@app.command("distributions")
+def distributions_cmd(fmt: FormatOpt = OutputFormat.table) -> None:
+    """List the distributions a driver's 'dist:' may name and what low/high mean."""
+    import pandas as pd
+
+    from aithesis.thesis.distributions import DISTRIBUTIONS
+
+    frame = pd.DataFrame(
+        [
+            {"dist": d.name, "keys": ", ".join(d.keys), "low/high": d.meaning}
+            for d in DISTRIBUTIONS.values()
+        ]
+    )
+    _frame_out(frame, fmt, "driver distributions")
+
+
 def _driver_label(model: Any, name: str, value: float) -> str:
     d = model.spec.drivers[name]
     unit = model.unit_text(name)
@@ -86,19 +105,18 @@ def _driver_label(model: Any, name: str, value: float) -> str:
     return text
 
 
-def _add(tree: Tree, model: Any, values: Any, name: str, seen: set[str]) -> None:
-    if name in model.spec.drivers:
+def _add(tree: Tree, model: Any, values: Any, node: TreeNode) -> None:
+    """Add a model tree node (from ``model.graph.tree``) and its children to a Rich tree."""
+    name = node.name
+    if node.kind == "driver":
         tree.add(_driver_label(model, name, values[name]))
         return
     expr = model.spec.formulas[name].expr
     branch = tree.add(
         f"[green]{name}[/] = [bold]{_num(values[name])}[/] {model.unit_text(name)}  [dim]{expr}[/]"
     )
-    if name in seen:
-        return
-    seen.add(name)
-    for dep in sorted(model.deps[name], key=lambda n: (n in model.spec.drivers, n)):
-        _add(branch, model, values, dep, seen)
+    for child in node.children:
+        _add(branch, model, values, child)
 
 
 @app.command("show")
@@ -112,14 +130,12 @@ def show(name: NameArg, scenario: ScenarioOpt = None) -> None:
     if model.spec.title_zh:
         title += f" / {model.spec.title_zh}"
     tree = Tree(title + (f"  [dim]source: {model.spec.source}[/]" if model.spec.source else ""))
-    _add(tree, model, ev.values, model.output, set())
-    shown = _closure(model)
-    used = {d for n in model.formulas for d in model.deps[n]}
-    others = [n for n in [*model.formulas, *model.drivers] if n not in shown and n not in used]
+    _add(tree, model, ev.values, model.graph.tree(model.output))
+    others = model.graph.other_tops(model.output)
     if others:
         extra = tree.add("[bold]other names[/]")
         for n in others:
-            _add(extra, model, ev.values, n, set())
+            _add(extra, model, ev.values, model.graph.tree(n))
     if model.spec.claims:
         claims = tree.add("[bold]claims[/]")
         for c in model.spec.claims:
@@ -132,16 +148,6 @@ def show(name: NameArg, scenario: ScenarioOpt = None) -> None:
         for s, vals in model.spec.scenarios.items():
             scen.add(f"{s}: " + ", ".join(f"{k}={_num(v)}" for k, v in vals.items()))
     console.print(tree)
-
-
-def _closure(model: Any) -> set[str]:
-    out, todo = set(), [model.output]
-    while todo:
-        n = todo.pop()
-        if n not in out:
-            out.add(n)
-            todo.extend(model.deps.get(n, ()))
-    return out
 
 
 @app.command("run")

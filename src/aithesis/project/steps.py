@@ -151,9 +151,7 @@ def _tree(model: Any, base: Any) -> list[dict[str, Any]]:
     for name in [*model.drivers, *model.formulas]:
         driver = model.spec.drivers.get(name)
         formula = model.spec.formulas.get(name)
-        inputs: list[str] = []
-        if formula is not None:
-            inputs = sorted(model.compile_expression(formula.expr, f"formulas.{name}").names)
+        inputs = sorted(model.graph.inputs(name))
         rows.append(
             {
                 "name": name,

@@ -27,14 +27,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from aithesis.errors import SpecError
-from aithesis.specfile import line_of
 from aithesis.thesis.results import ClaimReport, ClaimResult
 from aithesis.thesis.solve import find_root
 from aithesis.thesis.spec import ClaimSpec
 from aithesis.thesis.units import conversion_factor, format_unit, parse_unit
 
 if TYPE_CHECKING:  # pragma: no cover
-    from aithesis.thesis.model import CompiledExpr, ThesisModel
+    from aithesis.thesis.compiled import CompiledExpr, CompiledModel
 
 __all__ = ["CompiledClaim", "check_claims", "compile_claims"]
 
@@ -54,18 +53,18 @@ class CompiledClaim:
 
 
 def _claim_error(
-    model: ThesisModel, i: int, claim_id: str, key: str, message: str, hint: str | None = None
+    model: CompiledModel, i: int, claim_id: str, key: str, message: str, hint: str | None = None
 ) -> SpecError:
     return SpecError(
         message,
         file=model.file,
-        row=line_of(model._root, ("claims", i, key)),
+        row=model.line("claims", i, key),
         field=f"claims.{claim_id}.{key}",
         hint=hint,
     )
 
 
-def compile_claims(model: ThesisModel) -> list[CompiledClaim]:
+def compile_claims(model: CompiledModel) -> list[CompiledClaim]:
     """Check and compile every claim of ``model``.
 
     Raises:
@@ -94,7 +93,7 @@ def compile_claims(model: ThesisModel) -> list[CompiledClaim]:
         for key in c.given:
             if key not in model.known:
                 raise _claim_error(model, i, c.id, "given", f"given {key!r} is not a name")
-        deps = model.ancestors(compiled.names)
+        deps = model.graph.drivers_of(compiled.names)
         if c.range_over is None:
             ranged = [
                 d
@@ -111,7 +110,7 @@ def compile_claims(model: ThesisModel) -> list[CompiledClaim]:
                     )
             ranged = list(c.range_over)
         if c.quantity is not None and (
-            c.quantity not in model.known or c.quantity not in _closure(model, compiled.names)
+            c.quantity not in model.known or c.quantity not in model.graph.upstream(compiled.names)
         ):
             raise _claim_error(
                 model,
@@ -133,29 +132,19 @@ def compile_claims(model: ThesisModel) -> list[CompiledClaim]:
     return out
 
 
-def _closure(model: ThesisModel, names: set[str]) -> set[str]:
-    seen, todo = set(), list(names)
-    while todo:
-        n = todo.pop()
-        if n not in seen:
-            seen.add(n)
-            todo.extend(model.deps.get(n, ()))
-    return seen
-
-
-def _split(model: ThesisModel, claim: CompiledClaim) -> tuple[dict, dict]:
+def _split(model: CompiledModel, claim: CompiledClaim) -> tuple[dict, dict]:
     env, pins = model.base_values()
     for key, value in claim.spec.given.items():
         (env if key in env else pins)[key] = float(value)
     return env, pins
 
 
-def _value(model: ThesisModel, claim: CompiledClaim, env: dict, pins: dict) -> Any:
+def _value(model: CompiledModel, claim: CompiledClaim, env: dict, pins: dict) -> Any:
     with np.errstate(all="ignore"):
         return claim.expr.fn(model.run(env, pins)) * claim.factor
 
 
-def _computed_range(model: ThesisModel, claim: CompiledClaim) -> tuple[float, float, float]:
+def _computed_range(model: CompiledModel, claim: CompiledClaim) -> tuple[float, float, float]:
     env, pins = _split(model, claim)
     base = float(_value(model, claim, env, pins))
     ranged = list(claim.ranged)
@@ -198,7 +187,7 @@ def _error(op: str, claimed: Any, base: float, lo: float, hi: float) -> tuple[fl
 
 
 def _solve_for(
-    model: ThesisModel, claim: CompiledClaim, name: str, target: float, guess: float
+    model: CompiledModel, claim: CompiledClaim, name: str, target: float, guess: float
 ) -> float | None:
     env, pins = _split(model, claim)
 
@@ -222,13 +211,12 @@ def _fmt_any(x: Any) -> str:
     return "..".join(_fmt(v) for v in x) if isinstance(x, tuple) else _fmt(x)
 
 
-def _reconcile(model: ThesisModel, claim: CompiledClaim, targets: list[float]) -> str:
+def _reconcile(model: CompiledModel, claim: CompiledClaim, targets: list[float]) -> str:
+    upstream = model.graph.drivers_of(claim.expr.names)
     drivers = [
         d
         for d in model.drivers
-        if d in model.ancestors(claim.expr.names)
-        and d not in claim.spec.given
-        and not model.spec.drivers[d].constant
+        if d in upstream and d not in claim.spec.given and not model.spec.drivers[d].constant
     ]
     drivers.sort(key=lambda d: model.spec.drivers[d].quote is not None)  # unstated first
     parts = []
@@ -245,7 +233,7 @@ def _reconcile(model: ThesisModel, claim: CompiledClaim, targets: list[float]) -
     return "would hold with " + " or ".join(parts) if parts else ""
 
 
-def _check_one(model: ThesisModel, claim: CompiledClaim) -> ClaimResult:
+def _check_one(model: CompiledModel, claim: CompiledClaim) -> ClaimResult:
     spec = claim.spec
     base, lo, hi = _computed_range(model, claim)
     rel, shown = _error(spec.op, spec.claimed, base, lo, hi)
@@ -271,7 +259,7 @@ def _check_one(model: ThesisModel, claim: CompiledClaim) -> ClaimResult:
     )
 
 
-def _implied(model: ThesisModel, claim: CompiledClaim) -> tuple[float, float] | None:
+def _implied(model: CompiledModel, claim: CompiledClaim) -> tuple[float, float] | None:
     """The value (as an interval) of ``claim.spec.quantity`` the claim implies."""
     spec, q = claim.spec, claim.spec.quantity
     targets = list(spec.claimed) if isinstance(spec.claimed, tuple) else [spec.claimed]
@@ -291,7 +279,7 @@ def _gap(a: tuple[float, float], b: tuple[float, float]) -> float:
     return 0.0
 
 
-def _cross(model: ThesisModel, claims: list[CompiledClaim]) -> list[ClaimResult]:
+def _cross(model: CompiledModel, claims: list[CompiledClaim]) -> list[ClaimResult]:
     groups: dict[str, list[tuple[CompiledClaim, tuple[float, float]]]] = {}
     for c in claims:
         if c.spec.quantity is not None:
@@ -328,7 +316,7 @@ def _cross(model: ThesisModel, claims: list[CompiledClaim]) -> list[ClaimResult]
 
 
 def check_claims(
-    model: ThesisModel, claims: list[CompiledClaim], *, cross: bool = True
+    model: CompiledModel, claims: list[CompiledClaim], *, cross: bool = True
 ) -> ClaimReport:
     """Check every claim of a model; see the module docstring for the rules."""
     rows = [_check_one(model, c) for c in claims]

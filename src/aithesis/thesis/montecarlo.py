@@ -1,23 +1,14 @@
-"""Monte Carlo draws of uncertain drivers: distributions, rank correlation, summaries.
+"""Monte Carlo draws of uncertain drivers: independent draws, rank correlation, targets.
 
-Distributions (see :class:`~aithesis.thesis.spec.DriverSpec`):
-
-* ``fixed``: the value (kept as a scalar; formulas broadcast it);
-* ``uniform``: on [low, high];
-* ``triangular``: min low, mode value, max high;
-* ``pert``: Beta-PERT on [low, high] with mode value and the usual shape lambda = 4,
-  i.e. ``low + (high-low) * Beta(1 + 4(m-low)/(high-low), 1 + 4(high-m)/(high-low))``;
-* ``normal``: low and high are the 5th and 95th percentiles, so
-  ``mean = (low+high)/2`` and ``sd = (high-low) / (2 * 1.6449)`` (the value is the base
-  case used by ``evaluate`` and need not be the mean);
-* ``lognormal``: ln(low) and ln(high) are the 5th/95th percentiles of the log.
-
-Independent drivers are drawn with NumPy's ``Generator`` methods. Drivers named in
-``correlations`` are drawn together through a Gaussian copula: the target Spearman rank
-correlation ``rho_s`` becomes the normal correlation ``2 sin(pi rho_s / 6)`` (exact for
-the Gaussian copula), correlated normals are mapped to uniforms and then through each
-marginal's inverse CDF (scipy), so every marginal is exactly as specified.
-Everything is seeded by one ``numpy.random.Generator``.
+Each driver is drawn from its entry of
+:data:`~aithesis.thesis.distributions.DISTRIBUTIONS` (what ``low``/``high`` mean, the
+sampler and the scipy distribution are listed there). Independent drivers are drawn with
+the entry's NumPy ``Generator`` sampler. Drivers named in ``correlations`` are drawn
+together through a Gaussian copula: the target Spearman rank correlation ``rho_s``
+becomes the normal correlation ``2 sin(pi rho_s / 6)`` (exact for the Gaussian copula),
+correlated normals are mapped to uniforms and then through each marginal's inverse CDF
+(the entry's scipy distribution), so every marginal is exactly as specified. Everything
+is seeded by one ``numpy.random.Generator``.
 """
 
 from __future__ import annotations
@@ -26,9 +17,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
-from scipy import special, stats
+from scipy import special
 
 from aithesis.errors import SpecError
+from aithesis.thesis.distributions import Z95, distribution
 from aithesis.thesis.spec import CorrelationSpec, DriverSpec
 
 __all__ = [
@@ -39,57 +31,28 @@ __all__ = [
     "sample_drivers",
 ]
 
-Z95 = float(special.ndtri(0.95))
 
+def frozen_distribution(
+    spec: DriverSpec, *, file: str | None = None, field: str | None = None
+) -> Any:
+    """The scipy.stats frozen distribution a driver is drawn from (None when not drawn:
+    fixed, no range, or ``low == high``).
 
-def frozen_distribution(spec: DriverSpec) -> Any:
-    """The scipy.stats frozen distribution a driver is drawn from (None when fixed)."""
-    dist = spec.distribution
-    if dist == "fixed" or spec.low is None or spec.high is None:
+    Raises:
+        SpecError: the driver's ``dist`` is not in the registry (names ``file``/``field``).
+    """
+    rule = distribution(spec.distribution, file=file, field=field)
+    if rule.scipy is None or not spec.has_range or spec.low == spec.high:
         return None
-    lo, hi, mode = spec.low, spec.high, spec.value
-    width = hi - lo
-    if width == 0:
-        return None
-    if dist == "uniform":
-        return stats.uniform(loc=lo, scale=width)
-    if dist == "triangular":
-        return stats.triang(c=(mode - lo) / width, loc=lo, scale=width)
-    if dist == "pert":
-        a, b = _pert_shape(lo, mode, hi)
-        return stats.beta(a, b, loc=lo, scale=width)
-    if dist == "normal":
-        return stats.norm(loc=(lo + hi) / 2, scale=width / (2 * Z95))
-    mu, sigma = _lognormal_params(lo, hi)
-    return stats.lognorm(s=sigma, scale=np.exp(mu))
+    return rule.scipy(spec.dist_params)
 
 
-def _pert_shape(lo: float, mode: float, hi: float) -> tuple[float, float]:
-    width = hi - lo
-    return 1 + 4 * (mode - lo) / width, 1 + 4 * (hi - mode) / width
-
-
-def _lognormal_params(lo: float, hi: float) -> tuple[float, float]:
-    return (np.log(lo) + np.log(hi)) / 2, (np.log(hi) - np.log(lo)) / (2 * Z95)
-
-
-def _draw(spec: DriverSpec, n: int, rng: np.random.Generator) -> Any:
+def _draw(spec: DriverSpec, n: int, rng: np.random.Generator, file: str | None, field: str) -> Any:
     """Independent draws of one driver (a float for fixed/degenerate drivers)."""
-    dist = spec.distribution
-    if dist == "fixed" or spec.low is None or spec.high is None or spec.low == spec.high:
+    rule = distribution(spec.distribution, file=file, field=field)
+    if rule.sample is None or not spec.has_range or spec.low == spec.high:
         return float(spec.value)
-    lo, hi, mode = spec.low, spec.high, spec.value
-    if dist == "uniform":
-        return rng.uniform(lo, hi, n)
-    if dist == "triangular":
-        return rng.triangular(lo, mode, hi, n)
-    if dist == "pert":
-        a, b = _pert_shape(lo, mode, hi)
-        return lo + (hi - lo) * rng.beta(a, b, n)
-    if dist == "normal":
-        return rng.normal((lo + hi) / 2, (hi - lo) / (2 * Z95), n)
-    mu, sigma = _lognormal_params(lo, hi)
-    return rng.lognormal(mu, sigma, n)
+    return rule.sample(spec.dist_params, n, rng)
 
 
 def normal_correlation(
@@ -146,13 +109,13 @@ def sample_drivers(
         if name in fixed:
             out[name] = float(fixed[name])
         elif name not in joint:
-            out[name] = _draw(spec, n, rng)
+            out[name] = _draw(spec, n, rng, file, f"drivers.{name}.dist")
     if joint:
         matrix = normal_correlation(joint, active, file=file)
         normals = rng.standard_normal((n, len(joint))) @ np.linalg.cholesky(matrix).T
         uniforms = special.ndtr(normals)
         for k, name in enumerate(joint):
-            dist = frozen_distribution(drivers[name])
+            dist = frozen_distribution(drivers[name], file=file, field=f"drivers.{name}.dist")
             out[name] = float(drivers[name].value) if dist is None else dist.ppf(uniforms[:, k])
     return out
 

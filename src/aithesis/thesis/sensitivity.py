@@ -17,12 +17,12 @@ from aithesis.thesis.results import GridResult, MonteCarloResult, TornadoResult
 from aithesis.thesis.units import conversion_factor, parse_unit
 
 if TYPE_CHECKING:  # pragma: no cover
-    from aithesis.thesis.model import ThesisModel
+    from aithesis.thesis.compiled import CompiledModel
 
 __all__ = ["grid", "hits", "monte_carlo", "resolve_target", "tornado"]
 
 
-def _output(model: ThesisModel, output: str | None) -> str:
+def _output(model: CompiledModel, output: str | None) -> str:
     name = output or model.output
     if name not in model.known:
         raise SpecError(
@@ -32,7 +32,7 @@ def _output(model: ThesisModel, output: str | None) -> str:
 
 
 def tornado(
-    model: ThesisModel, output: str | None = None, scenario: str | None = None
+    model: CompiledModel, output: str | None = None, scenario: str | None = None
 ) -> TornadoResult:
     """Each driver with a range set to its low, then its high, the rest at base.
 
@@ -42,9 +42,8 @@ def tornado(
     """
     name = _output(model, output)
     base_env, _ = model.base_values(scenario)
-    ranged = [
-        d for d in model.drivers if model.spec.drivers[d].has_range and d in model.ancestors({name})
-    ]
+    upstream = model.graph.drivers_of([name])
+    ranged = [d for d in model.drivers if model.spec.drivers[d].has_range and d in upstream]
     k = len(ranged)
     env: dict[str, Any] = {d: np.full(2 * k + 1, v) for d, v in base_env.items()}
     for i, d in enumerate(ranged):
@@ -69,7 +68,7 @@ def tornado(
 
 
 def grid(
-    model: ThesisModel,
+    model: CompiledModel,
     x: str,
     xs: Any,
     y: str,
@@ -104,7 +103,7 @@ def grid(
 
 
 def monte_carlo(
-    model: ThesisModel,
+    model: CompiledModel,
     n: int,
     seed: int | None = None,
     target: Any = None,
@@ -160,7 +159,7 @@ def monte_carlo(
     )
 
 
-def resolve_target(model: ThesisModel, target: Any) -> tuple[str, str, float]:
+def resolve_target(model: CompiledModel, target: Any) -> tuple[str, str, float]:
     """``(name, op, value)`` of a target such as ``"market_cap>=5000"`` (or ``"... USD_tn"``),
     the value converted to ``name``'s unit; a tuple passes through.
 
@@ -196,6 +195,6 @@ def hits(draws: np.ndarray, op: str, value: float) -> np.ndarray:
     return {">=": draws >= value, ">": draws > value, "<=": draws <= value, "<": draws < value}[op]
 
 
-def _probability(model: ThesisModel, target: Any, samples: dict) -> tuple[tuple, float]:
+def _probability(model: CompiledModel, target: Any, samples: dict) -> tuple[tuple, float]:
     name, op, value = resolve_target(model, target)
     return (name, op, value), float(np.mean(hits(samples[name], op, value)))

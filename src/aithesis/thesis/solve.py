@@ -18,7 +18,7 @@ from aithesis.errors import SpecError
 from aithesis.thesis.results import SolveResult
 
 if TYPE_CHECKING:  # pragma: no cover
-    from aithesis.thesis.model import ThesisModel
+    from aithesis.thesis.compiled import CompiledModel
 
 __all__ = ["find_root", "solve"]
 
@@ -64,7 +64,7 @@ def find_root(f: Callable[[float], float], lo: float, hi: float) -> tuple[float,
 
 
 def solve(
-    model: ThesisModel,
+    model: CompiledModel,
     target_output: str,
     target_value: float | str,
     for_driver: str,
@@ -85,7 +85,7 @@ def solve(
     """
     target = model.coerce(target_output, target_value, "target")
     model.coerce(for_driver, 0.0, "for")
-    if for_driver == target_output or not _depends(model, target_output, for_driver):
+    if for_driver == target_output or not model.graph.depends_on(target_output, for_driver):
         raise SpecError(
             f"{target_output!r} does not depend on {for_driver!r}", file=model.file, field="for"
         )
@@ -146,16 +146,3 @@ def solve(
         iterations=iterations,
         warning=warning,
     )
-
-
-def _depends(model: ThesisModel, output: str, name: str) -> bool:
-    todo, seen = [output], set()
-    while todo:
-        n = todo.pop()
-        if n == name:
-            return True
-        if n in seen:
-            continue
-        seen.add(n)
-        todo.extend(model.deps.get(n, ()))
-    return False

@@ -7,9 +7,12 @@ correlations between uncertain drivers). See ``thesis/data/nvda-5t.yaml`` for a 
 example. Every structural mistake becomes a :class:`~aithesis.errors.SpecError` naming the
 file, the line and the key (``drivers.hw_life.low``).
 
-Driver ranges: ``low``/``high`` are the bounds for uniform, triangular and PERT draws
-(the value is the mode), and the **5th and 95th percentiles** for ``normal`` and
-``lognormal``. A driver with a range and no ``dist`` is triangular; without a range, fixed.
+Driver ranges: what ``low``/``high`` mean depends on ``dist`` (bounds for uniform,
+triangular and PERT draws, where the value is the mode; the **5th and 95th percentiles**
+for ``normal`` and ``lognormal``); each distribution, its extra keys and its checks are one
+entry of :data:`aithesis.thesis.distributions.DISTRIBUTIONS`, which is also the list of
+allowed ``dist`` names. A driver with a range and no ``dist`` is triangular; without a
+range, fixed.
 """
 
 from __future__ import annotations
@@ -23,9 +26,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from aithesis.errors import SpecError
 from aithesis.specfile import line_of, parse_yaml
+from aithesis.thesis.distributions import DISTRIBUTIONS, DriverParams, unknown_message
 
 __all__ = [
-    "DISTRIBUTIONS",
     "ClaimSpec",
     "CorrelationSpec",
     "DriverSpec",
@@ -37,8 +40,6 @@ __all__ = [
     "spec_from_text",
 ]
 
-DISTRIBUTIONS = ("fixed", "uniform", "triangular", "pert", "normal", "lognormal")
-Distribution = Literal["fixed", "uniform", "triangular", "pert", "normal", "lognormal"]
 ClaimOp = Literal["=", ">=", "<=", "in", "plausible"]
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
@@ -56,8 +57,11 @@ class DriverSpec(_Strict):
     Attributes:
         value: base-case value, in ``unit``.
         unit: a unit of :func:`aithesis.thesis.units.registry` ('' = dimensionless).
-        low, high: range (bounds, or 5th/95th percentiles for normal/lognormal).
-        dist: distribution for Monte Carlo; default triangular with a range, else fixed.
+        low, high: range (bounds, or 5th/95th percentiles; see the distribution).
+        dist: a name of :data:`~aithesis.thesis.distributions.DISTRIBUTIONS`; default
+            triangular with a range, else fixed.
+        params: the distribution's own keys, written next to ``dist`` in the YAML
+            (e.g. ``df: 4``); only the keys the distribution declares are accepted.
         source: the article file or outside reference the figure comes from.
         year: the year an outside reference figure refers to.
         quote: the article's sentence, verbatim.
@@ -69,7 +73,8 @@ class DriverSpec(_Strict):
     unit: str = ""
     low: Finite | None = None
     high: Finite | None = None
-    dist: Distribution | None = None
+    dist: str | None = None
+    params: dict[str, Finite] = Field(default_factory=dict)
     title: str | None = None
     source: str | None = None
     year: int | None = None
@@ -82,28 +87,37 @@ class DriverSpec(_Strict):
     def _number_shorthand(cls, data: Any) -> Any:
         if isinstance(data, int | float) and not isinstance(data, bool):
             return {"value": data}
+        if isinstance(data, dict):
+            if "params" in data:
+                raise ValueError(
+                    "'params' is not a driver key; write the distribution's keys "
+                    "(e.g. df) next to 'dist'"
+                )
+            name = data.get("dist")
+            rule = DISTRIBUTIONS.get(name) if isinstance(name, str) else None
+            if rule is not None and rule.keys:
+                data = dict(data)
+                data["params"] = {k: data.pop(k) for k in rule.keys if k in data}
         return data
+
+    @field_validator("dist")
+    @classmethod
+    def _known_dist(cls, value: str | None) -> str | None:
+        if value is not None and value not in DISTRIBUTIONS:
+            raise ValueError(unknown_message(value))
+        return value
 
     @model_validator(mode="after")
     def _check_range(self) -> DriverSpec:
         if (self.low is None) != (self.high is None):
             raise ValueError("give both 'low' and 'high' or neither")
-        dist = self.distribution
+        rule = DISTRIBUTIONS[self.distribution]
         if self.low is not None and self.high is not None:
             if self.low > self.high:
                 raise ValueError(f"low {self.low:g} > high {self.high:g}")
-            if dist in ("normal", "lognormal") and self.low == self.high:
-                raise ValueError(f"{dist} needs low < high")
-            if dist in ("uniform", "triangular", "pert") and not (
-                self.low <= self.value <= self.high
-            ):
-                raise ValueError(
-                    f"value {self.value:g} lies outside [low, high] = [{self.low:g}, {self.high:g}]"
-                )
-            if dist == "lognormal" and self.low <= 0:
-                raise ValueError("lognormal needs low > 0")
-        elif dist not in ("fixed", None):
-            raise ValueError(f"dist {dist!r} needs 'low' and 'high'")
+            rule.check(self.dist_params)
+        elif rule.needs_range:
+            raise ValueError(f"dist {self.dist!r} needs 'low' and 'high'")
         return self
 
     @property
@@ -116,6 +130,13 @@ class DriverSpec(_Strict):
     @property
     def has_range(self) -> bool:
         return self.low is not None and self.high is not None
+
+    @property
+    def dist_params(self) -> DriverParams:
+        """Value, range and extra keys as the distribution reads them (needs a range)."""
+        if self.low is None or self.high is None:
+            raise ValueError("a driver without a range has no distribution parameters")
+        return DriverParams(float(self.value), float(self.low), float(self.high), self.params)
 
 
 class ClaimSpec(_Strict):
@@ -232,6 +253,13 @@ def _is_pydantic_tag(part: Any) -> bool:
     return isinstance(part, str) and ("[" in part or part in ("tuple", "float"))
 
 
+def _yaml_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Where the YAML has the key: a distribution's keys sit next to ``dist``."""
+    if len(loc) > 3 and loc[0] == "drivers" and loc[2] == "params":
+        return loc[:2] + loc[3:]
+    return loc
+
+
 def _loc_text(loc: tuple[Any, ...]) -> str:
     out = ""
     for part in loc:
@@ -257,7 +285,7 @@ def spec_from_text(text: str, file: str | Path = "<text>") -> tuple[ModelSpec, y
         spec = ModelSpec.model_validate(data)
     except ValidationError as exc:
         err = exc.errors()[0]
-        loc = tuple(err.get("loc", ()))
+        loc = _yaml_loc(tuple(err.get("loc", ())))
         msg = str(err.get("msg", "invalid")).removeprefix("Value error, ")
         more = len(exc.errors()) - 1
         hint = f"{more} more problem(s) after this one" if more else None
