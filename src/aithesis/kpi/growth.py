@@ -63,10 +63,12 @@ def cagr(first: float, last: float, years: float) -> float:
 
 
 def pick_one_per_period(facts: pd.DataFrame) -> pd.DataFrame:
-    """One fact per (entity, metric, fiscal_period): preferred kind, then newest as_of.
+    """One fact per (entity, metric, fiscal_period): preferred kind, then newest as_of,
+    then the source name A-Z (so the choice never depends on row order).
 
     Kind preference is :data:`KIND_PREFERENCE` (reported before derived before guidance
-    before estimates).
+    before estimates). Sources that disagree are listed, not resolved silently:
+    :func:`aithesis.kpi.conflicts.source_conflicts`.
     """
     if facts.empty:
         return facts.copy()
@@ -74,9 +76,12 @@ def pick_one_per_period(facts: pd.DataFrame) -> pd.DataFrame:
     work = facts.copy()
     work["_rank"] = work["kind"].map(rank).fillna(len(rank))
     work["_asof"] = pd.to_datetime(work["as_of"]) if "as_of" in work else pd.NaT
-    work = work.sort_values(["_rank", "_asof"], ascending=[True, False], kind="stable")
+    work["_source"] = work["source"].astype(str) if "source" in work else ""
+    work = work.sort_values(
+        ["_rank", "_asof", "_source"], ascending=[True, False, True], kind="stable"
+    )
     work = work.drop_duplicates(["entity", "metric", "fiscal_period"], keep="first")
-    return work.drop(columns=["_rank", "_asof"])
+    return work.drop(columns=["_rank", "_asof", "_source"])
 
 
 def _common_unit(rows: pd.DataFrame, unit: str | None) -> tuple[str, np.ndarray]:
