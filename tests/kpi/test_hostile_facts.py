@@ -321,3 +321,28 @@ def test_the_pick_does_not_depend_on_row_order() -> None:
         pick_one_per_period(rows[::-1])["source"].item(),
     }
     assert picked == {"alpha"}  # the rule's last step: source name A-Z
+
+
+# ----------------------------------------------------------------------------- overflow
+@pytest.mark.parametrize("value", ["1e19", "-1e300", "1e308"])
+def test_a_value_beyond_1e18_of_its_unit_is_refused(facts_csv, tmp_path: Path, value: str):
+    result = kpi("import", str(facts_csv(row(value=value))), "--store", str(tmp_path / "s.db"))
+    assert_one_line_error(result, ":2: 'value'", "1e+18", "larger unit")
+
+
+def test_growth_never_prints_infinity_in_json(facts_csv, tmp_path: Path) -> None:
+    """A denormal base made qoq overflow to inf, which json printed as Infinity."""
+    store = tmp_path / "s.duckdb"
+    file = facts_csv(
+        row(period="2024Q4", end="2024-12-31", value="1e-320"),
+        row(value="1e18"),
+    )
+    assert kpi("import", str(file), "--store", str(store)).exit_code == 0
+    result = kpi("growth", "-e", "acme", "-f", "json", "--store", str(store))
+    assert result.exit_code == 0, result.output
+
+    def refuse(name: str) -> None:
+        raise AssertionError(f"{name} is not JSON")
+
+    rows = json.loads(result.stdout, parse_constant=refuse)
+    assert {r["fiscal_period"]: r["qoq"] for r in rows}["2025Q1"] is None

@@ -53,11 +53,11 @@ _SHORT_COLUMNS = _RATE_COLUMNS | {
 
 
 def _plain(value: Any) -> Any:
-    """JSON-safe scalar: NaN/NaT -> None, dates -> ISO text, numpy -> Python."""
+    """JSON-safe scalar: NaN/inf/NaT -> None, dates -> ISO text, numpy -> Python."""
     if value is None:
         return None
-    if isinstance(value, float) and math.isnan(value):
-        return None
+    if isinstance(value, float) and not math.isfinite(value):
+        return None  # JSON has no NaN or Infinity
     if value is pd.NaT:
         return None
     if isinstance(value, pd.Timestamp):

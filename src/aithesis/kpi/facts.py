@@ -10,6 +10,12 @@ not stored). ``period`` follows :mod:`aithesis.kpi.periods`; ``unit`` is one of
 :data:`aithesis.kpi.units.UNITS` and the value keeps that unit (no rescaling);
 ``kind`` is ``actual``, ``estimate`` or ``guidance``. Dates are ISO ``YYYY-MM-DD``.
 
+Strict on numbers and dates: ``value`` is an ASCII decimal (``1050.2``, ``-3e6``; not
+``1_000``, ``1,000``, ``١٢٣`` or ``１２３``, which Python's ``float()`` would accept) within
++-:data:`MAX_ABS_VALUE` of its unit; years of periods and dates lie in 1900..2200
+(:data:`aithesis.kpi.periods.MIN_YEAR`/``MAX_YEAR``); a cell longer than csv's field
+limit (131,072 characters) is refused with its line.
+
 Every problem raises :class:`~aithesis.errors.DataError` naming the file, the 1-based
 line (header = line 1) and the column; nothing is returned half-read.
 
@@ -36,6 +42,7 @@ from aithesis.kpi.units import UNITS
 
 __all__ = [
     "CSV_KINDS",
+    "MAX_ABS_VALUE",
     "OPTIONAL_COLUMNS",
     "REQUIRED_COLUMNS",
     "article_facts_path",
@@ -62,6 +69,8 @@ _SLUG = re.compile(r"^[a-z0-9][a-z0-9_.\-]*$")
 _KEY = ("entity", "metric", "fiscal_period", "kind", "source", "as_of")
 # what float() accepts minus '_' separators, non-ASCII digits, nan and inf
 _NUMBER = re.compile(r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$", re.ASCII)
+# a larger figure is a typo or an attack; it would overflow to inf once converted or summed
+MAX_ABS_VALUE = 1e18
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", re.ASCII)
 
 
@@ -118,6 +127,14 @@ def _value(text: str, *, file: Path, row: int) -> float:
     value = float(text)
     if not math.isfinite(value):
         raise DataError(f"{_show(text)} is not a finite number", file=file, row=row, field="value")
+    if abs(value) > MAX_ABS_VALUE:
+        raise DataError(
+            f"{_show(text)} is beyond +-{MAX_ABS_VALUE:g} of its unit",
+            file=file,
+            row=row,
+            field="value",
+            hint="check the figure, or state it in a larger unit (USD_bn rather than USD)",
+        )
     return value
 
 
