@@ -164,7 +164,11 @@ def import_(
     ] = False,
     store: StoreOption = None,
 ) -> None:
-    """Validate FILE (or the built-in article facts) and write it to the store, all or nothing."""
+    """Validate FILE (or the built-in article facts) and write it to the store, all or nothing.
+
+    A fact that another source states with a different value is kept by a fixed rule
+    (actual before derived, newest as_of, source name A-Z) and listed as a warning.
+    """
     from aithesis.errors import DataError
     from aithesis.kpi import api
     from aithesis.kpi.facts import article_facts_path
