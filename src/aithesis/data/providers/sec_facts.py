@@ -193,6 +193,15 @@ def _value(item: dict, where: str, path: str) -> float:
     return value
 
 
+def _year(fy: Any) -> int | None:
+    """The filing's ``fy`` as a year (None when absent or not a plausible year)."""
+    if isinstance(fy, str) and fy.isdigit() and len(fy) == 4:
+        fy = int(fy)
+    if isinstance(fy, int) and not isinstance(fy, bool) and _YEARS[0] <= fy <= _YEARS[1]:
+        return fy
+    return None
+
+
 def read_facts(
     facts: dict, tax: str, concept: str, unit: str, where: str, *, rank: int = 0
 ) -> list[Fact]:
@@ -218,7 +227,7 @@ def read_facts(
                 filed,
                 str(item.get("form", "")),
                 str(item.get("accn", "")),
-                fy if isinstance(fy, int) and not isinstance(fy, bool) else None,
+                _year(fy),
                 fp if isinstance(fp, str) else None,
                 concept,
                 rank,

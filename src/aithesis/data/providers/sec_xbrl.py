@@ -30,7 +30,9 @@ quarter, numbered by its end within its fiscal year. Other spans are ignored.
 **De-cumulation.** Cash-flow statements in 10-Qs are year to date; discrete quarters
 are derived as Q2 = H1 - Q1, Q3 = 9M - H1, Q4 = FY - 9M (``kind="derived"``, a ``quote``
 spells out the subtraction), recomputed at each filing date that changes an input. A
-quarter reported as a discrete three-month value is used as reported (``actual``). EPS
+quarter reported as a discrete three-month value is used as reported (``actual``), unless
+year-to-date figures filed later give a different difference (then the derived versions
+win, see *Precedence*). EPS
 is not additive, so it is never derived. **A derived value below zero for a metric that
 cannot be negative** (capex, revenue, R&D: the year-to-date total fell, e.g. a 10-K year
 below its 9-month figure) is not stored, and a warning names the ticker, concept, period
@@ -254,11 +256,31 @@ def _duration_rows(ser: _Series, data: list[Fact]) -> list[dict]:
             rows.extend(ser.reported(cal.quarter(year, 1), versions))
     for year, n in sorted({k for k in [*cum, *discrete] if k[1] in (2, 3, 4)}):
         label = cal.quarter(year, n)
+        derivable = ser.spec.additive and (year, n) in cum and (year, n - 1) in cum
+        derived = _derived(ser, label, n, cum[(year, n)], cum[(year, n - 1)]) if derivable else []
         if (year, n) in discrete:
-            rows.extend(ser.reported(label, discrete[(year, n)]))
-        elif ser.spec.additive and (year, n) in cum and (year, n - 1) in cum:
-            rows.extend(_derived(ser, label, n, cum[(year, n)], cum[(year, n - 1)]))
+            reported = ser.reported(label, discrete[(year, n)])
+            rows.extend(_newest_wins(reported, derived))
+        else:
+            rows.extend(derived)
     return rows
+
+
+def _newest_wins(reported: list[dict], derived: list[dict]) -> list[dict]:
+    """A filed 3-month value, unless year-to-date figures filed later say otherwise.
+
+    One kind per period, so readers taking the newest ``as_of`` get the latest filing:
+    when the newest derived version is filed after the newest reported one and differs
+    from it (a restated YTD the later filing did not split into quarters), the derived
+    versions replace the reported ones, whose last value the quote names.
+    """
+    if not derived or derived[-1]["as_of"] <= reported[-1]["as_of"]:
+        return reported
+    if derived[-1]["value"] == reported[-1]["value"]:
+        return reported
+    last = reported[-1]
+    note = f"; supersedes the reported 3-month value {last['value']:,.0f} filed {last['as_of']}"
+    return [*derived[:-1], {**derived[-1], "quote": derived[-1]["quote"] + note}]
 
 
 def _derived(ser: _Series, label: str, n: int, upper: list[Fact], lower: list[Fact]) -> list[dict]:
@@ -337,11 +359,13 @@ def _gap_warnings(ser: _Series, rows: list[dict]) -> list[str]:
                 f"{ser.ticker} {ser.metric}: no annual figure for {shown}, so FY and Q4 "
                 "are missing for those years"
             )
-    quarters = [
+    quarters = [  # only inside years that have some quarter: early years often hold only
+        # the annual comparatives of a later 10-K, which is no gap worth a line
         ser.cal.quarter(y, n)
         for y in span
+        if f"FY{y}" in labels and any(ser.cal.quarter(y, k) in labels for k in (1, 2, 3, 4))
         for n in (1, 2, 3)
-        if f"FY{y}" in labels and ser.cal.quarter(y, n) not in labels
+        if ser.cal.quarter(y, n) not in labels
     ]
     if quarters and ser.spec.additive:
         more = f" and {len(quarters) - 8} more" if len(quarters) > 8 else ""
