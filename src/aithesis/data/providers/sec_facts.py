@@ -17,7 +17,8 @@ their amendments) anywhere in the ``us-gaap``/``ifrs-full`` facts, the prior-yea
 comparatives included. A 12-month column in a 10-Q (a trailing-twelve-month figure) is
 never a fiscal year. The year after the last annual filing starts the day after its end;
 for years no annual filing covers, the start of 10-Q six- and nine-month year-to-date
-values is used. A fiscal year is named for the calendar year it ends in, except that a
+values is used, and a 10-Q quarter starting 357-378 days after the last known start
+opens the next year. A fiscal year is named for the calendar year it ends in, except that a
 year ending in the first seven days of January is named for the previous year (52/53-week
 years ending near 31 December); Microsoft's year to 2024-06-30 is ``FY2024``, NVIDIA's
 year to 2026-01-25 ``FY2026``. The company is a *December* filer (quarters ``2024Q3``,
@@ -318,12 +319,15 @@ def fiscal_calendar(facts: dict, where: str) -> FiscalCalendar:
     """Fiscal years of the company from its annual filings (see the module docs)."""
     annual_count: Counter[tuple[dt.date, dt.date]] = Counter()
     ytd_starts: set[dt.date] = set()
+    quarter_starts: set[dt.date] = set()
     for form, s, e in _spans(facts, where):
         n = months(s, e)
         if form in ANNUAL_FORMS and n == 12:
             annual_count[(s, e)] += 1
         elif form in _QUARTERLY_FORMS and n in (6, 9):
             ytd_starts.add(s)
+        elif form in _QUARTERLY_FORMS and n == 3:
+            quarter_starts.add(s)
     annual: dict[dt.date, dt.date] = {}
     for (s, e), _ in annual_count.most_common():  # most-tagged first; no overlapping years
         if all(
@@ -346,6 +350,12 @@ def fiscal_calendar(facts: dict, where: str) -> FiscalCalendar:
     for s in sorted(ytd_starts):
         if not near(s) and not inside(s):
             starts.add(s)
+    while starts:  # a first quarter about a year after the last start opens a new year
+        last = max(starts)
+        nxt = [q for q in quarter_starts if 357 <= (q - last).days <= 378]
+        if not nxt:
+            break
+        starts.add(min(nxt))
     ordered = tuple(sorted(starts))
     names = {
         s: year_label(annual[s]) if s in annual else year_label(s + dt.timedelta(days=364))
