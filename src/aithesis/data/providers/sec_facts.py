@@ -53,6 +53,7 @@ __all__ = [
     "FiscalCalendar",
     "entity_slug",
     "fiscal_calendar",
+    "gap_warnings",
     "months",
     "parse_json",
     "read_facts",
@@ -369,3 +370,50 @@ def fiscal_calendar(facts: dict, where: str) -> FiscalCalendar:
         last_end = dt.date(2000, 12, 31)
     december = last_end.month == 12 or (last_end.month == 1 and last_end.day <= 7)
     return FiscalCalendar(ordered, names, annual, december)
+
+
+def _ranges(years: list[int]) -> str:
+    """``FY2013-FY2021, FY2023`` from a list of fiscal-year names."""
+    parts: list[list[int]] = []
+    for y in sorted(years):
+        if parts and parts[-1][1] == y - 1:
+            parts[-1][1] = y
+        else:
+            parts.append([y, y])
+    return ", ".join(f"FY{a}" if a == b else f"FY{a}-FY{b}" for a, b in parts)
+
+
+def gap_warnings(
+    ticker: str, metric: str, cal: FiscalCalendar, labels: set[str], *, additive: bool = True
+) -> list[str]:
+    """Warnings naming the fiscal years a metric covers without an annual figure (so
+    without FY and Q4), and the quarters missing inside years that have some quarter
+    (early years often hold only a later 10-K's annual comparatives: no line for those).
+    The latest year is never called incomplete: it may be in progress."""
+    years = sorted(set(cal.names.values()))
+
+    def has(y: int) -> bool:
+        return f"FY{y}" in labels or any(cal.quarter(y, k) in labels for k in (1, 2, 3, 4))
+
+    covered = [y for y in years if has(y)]
+    if not covered:
+        return []
+    span = [y for y in years if covered[0] <= y <= covered[-1]]
+    out = []
+    no_year = [y for y in span if f"FY{y}" not in labels and y != covered[-1]]
+    if no_year:
+        out.append(
+            f"{ticker} {metric}: no annual figure for {_ranges(no_year)}, so FY and Q4 "
+            "are missing for those years"
+        )
+    quarters = [
+        cal.quarter(y, n)
+        for y in span
+        if f"FY{y}" in labels and any(cal.quarter(y, k) in labels for k in (1, 2, 3, 4))
+        for n in (1, 2, 3)
+        if cal.quarter(y, n) not in labels
+    ]
+    if quarters and additive:
+        more = f" and {len(quarters) - 8} more" if len(quarters) > 8 else ""
+        out.append(f"{ticker} {metric}: no figure for quarters " + ", ".join(quarters[:8]) + more)
+    return out

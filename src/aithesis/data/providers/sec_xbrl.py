@@ -71,6 +71,7 @@ from aithesis.data.providers.sec_facts import (
     FiscalCalendar,
     entity_slug,
     fiscal_calendar,
+    gap_warnings,
     months,
     read_facts,
     reporting_currency,
@@ -325,56 +326,6 @@ def _instant_rows(ser: _Series, data: list[Fact]) -> list[dict]:
     return [r for label, facts in by_label.items() for r in ser.reported(label, facts, start=False)]
 
 
-def _ranges(years: list[int]) -> str:
-    parts: list[str] = []
-    for y in sorted(years):
-        if parts and parts[-1][1] == y - 1:
-            parts[-1] = (parts[-1][0], y)
-        else:
-            parts.append((y, y))  # type: ignore[arg-type]
-    return ", ".join(f"FY{a}" if a == b else f"FY{a}-FY{b}" for a, b in parts)  # type: ignore[misc]
-
-
-def _gap_warnings(ser: _Series, rows: list[dict]) -> list[str]:
-    """Fiscal years without an annual figure and quarters missing inside the covered span."""
-    if ser.spec.instant or not rows:
-        return []
-    labels = {r["fiscal_period"] for r in rows}
-    names = ser.cal.names
-    covered = sorted(
-        y
-        for y in set(names.values())
-        if any(lab == f"FY{y}" or lab.startswith(ser.cal.quarter(y, 0)[:-1]) for lab in labels)
-    )
-    if not covered:
-        return []
-    span = [y for y in sorted(set(names.values())) if covered[0] <= y <= covered[-1]]
-    no_year = [y for y in span if f"FY{y}" not in labels]
-    last = max(covered)
-    out = []
-    if no_year:
-        shown = _ranges([y for y in no_year if y != last])  # the last may be in progress
-        if shown:
-            out.append(
-                f"{ser.ticker} {ser.metric}: no annual figure for {shown}, so FY and Q4 "
-                "are missing for those years"
-            )
-    quarters = [  # only inside years that have some quarter: early years often hold only
-        # the annual comparatives of a later 10-K, which is no gap worth a line
-        ser.cal.quarter(y, n)
-        for y in span
-        if f"FY{y}" in labels and any(ser.cal.quarter(y, k) in labels for k in (1, 2, 3, 4))
-        for n in (1, 2, 3)
-        if ser.cal.quarter(y, n) not in labels
-    ]
-    if quarters and ser.spec.additive:
-        more = f" and {len(quarters) - 8} more" if len(quarters) > 8 else ""
-        out.append(
-            f"{ser.ticker} {ser.metric}: no figure for quarters " + ", ".join(quarters[:8]) + more
-        )
-    return out
-
-
 def _where(ticker: str, where: str | None) -> str:
     return where or f"sec:{ticker}"
 
@@ -457,7 +408,9 @@ def companyfacts_to_frame(
         made = (_instant_rows if spec.instant else _duration_rows)(ser, data)
         rows.extend(made)
         warnings.extend(ser.warnings)
-        warnings.extend(_gap_warnings(ser, made))
+        if not spec.instant:
+            labels = {r["fiscal_period"] for r in made}
+            warnings.extend(gap_warnings(ticker, name, cal, labels, additive=spec.additive))
     if not rows:
         raise ProviderError(f"{ticker}: no usable facts for " + ", ".join(wanted), file=src)
     frame = pd.DataFrame(rows, columns=list(FUNDAMENTAL_COLUMNS))
