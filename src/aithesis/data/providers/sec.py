@@ -31,7 +31,7 @@ from aithesis.data.providers.sec_xbrl import (
     companyfacts_to_frame,
     shares_outstanding_frame,
 )
-from aithesis.errors import UnknownTickerError
+from aithesis.errors import ProviderError, UnknownTickerError
 
 __all__ = [
     "BUILTIN_CIKS",
@@ -116,13 +116,21 @@ class SecProvider(Provider):
         return self.companyfacts(params.ticker, refresh=params.refresh)
 
     def transform_fundamentals(self, raw: dict, query: FundamentalsQuery) -> FundamentalsBatch:
-        """Rows, missing metrics and warnings (see :func:`companyfacts_to_frame`)."""
-        frame = companyfacts_to_frame(
-            raw,
-            ticker=query.ticker,
-            entity=query.entity or entity_slug(query.ticker),
-            metrics=query.metrics,
-        )
+        """Rows, missing metrics and warnings (see :func:`companyfacts_to_frame`).
+
+        A payload refused here is dropped from the cache, so the next pull fetches it anew.
+        """
+        try:
+            frame = companyfacts_to_frame(
+                raw,
+                ticker=query.ticker,
+                entity=query.entity or entity_slug(query.ticker),
+                metrics=query.metrics,
+            )
+        except ProviderError:
+            if self._client is not None:
+                self._client.forget(f"CIK{self.cik(query.ticker):010d}.json")
+            raise
         return FundamentalsBatch(
             frame, list(frame.attrs["missing_metrics"]), list(frame.attrs["warnings"])
         )

@@ -115,6 +115,10 @@ class SecClient:
         tmp.write_bytes(body)
         os.replace(tmp, self.cache_dir / name)
 
+    def forget(self, name: str) -> None:
+        """Drop a cached response (e.g. a payload that failed validation)."""
+        (self.cache_dir / name).unlink(missing_ok=True)
+
     def get_json(self, url: str, cache_name: str, *, what: str, refresh: bool = False) -> Any:
         """GET ``url`` as JSON, from the cache when fresh.
 
