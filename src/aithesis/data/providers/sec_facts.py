@@ -136,10 +136,24 @@ def months(start: dt.date, end: dt.date) -> int | None:
     return None
 
 
+_PLAIN = re.compile(r"[\w.\-/ ]{1,100}")
+
+
+def _name(key: Any) -> str:
+    """A key as shown in an error: as is when plain, else quoted and cut (one line)."""
+    text = str(key)
+    return text if _PLAIN.fullmatch(text) else repr(text)[:60]
+
+
+def _shown(value: Any) -> str:
+    """A value as shown in an error, on one line and short."""
+    return repr(value)[:40]
+
+
 def _obj(value: Any, where: str, path: str) -> dict:
     if not isinstance(value, dict):
         raise ProviderError(
-            f"'{path}' is {type(value).__name__}, not an object as in SEC companyfacts",
+            f"is {type(value).__name__}, not an object as in SEC companyfacts",
             file=where,
             field=path,
             hint="the file is not an SEC companyfacts payload (or is damaged)",
@@ -153,12 +167,13 @@ def taxonomy(facts: Any, name: str, where: str) -> dict:
 
 
 def _units(facts: dict, tax: str, concept: str, where: str) -> dict[str, list]:
-    node = _obj(taxonomy(facts, tax, where).get(concept, {}), where, f"{tax}:{concept}")
-    units = _obj(node.get("units", {}), where, f"{tax}:{concept}.units")
+    name = f"{tax}:{_name(concept)}"
+    node = _obj(taxonomy(facts, tax, where).get(concept, {}), where, name)
+    units = _obj(node.get("units", {}), where, f"{name}.units")
     for key, items in units.items():
         if not isinstance(items, list):
             raise ProviderError(
-                "is not a list of facts", file=where, field=f"{tax}:{concept}.units.{key}"
+                "is not a list of facts", file=where, field=f"{name}.units.{_name(key)}"
             )
     return units
 
@@ -173,7 +188,7 @@ def _date(item: dict, key: str, where: str, path: str, *, required: bool) -> dt.
         day = None
     if day is None or not _YEARS[0] <= day.year <= _YEARS[1]:
         raise ProviderError(
-            f"{text!r} is not a date YYYY-MM-DD between {_YEARS[0]} and {_YEARS[1]}",
+            f"{_shown(text)} is not a date YYYY-MM-DD between {_YEARS[0]} and {_YEARS[1]}",
             file=where,
             field=f"{path}.{key}",
         )
@@ -188,11 +203,16 @@ def _value(item: dict, where: str, path: str) -> float:
     except OverflowError:
         value = math.inf
     if not math.isfinite(value) or abs(value) >= _MAX_ABS:
-        shown = repr(raw) if not isinstance(raw, int) or abs(raw) < 10**30 else "a huge integer"
+        shown = _shown(raw) if not isinstance(raw, int) or abs(raw) < 10**30 else "a huge integer"
         raise ProviderError(
             f"{shown} is not a finite number below 1e18", file=where, field=f"{path}.val"
         )
     return value
+
+
+def _text(value: Any) -> str:
+    """A string field (form, accn); anything else reads as empty."""
+    return value[:40] if isinstance(value, str) else ""
 
 
 def _year(fy: Any) -> int | None:
@@ -211,7 +231,7 @@ def read_facts(
     items = _units(facts, tax, concept, where).get(unit, [])
     out: list[Fact] = []
     for i, item in enumerate(items):
-        path = f"{tax}:{concept}.units.{unit}[{i}]"
+        path = f"{tax}:{_name(concept)}.units.{_name(unit)}[{i}]"
         _obj(item, where, path)
         end = _date(item, "end", where, path, required=True)
         start = _date(item, "start", where, path, required=False)
@@ -227,8 +247,8 @@ def read_facts(
                 end,
                 _value(item, where, path),
                 filed,
-                str(item.get("form", "")),
-                str(item.get("accn", "")),
+                _text(item.get("form")),
+                _text(item.get("accn")),
                 _year(fy),
                 fp if isinstance(fp, str) else None,
                 concept,
@@ -266,7 +286,9 @@ def _spans(facts: dict, where: str) -> Iterator[tuple[str, dt.date, dt.date]]:
                     form, start, end = item.get("form"), item.get("start"), item.get("end")
                     if not (isinstance(start, str) and isinstance(end, str)):
                         continue
-                    if form not in ANNUAL_FORMS and form not in _QUARTERLY_FORMS:
+                    if not isinstance(form, str) or (
+                        form not in ANNUAL_FORMS and form not in _QUARTERLY_FORMS
+                    ):
                         continue
                     try:
                         s, e = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
