@@ -189,3 +189,46 @@ def test_shares_outstanding_per_cover_date() -> None:
     assert shares["date"].is_monotonic_increasing
     googl = json.loads((_sec_dir() / FILES["GOOGL"]).read_text(encoding="utf-8"))
     assert shares_outstanding_frame(googl, ticker="GOOGL").empty
+
+
+# ------------------------------------------------------------------ offline files
+def _zip(folder: Path, target: Path) -> Path:
+    import zipfile
+
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(folder.glob("CIK*.json")):
+            archive.write(path, path.name)
+    return target
+
+
+def test_a_folder_and_its_zip_give_identical_frames(tmp_path: Path) -> None:
+    from aithesis.data.providers import get_provider
+
+    folder = _sec_dir()
+    archive = _zip(folder, tmp_path / "companyfacts.zip")
+    for ticker in ("MSFT", "NVDA"):
+        a = get_provider("sec", kind="fundamentals", files=folder).fundamentals(ticker)
+        b = get_provider("sec", kind="fundamentals", files=archive).fundamentals(ticker)
+        pd.testing.assert_frame_equal(a, b)
+        payload = json.loads((folder / FILES[ticker]).read_text(encoding="utf-8"))
+        pd.testing.assert_frame_equal(a, companyfacts_to_frame(payload, ticker=ticker))
+
+
+def test_damaged_files_are_one_line_errors_naming_the_file(tmp_path: Path) -> None:
+    from aithesis.data.providers.sec import SecProvider
+    from aithesis.errors import ProviderError
+
+    archive = _zip(_sec_dir(), tmp_path / "companyfacts.zip")
+    cut = tmp_path / "cut.zip"
+    cut.write_bytes(archive.read_bytes()[: archive.stat().st_size // 2])
+    with pytest.raises(ProviderError, match="not a readable zip") as info:
+        SecProvider(files=cut)
+    assert info.value.file == str(cut)
+    folder = tmp_path / "files"
+    folder.mkdir()
+    (folder / "CIK0000789019.json").write_text("<html>rate limited</html>")
+    with pytest.raises(ProviderError, match="not JSON") as info:
+        SecProvider(files=folder).fundamentals("MSFT")
+    assert info.value.file == str(folder / "CIK0000789019.json") and "\n" not in str(info.value)
+    with pytest.raises(ProviderError, match="no companyfacts file for CIK 0001045810"):
+        SecProvider(files=folder).fundamentals("NVDA")

@@ -335,3 +335,20 @@ def test_json_nested_200k_deep_is_a_clear_error() -> None:
     assert info.value.file == "https://sec/CIK1.json"
     with pytest.raises(ProviderError, match="not JSON"):
         parse_json(b"\xff\xfe<html>", where="x.json")
+
+
+def test_offline_files_map_tickers_through_company_tickers(tmp_path: Path) -> None:
+    from aithesis.data.providers.sec import SecProvider
+    from aithesis.errors import UnknownTickerError
+
+    body = payload(
+        {PPE: {"USD": [fact("2023-01-01", "2023-12-31", 5 * M, "2024-02-01", "10-K", "k")]}}
+    )
+    (tmp_path / "CIK0000001234.json").write_text(json.dumps(body))
+    (tmp_path / "company_tickers.json").write_text(
+        json.dumps({"0": {"cik_str": 1234, "ticker": "smol", "title": "Smol Corp"}})
+    )
+    frame = SecProvider(files=tmp_path).fundamentals("SMOL", metrics=["capex"])
+    assert latest(frame).to_dict() == {"FY2023": 5 * M} and set(frame["entity"]) == {"smol"}
+    with pytest.raises(UnknownTickerError, match="no ticker map entry"):
+        SecProvider(files=tmp_path).fundamentals("OTHER")

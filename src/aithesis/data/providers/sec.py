@@ -8,11 +8,14 @@ via a built-in map for the universe's large US names, else
 * :mod:`.sec_client` - the HTTP client (User-Agent, rate limit, retries, disk cache);
 * :mod:`.sec_facts` and :mod:`.sec_xbrl` - pure functions over the JSON: validation,
   fiscal calendar, de-cumulation, precedence, currency (documented there);
+* :mod:`.sec_files` - recorded payloads offline (a folder or ``companyfacts.zip``);
 * this module - :class:`SecProvider`, the fundamentals steps of the provider protocol
   (:mod:`.base`): query (ticker -> CIK) -> extract (the payload) -> transform (rows).
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pandas as pd
 
@@ -24,6 +27,7 @@ from aithesis.data.providers.sec_client import (
     SecClient,
 )
 from aithesis.data.providers.sec_facts import BUILTIN_CIKS, entity_slug
+from aithesis.data.providers.sec_files import SecFiles
 from aithesis.data.providers.sec_xbrl import (
     METRICS,
     SOURCE,
@@ -42,6 +46,7 @@ __all__ = [
     "TICKERS_URL",
     "MetricSpec",
     "SecClient",
+    "SecFiles",
     "SecProvider",
     "companyfacts_to_frame",
     "shares_outstanding_frame",
@@ -54,14 +59,21 @@ class SecProvider(Provider):
     Args:
         client: a configured :class:`SecClient` (default: one from the environment,
             created on first use so that constructing the provider never fails).
+        files: read recorded payloads instead of the network: a folder of
+            ``CIK##########.json`` files or SEC's ``companyfacts.zip``
+            (:class:`~.sec_files.SecFiles`); tickers map through the built-in map, then
+            the ``company_tickers.json`` beside them.
     """
 
     name = "sec"
     kinds = ("fundamentals",)
 
-    def __init__(self, client: SecClient | None = None) -> None:
+    def __init__(
+        self, client: SecClient | None = None, *, files: str | Path | SecFiles | None = None
+    ) -> None:
         self._client = client
         self._tickers: dict[str, int] | None = None
+        self.files = SecFiles(files) if isinstance(files, str | Path) else files
 
     @property
     def client(self) -> SecClient:
@@ -79,6 +91,8 @@ class SecProvider(Provider):
         symbol = ticker.upper()
         if symbol in BUILTIN_CIKS:
             return BUILTIN_CIKS[symbol][0]
+        if self._tickers is None and self.files is not None:
+            self._tickers = self.files.ticker_map() or {}
         if self._tickers is None:
             raw = self.client.get_json(TICKERS_URL, "company_tickers.json", what="the ticker list")
             rows = raw.values() if isinstance(raw, dict) else raw
@@ -88,16 +102,22 @@ class SecProvider(Provider):
                 if isinstance(r, dict) and "ticker" in r and "cik_str" in r
             }
         if symbol not in self._tickers:
+            offline = self.files is not None
             raise UnknownTickerError(
-                f"the SEC lists no ticker {symbol}",
+                f"the SEC lists no ticker {symbol}"
+                + (f" (no ticker map entry in {self.files.path})" if offline else ""),
                 field="ticker",
-                hint="SEC data covers US filers; use the akshare provider for HK/A-shares",
+                hint="add company_tickers.json beside the files"
+                if offline
+                else "SEC data covers US filers; use the akshare provider for HK/A-shares",
             )
         return self._tickers[symbol]
 
     def companyfacts(self, ticker: str, *, refresh: bool = False) -> dict:
-        """The raw companyfacts payload of ``ticker`` (cached)."""
+        """The raw companyfacts payload of ``ticker`` (cached, or from :attr:`files`)."""
         cik = self.cik(ticker)
+        if self.files is not None:
+            return self.files.payload(cik)
         return self.client.get_json(
             COMPANYFACTS_URL.format(cik=cik),
             f"CIK{cik:010d}.json",
@@ -116,7 +136,8 @@ class SecProvider(Provider):
         return self.companyfacts(params.ticker, refresh=params.refresh)
 
     def transform_fundamentals(self, raw: dict, query: FundamentalsQuery) -> FundamentalsBatch:
-        """Rows, missing metrics and warnings (see :func:`companyfacts_to_frame`).
+        """Rows, missing metrics and warnings (see :func:`companyfacts_to_frame`); errors
+        name the file when the payload was read from :attr:`files`.
 
         A payload refused here is dropped from the cache, so the next pull fetches it anew.
         """
@@ -126,6 +147,7 @@ class SecProvider(Provider):
                 ticker=query.ticker,
                 entity=query.entity or entity_slug(query.ticker),
                 metrics=query.metrics,
+                where=self.files.where(self.cik(query.ticker)) if self.files else None,
             )
         except ProviderError:
             if self._client is not None:
