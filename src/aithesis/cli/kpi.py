@@ -212,6 +212,8 @@ def pull(
         report = api.pull(db, tickers, provider=provider, metrics=metrics, on_ticker=step)
     for ticker, rows in report.written.items():
         console.print(f"{escape(ticker)}: {rows} facts", highlight=False)
+    for line in (w for ticker in sorted(report.warnings) for w in report.warnings[ticker]):
+        err_console.print(f"[yellow]warning[/] {escape(line)}", highlight=False)
     for ticker, reason in sorted(report.failures.items()):
         err_console.print(f"[red]failed[/] {escape(ticker)}: {escape(reason)}", highlight=False)
     if report.failures:
