@@ -29,9 +29,6 @@ def _ci() -> bool:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line(
-        "markers", "shared_data: needs the full ../shared/data (skipped without it, not in CI)"
-    )
     if _ci() and shared_data_dir() is None:
         raise pytest.UsageError(
             f"CI=true but the full sample data is missing (no ../shared/data beside the "
