@@ -168,12 +168,13 @@ def test_the_script_rebuilds_the_committed_sample(sample_dir: Path, tmp_path: Pa
     _script().build(sample_dir, out, START, built)
     ours = sorted(p.relative_to(SAMPLE) for p in SAMPLE.rglob("*") if p.is_file())
     again = sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file())
-    assert again == ours
+    stale = "the committed sample is out of date: run `make sample` and commit it"
+    assert again == ours, stale
     for rel in ours:
         if rel.suffix == ".parquet":
-            assert pq.read_table(out / rel).equals(pq.read_table(SAMPLE / rel)), rel
+            assert pq.read_table(out / rel).equals(pq.read_table(SAMPLE / rel)), (rel, stale)
         else:
-            assert (out / rel).read_bytes() == (SAMPLE / rel).read_bytes(), rel
+            assert (out / rel).read_bytes() == (SAMPLE / rel).read_bytes(), (rel, stale)
 
 
 def test_the_script_refuses_data_without_the_demo_tickers(tmp_path: Path) -> None:
