@@ -190,6 +190,7 @@ def test_pull_reports_failures_at_the_end(tmp_path: Path, monkeypatch: pytest.Mo
     assert set(Store(path).fundamentals()["ticker"]) == {"AAPL"}
 
 
+@pytest.mark.shared_data  # NVDA's prices from 2015 (the package sample starts 2018)
 def test_leadlag_matches_an_independent_computation(tmp_path: Path) -> None:
     """Synthetic quarterly capex for the four hyperscalers against NVDA's real prices."""
     store = Store(tmp_path / "s.duckdb")

@@ -91,7 +91,7 @@ def demo(
     import os
 
     from aithesis.cli.project import progress_bars
-    from aithesis.config import ENV_SAMPLE_DATA, sample_data_dir
+    from aithesis.config import ENV_SAMPLE_DATA, is_package_sample, sample_data_dir
     from aithesis.project import build_project, init_project
     from aithesis.report.render import write_reports
 
@@ -100,9 +100,13 @@ def demo(
         os.environ[ENV_SAMPLE_DATA] = str(sample_data_dir(sample_data))
     root = folder or Path(tempfile.mkdtemp(prefix="aithesis-demo-")) / "agix-thesis"
     init_project(root, "agix", force=force)
-    console.print(
-        f"project: {root} (from the agix template, real sample data in {sample_data_dir()})"
+    data = sample_data_dir()
+    where = (
+        f"{data}: the package's compact sample, ../shared/data not found"
+        if is_package_sample(data)
+        else str(data)
     )
+    console.print(f"project: {root} (from the agix template, real sample data in {where})")
     progress, update = progress_bars()
     with progress:
         outcome = build_project(root, progress=update)
