@@ -15,6 +15,7 @@ import pandas as pd
 from scipy import stats
 
 __all__ = [
+    "UNDETERMINED",
     "ClaimReport",
     "ClaimResult",
     "Evaluation",
@@ -248,6 +249,19 @@ class SolveResult(_Frame):
         )
 
 
+UNDETERMINED = "undetermined"
+"""Status of a claim whose computed value is NaN or infinite: neither ok nor flagged."""
+
+
+def _json_number(value: Any) -> Any:
+    """``None`` for NaN/inf (JSON has no such numbers); tuples become lists."""
+    if isinstance(value, tuple | list):
+        return [_json_number(v) for v in value]
+    if isinstance(value, float | np.floating) and not np.isfinite(value):
+        return None
+    return value
+
+
 JSON_KEYS = (
     "model",
     "claim_id",
@@ -266,8 +280,10 @@ class ClaimResult:
     """One checked claim (``kind='claim'``) or a cross-claim comparison (``'cross'``).
 
     ``claimed``/``computed`` are numbers or ``(low, high)`` in ``unit``; ``rel_error`` is
-    the largest relative gap (0 when the claim holds exactly); ``status`` is ``ok`` or
-    ``flagged``. ``note`` explains flags (e.g. the driver value that would reconcile).
+    the largest relative gap (0 when the claim holds exactly; NaN when undetermined);
+    ``status`` is ``ok``, ``flagged`` or ``undetermined`` (the computed value is NaN or
+    infinite, so the claim can be neither confirmed nor refuted). ``note`` explains flags
+    (e.g. the driver value that would reconcile).
     """
 
     model: str
@@ -286,12 +302,11 @@ class ClaimResult:
     kind: str = "claim"
 
     def to_dict(self) -> dict[str, Any]:
-        """The stable JSON record (keys model, claim_id, text, source, claimed, ...)."""
-        out = {k: getattr(self, k) for k in JSON_KEYS}
-        for key in ("claimed", "computed"):
-            if isinstance(out[key], tuple):
-                out[key] = list(out[key])
-        return out
+        """The stable JSON record (keys model, claim_id, text, source, claimed, ...).
+
+        Numbers that are NaN or infinite become ``None`` (``null`` in JSON).
+        """
+        return {k: _json_number(getattr(self, k)) for k in JSON_KEYS}
 
 
 @dataclass(frozen=True)
@@ -303,6 +318,11 @@ class ClaimReport(_Frame):
     @property
     def flagged(self) -> tuple[ClaimResult, ...]:
         return tuple(r for r in self.results if r.status == "flagged")
+
+    @property
+    def undetermined(self) -> tuple[ClaimResult, ...]:
+        """Claims whose computed value is NaN or infinite (neither ok nor flagged)."""
+        return tuple(r for r in self.results if r.status == UNDETERMINED)
 
     def __iter__(self):
         return iter(self.results)
