@@ -45,6 +45,31 @@ def _num(value: Any) -> str:
     return f"{value:,.6g}" if isinstance(value, float | int) else str(value)
 
 
+def _integer(text: str, option: str) -> int:
+    """An integer option given as text (``100000``, ``100_000`` or ``1e5``).
+
+    Typer would reject ``1e5`` with a usage error (exit 2); here any text that is not a
+    whole number is a one-line :class:`SpecError` naming the option; ranges are checked
+    by the API.
+    """
+    cleaned = text.strip().replace("_", "").replace(",", "")
+    try:
+        return int(cleaned)
+    except ValueError:
+        pass
+    try:
+        number = float(cleaned)
+    except ValueError:
+        number = math.nan
+    if math.isfinite(number) and number == int(number):
+        return int(number)
+    raise SpecError(
+        f"{text!r} is not a whole number",
+        field=option,
+        hint="give an integer, e.g. 100000",
+    )
+
+
 def _pairs(items: list[str], option: str) -> dict[str, str]:
     out = {}
     for item in items:
@@ -241,8 +266,12 @@ def check(
 @app.command("mc")
 def mc(
     name: NameArg,
-    draws: Annotated[int, typer.Option("--draws", "-n", help="Number of draws.")] = 100_000,
-    seed: Annotated[int | None, typer.Option("--seed", help="Random seed.")] = None,
+    draws: Annotated[
+        str, typer.Option("--draws", "-n", help="Number of draws (1 to 10,000,000).", metavar="N")
+    ] = "100000",
+    seed: Annotated[
+        str | None, typer.Option("--seed", help="Random seed (an integer >= 0).", metavar="INT")
+    ] = None,
     target: Annotated[
         str | None, typer.Option("--target", help="Probability of e.g. 'market_cap>=5000'.")
     ] = None,
@@ -254,7 +283,11 @@ def mc(
     from aithesis.thesis import load_model
 
     res = load_model(name).monte_carlo(
-        draws, seed=seed, target=target, scenario=scenario, output=output
+        _integer(draws, "--draws"),
+        seed=None if seed is None else _integer(seed, "--seed"),
+        target=target,
+        scenario=scenario,
+        output=output,
     )
     contrib = res.contribution()
     if fmt is OutputFormat.json:

@@ -19,7 +19,10 @@ from aithesis.thesis.units import conversion_factor, parse_unit
 if TYPE_CHECKING:  # pragma: no cover
     from aithesis.thesis.compiled import CompiledModel
 
-__all__ = ["grid", "hits", "monte_carlo", "resolve_target", "tornado"]
+__all__ = ["MAX_DRAWS", "grid", "hits", "monte_carlo", "resolve_target", "tornado"]
+
+MAX_DRAWS = 10_000_000
+"""Most draws one Monte Carlo run accepts (a project's ``monte_carlo.draws`` limit too)."""
 
 
 def _output(model: CompiledModel, output: str | None) -> str:
@@ -121,6 +124,22 @@ def monte_carlo(
     if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
         raise SpecError(
             f"number of draws must be a positive integer, got {n!r}", file=model.file, field="draws"
+        )
+    if n > MAX_DRAWS:
+        raise SpecError(
+            f"{n:,} draws is more than the {MAX_DRAWS:,} a run accepts",
+            file=model.file,
+            field="draws",
+            hint="percentiles settle long before that; use at most 10,000,000",
+        )
+    if seed is not None and (
+        isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0
+    ):
+        raise SpecError(
+            f"seed must be an integer >= 0, got {seed!r}",
+            file=model.file,
+            field="seed",
+            hint="e.g. --seed 20221130",
         )
     name = _output(model, output)
     base, _ = model.base_values(scenario)
