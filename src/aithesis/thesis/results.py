@@ -122,7 +122,11 @@ class GridResult(_Frame):
 class MonteCarloResult(_Frame):
     """Draws of every driver and formula; summaries of the output.
 
-    ``samples[name]`` is a float64 array of length ``n`` (fixed drivers broadcast).
+    ``samples[name]`` is a float64 array of length ``n`` (fixed drivers broadcast). For
+    runs beyond two million draws (:mod:`aithesis.thesis.chunked`) it is an evenly spaced
+    subsample of at most a million of the ``n`` draws, and ``moments`` holds the exact
+    ``(mean, std)`` of every name over all ``n`` draws; ``probability`` is exact either
+    way. Percentiles, the histogram and contributions then come from the subsample.
     """
 
     model: str
@@ -136,19 +140,37 @@ class MonteCarloResult(_Frame):
     target: tuple[str, str, float] | None = None
     probability: float | None = None
     scenario: str | None = None
+    moments: Mapping[str, tuple[float, float]] | None = None
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
+    @property
+    def subsampled(self) -> bool:
+        """True when ``samples`` holds a subsample of the draws (a chunked run)."""
+        return self.moments is not None
+
     def values(self, name: str | None = None) -> np.ndarray:
-        """The draws of ``name`` (default the output)."""
+        """The draws of ``name`` (default the output); a subsample in a chunked run."""
         return self.samples[name or self.output]
+
+    def _mean(self, name: str) -> float:
+        if self.moments is not None:
+            return self.moments[name][0]
+        return float(np.mean(self.samples[name]))
+
+    def _std(self, name: str) -> float:
+        if self.moments is not None:
+            return self.moments[name][1]
+        return float(np.std(self.samples[name], ddof=1)) if self.n > 1 else 0.0
 
     @property
     def mean(self) -> float:
-        return float(np.mean(self.values()))
+        """Mean of the output over all ``n`` draws."""
+        return self._mean(self.output)
 
     @property
     def std(self) -> float:
-        return float(np.std(self.values(), ddof=1)) if self.n > 1 else 0.0
+        """Sample standard deviation (``ddof=1``) of the output over all ``n`` draws."""
+        return self._std(self.output)
 
     @property
     def standard_error(self) -> float:
@@ -161,8 +183,15 @@ class MonteCarloResult(_Frame):
         return {f"p{q:g}": float(v) for q, v in zip(qs, values, strict=True)}
 
     def histogram(self, bins: int = 50, name: str | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """``(counts, edges)`` of ``name`` (default output), as ``numpy.histogram``."""
-        return np.histogram(self.values(name), bins=bins)
+        """``(counts, edges)`` of ``name`` (default output), as ``numpy.histogram``.
+
+        In a chunked run the subsample's counts are scaled to ``n`` (floats), so that
+        ``counts / n`` is still the share of draws per bin.
+        """
+        counts, edges = np.histogram(self.values(name), bins=bins)
+        if self.subsampled:
+            return counts * (self.n / len(self.values(name))), edges
+        return counts, edges
 
     def contribution(self, name: str | None = None) -> pd.DataFrame:
         """Approximate contribution to variance of each uncertain driver.
@@ -203,8 +232,8 @@ class MonteCarloResult(_Frame):
                 {
                     "name": name,
                     "unit": self.units[name],
-                    "mean": float(np.mean(values)),
-                    "std": float(np.std(values, ddof=1)) if self.n > 1 else 0.0,
+                    "mean": self._mean(name),
+                    "std": self._std(name),
                     **pct,
                 }
             )
