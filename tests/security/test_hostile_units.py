@@ -86,6 +86,8 @@ def test_a_hostile_unit_in_target_is_refused_at_once(unit: str) -> None:
         "((((((m))))))",
         "m" * 200,
         "furlongzz",
+        "_x",
+        "__class__",
     ],
 )
 def test_the_grammar_refuses_what_is_not_a_plain_unit(text: str) -> None:

@@ -146,7 +146,7 @@ class _UnitText:
     def factor(self, depth: int) -> None:
         kind, value = self.take()
         if kind == "name":
-            if value not in registry():
+            if not _known_name(value):
                 raise ValueError(f"{value!r} is not a known unit")
         elif kind == "number":
             if value != "1":
@@ -168,6 +168,16 @@ class _UnitText:
                 raise ValueError(f"a power must be a number up to {MAX_UNIT_POWER}")
             if self.peek() in (("op", "**"), ("op", "^")):
                 raise ValueError("chained powers (a**b**c) are not allowed")
+
+
+def _known_name(name: str) -> bool:
+    """True for a unit name of the registry (prefixes and plurals as pint reads them)."""
+    if name.startswith("_"):  # pint looks such names up as attributes of the registry
+        return False
+    try:
+        return name in registry()
+    except Exception:  # pint raises several classes for odd names
+        return False
 
 
 def parse_unit(text: str | None, *, file: str | None = None, field: str | None = None) -> Unit:
