@@ -11,7 +11,8 @@ character, a duplicated or re-indented line).
 Run as a script, it is the child process: ``python _fuzz.py CASES.json RESULTS.jsonl
 [AS|DATA]`` limits its memory to 1 GB, runs each case's command through the real Typer app
 (``aithesis.cli.main.app``, so exit codes and error printing are the CLI's own), stops a
-case after 10 s of CPU time, and writes one JSON line per case as it goes (so a hang names its case).
+case after 10 s of CPU time, and writes one JSON line per case as it goes (so a hang
+names its case).
 """
 
 from __future__ import annotations
@@ -182,7 +183,7 @@ def damage(text: str, rng: random.Random) -> str:
         return text[:i] + rng.choice(DAMAGE) + text[i:]
     if roll < 0.7:
         i = rng.randrange(len(lines))
-        return "".join(lines[: i + 1] + [lines[i]] + lines[i + 1 :])
+        return "".join([*lines[: i + 1], lines[i], *lines[i + 1 :]])
     if roll < 0.85:
         i = rng.randrange(len(lines))
         lines[i] = "   " + lines[i]

@@ -10,6 +10,7 @@ through the real Typer app; a few also through ``python -m aithesis`` itself.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
 import resource
@@ -106,7 +107,7 @@ def _run_batch(
     """Run a batch in one child; results so far even if it hangs or dies."""
     cases_path, results_path = tmp / "cases.json", tmp / "results.jsonl"
     cases_path.write_text(json.dumps(batch), encoding="utf-8")
-    try:
+    with contextlib.suppress(subprocess.TimeoutExpired):  # the results so far name the case
         subprocess.run(
             [sys.executable, str(HERE / "_fuzz.py"), str(cases_path), str(results_path), limit],
             capture_output=True,
@@ -114,8 +115,6 @@ def _run_batch(
             timeout=timeout,
             check=False,
         )
-    except subprocess.TimeoutExpired:
-        pass  # the results so far name the case that hung
     lines = results_path.read_text(encoding="utf-8").splitlines() if results_path.exists() else []
     return [json.loads(line) for line in lines]
 
