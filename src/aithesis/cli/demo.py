@@ -17,16 +17,9 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from aithesis.cli._common import SampleDataOption, console
+from aithesis.cli._common import SampleDataOption, coloured_pct, console
 
 __all__ = ["demo"]
-
-
-def _pct(value: float | None) -> str:
-    if value is None or value != value:
-        return "-"
-    colour = "green" if value >= 0 else "red"
-    return f"[{colour}]{value:+.1%}[/]"
 
 
 def _print_summary(summary: dict[str, Any]) -> None:
@@ -37,13 +30,13 @@ def _print_summary(summary: dict[str, Any]) -> None:
     for name, row in summary["indexes"].items():
         table.add_row(
             name,
-            _pct(row["total_return"]),
-            _pct(row["annualised_return"]),
-            _pct(row["max_drawdown"]),
+            coloured_pct(row["total_return"]),
+            coloured_pct(row["annualised_return"]),
+            coloured_pct(row["max_drawdown"]),
             row["end"],
         )
     for ticker, row in summary["benchmarks"].items():
-        table.add_row(ticker, _pct(row["total_return"]), "", "", row["end"])
+        table.add_row(ticker, coloured_pct(row["total_return"]), "", "", row["end"])
     console.print(table)
     for model, row in summary["targets"].items():
         console.print(
@@ -64,7 +57,7 @@ def _print_summary(summary: dict[str, Any]) -> None:
     for key, row in summary["kpi_latest"].items():
         console.print(
             f"[bold]{key}[/] {row['period']}: {row['value']:,} {row['unit']}, "
-            f"QoQ {_pct(row['qoq'])}, YoY {_pct(row['yoy'])}"
+            f"QoQ {coloured_pct(row['qoq'])}, YoY {coloured_pct(row['yoy'])}"
         )
 
 

@@ -18,6 +18,7 @@ import plotly.io as pio
 from markupsafe import Markup
 
 import aithesis
+from aithesis.analytics.catalogue import Metric, report_metrics
 from aithesis.project.results import ProjectResults
 from aithesis.report import charts
 from aithesis.report.i18n import Translator
@@ -41,26 +42,6 @@ SECTIONS: tuple[str, ...] = (
 """Section ids, in page order; each has the catalogue title ``section.<id>``."""
 
 _PLOT_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["lasso2d"]}
-
-PCT_METRICS = (
-    "total_return",
-    "annualised_return",
-    "volatility",
-    "max_drawdown",
-    "alpha",
-    "tracking_error",
-    "excess_annualised_return",
-)
-UNSIGNED_METRICS = ("volatility", "tracking_error")  # sizes, not gains: no sign or colour
-RATIO_METRICS = (
-    "sharpe",
-    "sortino",
-    "calmar",
-    "beta",
-    "information_ratio",
-    "up_capture",
-    "down_capture",
-)
 
 
 @dataclass(frozen=True)
@@ -246,21 +227,27 @@ def metrics_table(results: ProjectResults, t: Translator) -> dict[str, Any]:
     names = [s.name for s in results.indexes] + list(results.benchmarks)
     heads = [c for c, _ in _columns(results, t)]
     rows = []
-    for metric in ("start", "end", *PCT_METRICS, *RATIO_METRICS, "max_drawdown_trough"):
-        if metric not in frame.index:
+    for metric in report_metrics():
+        if metric.name not in frame.index:
             continue
         cells = []
         for name in names:
-            v = frame.at[metric, name] if name in frame.columns else None
-            if metric in PCT_METRICS:
-                plain = metric in UNSIGNED_METRICS
-                cells.append((t.pct(v, signed=not plain), "" if plain else _tone(v)))
-            elif metric in RATIO_METRICS:
-                cells.append((t.ratio(v), ""))
-            else:
-                cells.append((t.date(v), ""))
-        rows.append({"label": t(f"metric.{metric}"), "cells": cells})
+            v = frame.at[metric.name, name] if name in frame.columns else None
+            cells.append(metric_cell(metric, v, t))
+        rows.append({"label": t(metric.label_key), "cells": cells})
     return {"heads": heads, "rows": rows}
+
+
+def metric_cell(metric: Metric, value: Any, t: Translator) -> tuple[str, str]:
+    """``(text, tone)`` of one metric value: percentages signed and coloured unless the
+    metric is a size (volatility), ratios with two decimals, dates as ISO text."""
+    if metric.format == "percent":
+        return t.pct(value, signed=metric.signed), _tone(value) if metric.signed else ""
+    if metric.format == "ratio":
+        return t.ratio(value), ""
+    if metric.format == "count":
+        return t.num(value), ""
+    return t.date(value), ""
 
 
 def calendar_table(results: ProjectResults, t: Translator) -> dict[str, Any]:
