@@ -182,8 +182,8 @@ def index_cmd(
         _rich_table(
             frame,
             f"{result.name}: {result.n_variants} variants",
-            "in %: total and annualised return, volatility, max drawdown, tracking error "
-            f"(TE); IR: information ratio vs {result.benchmark or 'no benchmark'}",
+            f"in %: {', '.join(c for c in frame.columns if c in _PERCENT)}; "
+            f"relative metrics vs {result.benchmark or 'no benchmark'}",
         )
     )
     for label, row in (("best", result.best), ("worst", result.worst)):
