@@ -134,3 +134,35 @@ def test_fixed_and_count() -> None:
     assert numfmt.fixed(1.2345) == "1.23" and numfmt.fixed(1234.5, 1, grouping=True) == "1,234.5"
     assert numfmt.fixed("x") == "-" and numfmt.count(1234) == "1,234"
     assert numfmt.count(1234, grouping=False) == "1234"
+
+
+# ---- the Ulcer index: one function in risk.py plus one catalogue entry -------------------
+def test_ulcer_index_by_hand_on_five_levels() -> None:
+    # drawdowns from the running peak: 0, 0, 99/110-1 = -0.1, 0, 108.9/121-1 = -0.1
+    expected = math.sqrt((0.1**2 + 0.1**2) / 5)
+    assert risk.ulcer_index(LEVELS) == pytest.approx(expected, rel=1e-12)
+    assert compute_metrics(MetricInputs(LEVELS, DAYS))["ulcer_index"] == pytest.approx(expected)
+    assert risk.ulcer_index(np.array([1.0, 2.0, 3.0])) == 0.0  # never below a peak
+    assert risk.ulcer_index(np.array([100.0, 50.0])) == pytest.approx(math.sqrt(0.25 / 2))
+
+
+def test_ulcer_index_agrees_with_quantstats_up_to_its_divisor() -> None:
+    qs = pytest.importorskip("quantstats")
+    import pandas as pd
+
+    rng = np.random.default_rng(7)
+    r = rng.normal(0.0005, 0.02, 500)
+    r[0] = 0.01  # quantstats anchors the base as we do; keep the first day a gain anyway
+    levels = 100 * np.concatenate(([1.0], np.cumprod(1 + r)))
+    theirs = qs.stats.ulcer_index(pd.Series(r, index=pd.bdate_range("2020-01-02", periods=500)))
+    ours = risk.ulcer_index(levels)
+    # same sum of squared drawdowns; quantstats divides by n - 1 returns, we by n + 1 levels
+    assert ours**2 * levels.size == pytest.approx(theirs**2 * (r.size - 1), rel=1e-9)
+
+
+def test_ulcer_index_is_shown_everywhere_from_its_entry() -> None:
+    m = get_metric("ulcer_index")
+    assert m.format == "percent" and not m.signed and m.higher_is_better is False
+    assert m in report_metrics() and m in dashboard_metrics()
+    assert "ulcer_index" in sweep_metrics(benchmark=False)
+    assert load_catalogue()["metric.ulcer_index"] == {"en": "Ulcer index", "zh": "溃疡指数"}

@@ -314,3 +314,19 @@ def test_writing_leaves_only_the_reports_in_the_folder(reports) -> None:
     assert sorted(p.name for p in folder.iterdir()) == ["report.en.html", "report.zh.html"]
     for path in reports.values():
         path.read_bytes().decode("utf-8")  # strict UTF-8
+
+
+def test_the_ulcer_index_row_shows_the_hand_computed_value(built, html) -> None:
+    """A catalogue metric reaches the report's table with no edit of the report."""
+    from aithesis.report.context import metrics_table
+    from aithesis.report.i18n import Translator
+
+    for lang, label in (("en", "Ulcer index"), ("zh", "溃疡指数")):
+        table = metrics_table(built.results, Translator(lang))
+        row = next(r for r in table["rows"] if r["label"] == label)
+        for section, (text, tone) in zip(built.results.indexes, row["cells"], strict=False):
+            lv = section.result.level_values
+            dd = lv / np.maximum.accumulate(lv) - 1
+            assert text == f"{np.sqrt(np.mean(dd**2)):.1%}" and tone == ""
+            assert f">{text}<" in html[lang]
+        assert label in html[lang]
