@@ -16,6 +16,7 @@ from aithesis.data.store import Store
 from aithesis.errors import AithesisError
 from aithesis.index.api import build_benchmark, build_index
 from aithesis.project.results import KpiSection
+from aithesis.project.summary import BuildSummary
 from aithesis.report import charts, render, render_report, write_reports
 from aithesis.report.context import SECTIONS
 from aithesis.report.i18n import load_catalogue
@@ -233,14 +234,7 @@ def test_a_project_with_only_benchmarks_still_renders_every_section(built) -> No
         exposure=None,
         claims=ClaimReport(()),
         kpi=KpiSection(growth={}, aggregates={}, gaps=k.gaps, events=k.events, facts=k.facts[:0]),
-        summary={
-            **results.summary,
-            "indexes": {},
-            "targets": {},
-            "flagged": [],
-            "claims_total": 0,
-            "kpi_latest": {},
-        },
+        summary=BuildSummary(start=results.summary.start),
         comparison=results.comparison[list(results.benchmarks)],
     )
     catalogue = load_catalogue()

@@ -99,21 +99,21 @@ def summary_cards(results: ProjectResults, t: Translator) -> list[dict[str, Any]
     bench = next(iter(results.benchmarks), None)
     cards = []
     for section in results.indexes:
-        num = s["indexes"][section.name]
+        num = s.indexes[section.name]
         m, k = section.metrics, f"index.{section.key}"
         stats = [
             _stat(
                 f"{k}.total_return",
                 t("summary.total_return"),
-                num["total_return"],
-                t.pct(num["total_return"], signed=True),
+                num.total_return,
+                t.pct(num.total_return, signed=True),
                 tone=True,
             ),
             _stat(
                 f"{k}.annualised_return",
                 t("summary.annualised_return"),
-                num["annualised_return"],
-                t.pct(num["annualised_return"], signed=True),
+                num.annualised_return,
+                t.pct(num.annualised_return, signed=True),
                 True,
             ),
         ]
@@ -145,30 +145,30 @@ def summary_cards(results: ProjectResults, t: Translator) -> list[dict[str, Any]
             {"title": t.index_name(section), "note": note, "stats": stats, "kind": "index"}
         )
     for model in results.models:
-        target = s["targets"].get(model.name)
+        target = s.targets.get(model.name)
         if target is None or model.monte_carlo is None:
             continue
         name, op, value = model.monte_carlo.target
-        label = t("summary.p_target", output=name, op=_op(op), target=t.num(value, target["unit"]))
+        label = t("summary.p_target", output=name, op=_op(op), target=t.num(value, target.unit))
         stats = [
             _stat(
                 f"model.{model.key}.probability",
                 label,
-                target["probability"],
-                t.pct(target["probability"]),
+                target.probability,
+                t.pct(target.probability),
             ),
             _stat(
                 f"model.{model.key}.draws",
                 t("summary.draws"),
-                int(target["draws"]),
-                t.num(target["draws"]),
+                int(target.draws),
+                t.num(target.draws),
             ),
         ]
         title = t.model_title(model.title, model.title_zh)
         cards.append(
             {"title": title, "note": t("summary.mc_note"), "stats": stats, "kind": "model"}
         )
-    flagged, total = len(s["flagged"]), int(s["claims_total"])
+    flagged, total = len(s.flagged), int(s.claims_total)
     stats = [
         _stat("claims.flagged", t("summary.flagged"), flagged, str(flagged)),
         _stat("claims.total", t("summary.checked"), total, str(total)),
@@ -181,22 +181,18 @@ def summary_cards(results: ProjectResults, t: Translator) -> list[dict[str, Any]
             "kind": "claims",
         }
     )
-    for series, latest in s["kpi_latest"].items():
+    for series, latest in s.kpi_latest.items():
         table = results.kpi.growth[series]
         k = "kpi." + series.replace("/", ".")
         stats = [
             _stat(
                 f"{k}.value",
-                t("summary.latest_value", period=latest["period"]),
-                latest["value"],
-                t.num(latest["value"], latest["unit"]),
+                t("summary.latest_value", period=latest.period),
+                latest.value,
+                t.num(latest.value, latest.unit),
             ),
-            _stat(
-                f"{k}.qoq", t("label.qoq"), latest["qoq"], t.pct(latest["qoq"], signed=True), True
-            ),
-            _stat(
-                f"{k}.yoy", t("label.yoy"), latest["yoy"], t.pct(latest["yoy"], signed=True), True
-            ),
+            _stat(f"{k}.qoq", t("label.qoq"), latest.qoq, t.pct(latest.qoq, signed=True), True),
+            _stat(f"{k}.yoy", t("label.yoy"), latest.yoy, t.pct(latest.yoy, signed=True), True),
         ]
         cards.append(
             {"title": series_title(table, series, t), "note": "", "stats": stats, "kind": "kpi"}
