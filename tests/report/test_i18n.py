@@ -69,7 +69,7 @@ def test_templates_use_only_catalogue_keys() -> None:
 
 def test_modules_use_only_catalogue_keys() -> None:
     catalogue = load_catalogue()
-    for name in ("charts.py", "context.py", "context_models.py", "i18n.py"):
+    for name in ("charts.py", "context.py", "context_models.py", "fragments.py", "i18n.py"):
         text = (REPORT_DIR / name).read_text(encoding="utf-8")
         keys = set(re.findall(r"\bt\(\s*\"([a-z_]+\.[^\"{}]+)\"", text))
         assert keys <= set(catalogue), (name, keys - set(catalogue))

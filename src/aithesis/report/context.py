@@ -12,15 +12,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import pandas as pd
-import plotly.graph_objects as go
-import plotly.io as pio
-from markupsafe import Markup
 
 import aithesis
 from aithesis.analytics.catalogue import Metric, report_metrics
 from aithesis.project.results import ProjectResults
 from aithesis.report import charts
+from aithesis.report import context_models as cm
+from aithesis.report.fragments import figure_html, series_title
 from aithesis.report.i18n import Translator
 
 __all__ = ["SECTIONS", "Stat", "build_context", "figure_html"]
@@ -40,8 +38,6 @@ SECTIONS: tuple[str, ...] = (
     "appendix",
 )
 """Section ids, in page order; each has the catalogue title ``section.<id>``."""
-
-_PLOT_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["lasso2d"]}
 
 
 @dataclass(frozen=True)
@@ -64,22 +60,6 @@ class Stat:
         if self.value is None:
             return "nan"
         return repr(int(self.value)) if isinstance(self.value, int) else repr(float(self.value))
-
-
-def figure_html(fig: go.Figure, div_id: str) -> Markup:
-    """A figure as an HTML fragment that relies on the page's single inlined Plotly JS."""
-    height = fig.layout.height or 420
-    return Markup(
-        pio.to_html(
-            fig,
-            include_plotlyjs=False,
-            full_html=False,
-            div_id=div_id,
-            config=_PLOT_CONFIG,
-            default_width="100%",
-            default_height=f"{height}px",
-        )
-    )
 
 
 def _tone(x: float | None) -> str:
@@ -204,14 +184,6 @@ def _op(op: str) -> str:
     return {">=": "≥", "<=": "≤", "=": "=", "in": "∈", "plausible": "≈"}.get(op, op)
 
 
-def series_title(table: pd.DataFrame, key: str, t: Translator) -> str:
-    """``Company — metric`` for a KPI series (company in the reader's language)."""
-    entity, metric = key.split("/", 1)
-    ticker = table["ticker"].iloc[0] if len(table) and "ticker" in table else None
-    name = t.company(ticker) if isinstance(ticker, str) and ticker else t.label("entity", entity)
-    return t("kpi.series_title", company=name, metric=t.label("metric", metric))
-
-
 def _columns(results: ProjectResults, t: Translator) -> list[tuple[str, Any]]:
     cols = [(t.index_name(s), s.result) for s in results.indexes]
     return cols + [(t.company_ticker(k), b) for k, b in results.benchmarks.items()]
@@ -308,8 +280,6 @@ def exposure_view(results: ProjectResults, t: Translator) -> dict[str, Any] | No
 
 def build_context(results: ProjectResults, t: Translator) -> dict[str, Any]:
     """Everything the template shows, for one language."""
-    from aithesis.report import context_models as cm
-
     title = results.title_zh if t.lang == "zh" and results.title_zh else results.name
     last = max((s.metrics["end"] for s in results.indexes), default=None)
     return {
