@@ -108,7 +108,7 @@ def _summary(result: Any, metrics: dict[str, Any], folder: Path) -> None:
     themes.add_column("theme")
     themes.add_column("contribution", justify="right")
     for theme, value in result.contributions(by="theme").items():
-        themes.add_row(str(theme), f"{value:+.2%}")
+        themes.add_row(str(theme), numfmt.percent(value, 2, signed=True))
     console.print(themes)
     for note in result.warnings:
         console.print(f"[yellow]note:[/yellow] {note}")
