@@ -166,3 +166,15 @@ def test_ulcer_index_is_shown_everywhere_from_its_entry() -> None:
     assert m in report_metrics() and m in dashboard_metrics()
     assert "ulcer_index" in sweep_metrics(benchmark=False)
     assert load_catalogue()["metric.ulcer_index"] == {"en": "Ulcer index", "zh": "溃疡指数"}
+
+
+def test_the_shells_format_the_ulcer_index_from_its_entry() -> None:
+    from aithesis.app.fmt import fmt_metric
+    from aithesis.app.page_index import _TABLE
+    from aithesis.cli.index import _fmt
+    from aithesis.cli.sweep import _INDEX_SHOWN, _PERCENT
+
+    assert "ulcer_index" in _TABLE and fmt_metric("ulcer_index", 0.08279) == "8.3%"
+    assert _fmt("ulcer_index", 0.08279) == "8.28%"  # a size: no sign
+    assert _fmt("total_return", 4.7965) == "+479.65%"
+    assert "ulcer_index" in _INDEX_SHOWN and {"ulcer_index", "ulcer"} <= _PERCENT
