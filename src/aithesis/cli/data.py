@@ -13,6 +13,7 @@ from rich.table import Table
 from aithesis.cli._common import (
     OutputFormat,
     StoreOption,
+    coloured_pct,
     console,
     err_console,
     open_store,
@@ -304,16 +305,9 @@ def summary(
             ", ".join(company.themes),
             f"{row.last_date:%Y-%m-%d}",
             f"{row.last_close:,.2f} {row.currency}",
-            _pct(row.ret_1y),
-            _pct(row.ret_since),
+            coloured_pct(row.ret_1y),
+            coloured_pct(row.ret_since),
         )
         shown += 1
     console.print(table)
     console.print(f"{shown} of {len(universe)} universe companies have stored prices")
-
-
-def _pct(value: float) -> str:
-    if value != value:  # NaN
-        return "-"
-    colour = "green" if value >= 0 else "red"
-    return f"[{colour}]{value:+.1%}[/]"

@@ -18,6 +18,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
+from aithesis import numfmt
 from aithesis.cli._common import (
     OutputFormat,
     StoreOption,
@@ -74,7 +75,7 @@ def _cell(column: str, value: Any) -> str:
     if value is None:
         return ""
     if column in _RATE_COLUMNS and isinstance(value, float):
-        return f"{value * 100:+.1f}%"
+        return numfmt.percent(value, signed=True)
     if isinstance(value, float):
         return f"{value:,.2f}" if abs(value) < 1e6 else f"{value:,.0f}"
     return str(value)
