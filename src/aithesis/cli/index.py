@@ -16,6 +16,8 @@ import typer
 from rich.table import Table
 
 from aithesis.cli._common import OutputFormat, StoreOption, console, open_store, print_json
+from aithesis.errors import SpecError
+from aithesis.index.schemes import SCHEMES, scheme_help
 
 __all__ = ["app"]
 
@@ -66,13 +68,20 @@ def build(
     benchmark: Annotated[
         str | None, typer.Option(help="Benchmark ticker for relative metrics, e.g. SPY.")
     ] = None,
+    scheme: Annotated[
+        str | None,
+        typer.Option(help="Weighting scheme overriding weighting.scheme: " + scheme_help() + "."),
+    ] = None,
     store: StoreOption = None,
 ) -> None:
     """Build an index; write levels.csv, weights.csv, contributions.csv, metrics.json."""
-    from aithesis.index import build_benchmark, build_index
+    from aithesis.index import build_benchmark, build_index, load_methodology
 
+    methodology = load_methodology(name_or_yaml)
+    if scheme is not None:
+        methodology = _with_scheme(methodology, scheme)
     with open_store(store, read_only=True) as db:
-        result = build_index(name_or_yaml, db, start=start, end=end)
+        result = build_index(methodology, db, start=start, end=end)
         reference = (
             build_benchmark(benchmark, db, start=str(result.dates[0]), end=end)
             if benchmark
@@ -96,6 +105,33 @@ def build(
         encoding="utf-8",
     )
     _summary(result, metrics, folder)
+
+
+def _with_scheme(methodology: Any, scheme: str) -> Any:
+    """The methodology with ``weighting.scheme`` replaced (validated again)."""
+    from aithesis.index import methodology_from_dict
+
+    if scheme not in SCHEMES:
+        raise SpecError(
+            f"unknown weighting scheme {scheme!r}",
+            field="--scheme",
+            hint="use one of: " + ", ".join(SCHEMES),
+        )
+    data = methodology.model_dump()
+    data["weighting"]["scheme"] = scheme
+    return methodology_from_dict(data, file=methodology.file)
+
+
+@app.command("schemes")
+def schemes_cmd() -> None:
+    """List the weighting schemes a methodology's weighting.scheme may name."""
+    table = Table(title="weighting schemes (weighting.scheme)")
+    for column in ("scheme", "label", "中文", "needs", "rule"):
+        table.add_column(column)
+    for entry in SCHEMES.values():
+        needs = ", ".join(sorted(entry.needs)) or "-"
+        table.add_row(entry.name, entry.label("en"), entry.label("zh"), needs, entry.summary)
+    console.print(table)
 
 
 def _summary(result: Any, metrics: dict[str, Any], folder: Path) -> None:

@@ -12,7 +12,7 @@ them* (``weighting``), *when to trade* (``rebalance``) and *what trading costs*
     universe:
       tickers: [NVDA, AVGO, TSM, VST, ETN, EQT, NEE, ANET]
     weighting:
-      scheme: equal              # equal | market_cap | exposure | theme_targets
+      scheme: equal              # a name in aithesis.index.schemes (aithesis index schemes)
       cap: 0.20                  # optional single-name cap
     rebalance: quarterly         # none | monthly | quarterly | semiannual | annual
     costs_bps: 0                 # one-way, charged on every purchase and sale
@@ -47,11 +47,11 @@ from pydantic import (
 )
 
 from aithesis.errors import SpecError
+from aithesis.index.schemes import SCHEMES
 from aithesis.specfile import parse_yaml, spec_error
 
 __all__ = [
     "FREQUENCIES",
-    "SCHEMES",
     "THEMES",
     "Methodology",
     "UniverseSpec",
@@ -68,7 +68,6 @@ THEMES: tuple[str, ...] = (
     "software",
     "power_infra",
 )
-SCHEMES: tuple[str, ...] = ("equal", "market_cap", "exposure", "theme_targets")
 FREQUENCIES: tuple[str, ...] = ("none", "monthly", "quarterly", "semiannual", "annual")
 
 Theme = Literal["compute", "cloud", "edge", "interconnect_storage", "software", "power_infra"]
@@ -134,15 +133,24 @@ class WeightingSpec(_Strict):
     """How target weights are set at each rebalance (one rule of :mod:`.weights`).
 
     Args:
-        scheme: ``equal``, ``market_cap`` (shares outstanding x price), ``exposure``
-            (proportional to the AI-exposure score) or ``theme_targets``.
+        scheme: a name in the scheme registry (:data:`aithesis.index.schemes.SCHEMES`:
+            ``equal``, ``market_cap``, ``exposure``, ``theme_targets``, ...).
         cap: optional single-name cap in (0, 1]; excess is redistributed pro rata, iterated.
         theme_targets: theme -> weight, summing to 1 (required by ``theme_targets``).
     """
 
-    scheme: Literal["equal", "market_cap", "exposure", "theme_targets"] = "equal"
+    scheme: str = "equal"
     cap: float | None = Field(default=None, gt=0.0, le=1.0)
     theme_targets: dict[Theme, float] | None = None
+
+    @field_validator("scheme")
+    @classmethod
+    def _known_scheme(cls, value: str) -> str:
+        if value not in SCHEMES:
+            raise ValueError(
+                f"unknown weighting scheme {value!r}; use one of: " + ", ".join(SCHEMES)
+            )
+        return value
 
     @field_validator("theme_targets")
     @classmethod
@@ -161,8 +169,8 @@ class WeightingSpec(_Strict):
 
     @model_validator(mode="after")
     def _targets_when_needed(self) -> WeightingSpec:
-        if self.scheme == "theme_targets" and self.theme_targets is None:
-            raise ValueError("scheme 'theme_targets' needs a 'theme_targets' mapping")
+        if "theme_targets" in SCHEMES[self.scheme].needs and self.theme_targets is None:
+            raise ValueError(f"scheme {self.scheme!r} needs a 'theme_targets' mapping")
         return self
 
 
