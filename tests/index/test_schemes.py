@@ -197,3 +197,32 @@ def test_cli_refuses_an_unknown_scheme_option() -> None:
     assert result.exit_code == 1
     assert "error:" in result.output and "--scheme" in result.output
     assert "equal" in result.output
+
+
+def test_a_history_scheme_sees_the_trailing_window_ending_at_each_rebalance(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    seen: list[np.ndarray] = []
+
+    def spy(inputs: SchemeInputs, eligible: np.ndarray) -> np.ndarray:
+        assert inputs.history is not None
+        seen.append(inputs.history.copy())
+        return sc._equal(inputs, eligible)
+
+    entry = Scheme("spy", spy, frozenset({"history"}), {"en": "spy"}, "spy", history_days=3)
+    monkeypatch.setitem(SCHEMES, "spy", entry)
+    inputs = _inputs()
+    before = np.array([[1.0, 2.0, np.nan], [3.0, 4.0, 5.0]])  # two days before the base
+    gathered = IndexInputs(**{**inputs.__dict__, "history": before})
+    m = _methodology("spy")
+    rows = np.array([0, 1, 5])
+    from aithesis.index.api import target_weights, themes_for
+
+    target_weights(m, gathered, rows, themes_for(m, gathered))
+    full = np.vstack([before, inputs.prices])
+    # row 0 (base): the 2 earlier days + the base row; later rows: 3 returns = 4 closes
+    np.testing.assert_array_equal(seen[0], full[0:3])
+    np.testing.assert_array_equal(seen[1], full[0:4])
+    np.testing.assert_array_equal(seen[2], full[4:8])
+    with pytest.raises(ValueError, match="gather the inputs"):
+        target_weights(m, inputs, rows, themes_for(m, inputs))

@@ -146,6 +146,11 @@ def target_weights(
     scores = np.array(
         [c.ai_exposure if c is not None else np.nan for c in inputs.companies], dtype=np.float64
     )
+    if "history" in scheme.needs and inputs.history is None:
+        raise ValueError(
+            f"scheme {scheme.name!r} reads trailing prices: gather the inputs with "
+            "gather_inputs() for this methodology (it keeps the history the scheme needs)"
+        )
     lead = np.empty((0, n)) if inputs.history is None else inputs.history
     path = np.vstack([lead, prices]) if "history" in scheme.needs else prices
     out = np.zeros((rows.size, n))
