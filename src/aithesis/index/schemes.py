@@ -15,7 +15,7 @@ held; the single-name cap is applied afterwards by the caller (bt's ``LimitWeigh
 
 >>> from aithesis.index.schemes import scheme_names
 >>> scheme_names()
-('equal', 'market_cap', 'exposure', 'theme_targets')
+('equal', 'market_cap', 'exposure', 'theme_targets', 'inverse_volatility')
 """
 
 from __future__ import annotations
@@ -29,12 +29,14 @@ from aithesis.errors import SpecError
 from aithesis.index import weights as wr
 
 __all__ = [
+    "INVERSE_VOL_DAYS",
     "NEEDS",
     "SCHEMES",
     "Scheme",
     "SchemeInputs",
     "WeightRule",
     "get_scheme",
+    "inverse_volatility",
     "scheme_help",
     "scheme_names",
 ]
@@ -144,6 +146,57 @@ def _theme_targets(inputs: SchemeInputs, eligible: np.ndarray) -> np.ndarray:
     return wr.theme_target_weights(themes, eligible, targets)  # type: ignore[arg-type]
 
 
+INVERSE_VOL_DAYS = 63
+"""Trailing daily returns (about one quarter) behind :func:`inverse_volatility`."""
+
+
+def inverse_volatility(inputs: SchemeInputs, eligible: np.ndarray) -> np.ndarray:
+    """Weights proportional to ``1 / sigma``, sigma the trailing daily volatility.
+
+    ``sigma`` of a name is the sample standard deviation (``ddof=1``) of its last
+    :data:`INVERSE_VOL_DAYS` daily simple returns up to the rebalance close,
+    ``p_t / p_{t-1} - 1`` on the index's calendar (a market holiday inside a listing is a
+    0 return), in index currency. Weights are ``(1 / sigma_i) / sum_j (1 / sigma_j)``.
+
+    Edge cases (documented treatment): an eligible name with fewer than
+    :data:`INVERSE_VOL_DAYS` returns in the window (listed too recently, or the base date
+    too close to the start of the data) or with ``sigma == 0`` (no price change) is left
+    out of that rebalance (weight 0) and a note says so; it joins at the first rebalance
+    where it has the history. When no eligible name qualifies the result is all zeros
+    (the build refuses that on the base date and holds cash on a later date).
+
+    Args:
+        inputs: needs ``history`` (``(H + 1, N)`` closes ending at the rebalance row).
+        eligible: ``(N,)`` bool, names that may be held.
+
+    Returns:
+        ``(N,)`` weights summing to 1 over the qualifying eligible names.
+    """
+    mask = np.asarray(eligible, dtype=bool)
+    history = np.asarray(_need(inputs.history, "history", "inverse_volatility"), dtype=float)
+    window = history[-(INVERSE_VOL_DAYS + 1) :]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        returns = window[1:] / window[:-1] - 1.0
+    full = np.isfinite(returns).sum(axis=0) >= INVERSE_VOL_DAYS
+    sigma = np.full(mask.shape, np.nan)
+    if full.any():
+        sigma[full] = np.std(returns[:, full], axis=0, ddof=1)
+    usable = mask & full & (sigma > 0)
+    day = str(np.datetime64(inputs.date, "D"))
+    for j in np.flatnonzero(mask & ~usable):
+        why = (
+            "no price change"
+            if full[j]
+            else f"fewer than {INVERSE_VOL_DAYS} daily returns of history"
+        )
+        inputs.notes.append(f"inverse_volatility: {inputs.tickers[j]} left out on {day} ({why})")
+    out = np.zeros(mask.shape, dtype=np.float64)
+    if usable.any():
+        inverse = 1.0 / sigma[usable]
+        out[usable] = inverse / inverse.sum()
+    return out
+
+
 _SCHEMES: tuple[Scheme, ...] = (
     Scheme(
         "equal",
@@ -172,6 +225,14 @@ _SCHEMES: tuple[Scheme, ...] = (
         frozenset({"themes", "theme_targets"}),
         {"en": "theme targets", "zh": "主题目标权重"},
         "each theme's target weight split equally among its names",
+    ),
+    Scheme(
+        "inverse_volatility",
+        inverse_volatility,
+        frozenset({"history"}),
+        {"en": "inverse volatility", "zh": "波动率倒数加权"},
+        f"proportional to 1/volatility of the last {INVERSE_VOL_DAYS} daily returns",
+        history_days=INVERSE_VOL_DAYS,
     ),
 )
 
