@@ -6,17 +6,16 @@ A thin shell over :mod:`aithesis.index`: every number printed or written comes f
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Annotated, Any
 
-import pandas as pd
 import typer
 from rich.table import Table
 
 from aithesis.cli._common import OutputFormat, StoreOption, console, open_store, print_json
-from aithesis.errors import SpecError
+from aithesis.errors import AithesisError, SpecError
+from aithesis.index.result import OUTPUT_FILES, json_ready
 from aithesis.index.schemes import SCHEMES, scheme_help
 
 __all__ = ["app"]
@@ -46,11 +45,6 @@ def _fmt(key: str, value: Any) -> str:
             return f"{value:+.2%}"
         return f"{value:.2%}" if key in _PERCENT else f"{value:.2f}"
     return str(value)
-
-
-def _json_ready(metrics: dict[str, Any]) -> dict[str, Any]:
-    """NaN (undefined ratio) -> None, so the file is strict JSON."""
-    return {k: (None if isinstance(v, float) and v != v else v) for k, v in metrics.items()}
 
 
 def _slug(name: str) -> str:
@@ -87,24 +81,13 @@ def build(
             if benchmark
             else None
         )
-    metrics = result.metrics(benchmark=reference)
     folder = out if out is not None else Path("out") / _slug(result.name)
-    folder.mkdir(parents=True, exist_ok=True)
-    result.levels.rename("level").to_csv(folder / "levels.csv")
-    result.weights.to_csv(folder / "weights.csv")
-    contributions = pd.concat(
-        {
-            "stock": result.contributions(by="stock"),
-            "theme": result.contributions(by="theme"),
-        },
-        names=["by", "name"],
-    )
-    contributions.to_csv(folder / "contributions.csv")
-    (folder / "metrics.json").write_text(
-        json.dumps(_json_ready(metrics), indent=2, default=str, allow_nan=False) + "\n",
-        encoding="utf-8",
-    )
-    _summary(result, metrics, folder)
+    try:
+        result.save(folder, benchmark=reference)
+    except AithesisError as exc:
+        field = "--out" if exc.file == str(folder.expanduser()) else exc.field
+        raise type(exc)(exc.message, file=exc.file, field=field, hint=exc.hint) from None
+    _summary(result, result.metrics(benchmark=reference), folder)
 
 
 def _with_scheme(methodology: Any, scheme: str) -> Any:
@@ -155,7 +138,7 @@ def _summary(result: Any, metrics: dict[str, Any], folder: Path) -> None:
     console.print(themes)
     for note in result.warnings:
         console.print(f"[yellow]note:[/yellow] {note}")
-    console.print(f"wrote levels.csv, weights.csv, contributions.csv, metrics.json to {folder}")
+    console.print(f"wrote {', '.join(OUTPUT_FILES)} to {folder}")
 
 
 @app.command("compare")
@@ -196,7 +179,7 @@ def compare_cmd(
     with open_store(store, read_only=True) as db:
         frame = compare(indexes, db, benchmarks, start=start, end=end, rf=rf)
     if format is OutputFormat.json:
-        print_json({name: _json_ready(col) for name, col in frame.to_dict().items()})
+        print_json({name: json_ready(col) for name, col in frame.to_dict().items()})
         return
     if format is OutputFormat.csv:
         console.print(frame.to_csv(), end="", markup=False, highlight=False)

@@ -51,6 +51,7 @@ from aithesis.index.schemes import SCHEMES
 from aithesis.specfile import parse_yaml, spec_error
 
 __all__ = [
+    "BASE_VALUE_RANGE",
     "FREQUENCIES",
     "THEMES",
     "Methodology",
@@ -72,6 +73,8 @@ FREQUENCIES: tuple[str, ...] = ("none", "monthly", "quarterly", "semiannual", "a
 
 Theme = Literal["compute", "cloud", "edge", "interconnect_storage", "software", "power_infra"]
 _SUM_TOLERANCE = 1e-9
+BASE_VALUE_RANGE: tuple[float, float] = (1e-6, 1e12)
+"""Smallest and largest ``base_value`` accepted (index points)."""
 
 
 class _Strict(BaseModel):
@@ -181,7 +184,9 @@ class Methodology(_Strict):
         name: display name; name_zh: its Chinese form (reports in Chinese).
         base_date: first index date; the level equals ``base_value`` at its close (the first
             trading day on or after it when it is not one).
-        base_value: index level at the base date (> 0).
+        base_value: index level at the base date, in index points; a finite number in
+            [:data:`BASE_VALUE_RANGE`] (1e-6 to 1e12), so levels stay far from the float
+            range's ends (1e-320 loses precision, 1e308 overflows).
         currency: ISO code of the index currency; other listings are converted with FX.
         return_type: ``total`` (dividend-adjusted ``adj_close``) or ``price`` (``close``).
         universe: which names (:class:`UniverseSpec`).
@@ -195,7 +200,7 @@ class Methodology(_Strict):
     name: str = Field(min_length=1)
     name_zh: str | None = None
     base_date: date
-    base_value: float = Field(default=1000.0, gt=0.0)
+    base_value: float = 1000.0
     currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
     return_type: Literal["total", "price"] = "total"
     universe: UniverseSpec
@@ -205,6 +210,23 @@ class Methodology(_Strict):
     description: str | None = None
     source: str | None = None
     _file: str | None = PrivateAttr(default=None)
+
+    @field_validator("base_value", mode="before")
+    @classmethod
+    def _sane_base_value(cls, value: Any) -> Any:
+        low, high = BASE_VALUE_RANGE
+        if isinstance(value, bool):
+            raise ValueError("base_value must be a number, not true/false")
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            return value  # pydantic reports the type error
+        if not (math.isfinite(number) and low <= number <= high):
+            raise ValueError(
+                f"base_value must be a finite number from {low:g} to {high:g} index points, "
+                f"got {value!r}; use e.g. 100 or 1000"
+            )
+        return value
 
     @property
     def file(self) -> str | None:
