@@ -149,6 +149,10 @@ def gather_inputs(
 ) -> IndexInputs:
     """Names, prices (index currency) and dates for building ``m``.
 
+    When the methodology's scheme reads trailing returns (its registry entry's
+    ``history_days``, e.g. ``inverse_volatility``), that many trading days before the
+    base date are kept too, converted the same way, in :attr:`IndexInputs.history`.
+
     Args:
         m: the methodology.
         store: an open store.
