@@ -221,3 +221,22 @@ def test_base_value_at_the_bounds_builds_the_same_returns(sample_store):
     data = m.model_dump() | {"base_value": 2e12}
     with pytest.raises(SpecError, match="base_value"):
         methodology_from_dict(data)
+
+
+def test_rich_markup_in_an_index_name_is_printed_as_text(tmp_path, sample_store):
+    spec = tmp_path / "ix.yaml"
+    spec.write_text(
+        'name: "odd [/x] [bold]name"\nbase_date: 2024-01-02\nuniverse:\n  tickers: [NVDA, MSFT]\n',
+        encoding="utf-8",
+    )
+    built = _build(tmp_path, sample_store, str(spec), "--out", str(tmp_path / "out"))
+    assert built.exit_code == 0, built.output + built.stderr
+    assert "odd [/x] [bold]name" in " ".join(built.output.split())
+    compared = runner.invoke(
+        app,
+        ["index", "compare", str(spec), "--benchmark", "SPY", "--start", "2024-01-02",
+         "--end", "2024-06-28", "--store", str(sample_store.path)],
+        terminal_width=200,
+    )  # fmt: skip
+    assert compared.exit_code == 0, compared.output + compared.stderr
+    assert "odd [/x] [bold]name" in compared.output

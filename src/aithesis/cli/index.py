@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from aithesis.cli._common import OutputFormat, StoreOption, console, open_store, print_json
@@ -118,7 +119,7 @@ def schemes_cmd() -> None:
 
 
 def _summary(result: Any, metrics: dict[str, Any], folder: Path) -> None:
-    title = (
+    title = escape(
         f"{result.name}: {metrics['start']} to {metrics['end']} "
         f"({result.currency}, {result.return_type} return)"
     )
@@ -134,11 +135,11 @@ def _summary(result: Any, metrics: dict[str, Any], folder: Path) -> None:
     themes.add_column("theme")
     themes.add_column("contribution", justify="right")
     for theme, value in result.contributions(by="theme").items():
-        themes.add_row(str(theme), f"{value:+.2%}")
+        themes.add_row(escape(str(theme)), f"{value:+.2%}")
     console.print(themes)
     for note in result.warnings:
-        console.print(f"[yellow]note:[/yellow] {note}")
-    console.print(f"wrote {', '.join(OUTPUT_FILES)} to {folder}")
+        console.print(f"[yellow]note:[/yellow] {escape(note)}")
+    console.print(escape(f"wrote {', '.join(OUTPUT_FILES)} to {folder}"))
 
 
 @app.command("compare")
@@ -184,10 +185,10 @@ def compare_cmd(
     if format is OutputFormat.csv:
         console.print(frame.to_csv(), end="", markup=False, highlight=False)
         return
-    table = Table(title=f"since {start}; relative metrics vs {benchmarks[0]}")
+    table = Table(title=escape(f"since {start}; relative metrics vs {benchmarks[0]}"))
     table.add_column("metric")
     for column in frame.columns:
-        table.add_column(str(column), justify="right")
+        table.add_column(escape(str(column)), justify="right")
     for key, row in frame.iterrows():
         table.add_row(str(key), *(_fmt(str(key), v) for v in row.tolist()))
     console.print(table)
