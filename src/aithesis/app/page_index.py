@@ -20,8 +20,9 @@ from aithesis.app.context import AppContext
 from aithesis.app.fmt import fmt_metric, fmt_pct
 from aithesis.app.widgets import select
 from aithesis.errors import AithesisError
-from aithesis.index.methodology import FREQUENCIES, SCHEMES
+from aithesis.index.methodology import FREQUENCIES
 from aithesis.index.result import IndexResult
+from aithesis.index.schemes import SCHEMES
 from aithesis.project.results import IndexSection
 
 __all__ = ["render"]
@@ -42,7 +43,11 @@ def _controls(ctx: AppContext, section: IndexSection) -> dict[str, Any]:
     assert base is not None
     prefix = f"ix.{section.key}."
     weighting = base.weighting
-    schemes = [s for s in SCHEMES if s != "theme_targets" or weighting.theme_targets]
+    schemes = [
+        name
+        for name, entry in SCHEMES.items()
+        if "theme_targets" not in entry.needs or weighting.theme_targets
+    ]
     left, middle, right = st.columns(3)
     with left:
         cap_on = st.toggle(
@@ -65,7 +70,7 @@ def _controls(ctx: AppContext, section: IndexSection) -> dict[str, Any]:
             key=prefix + "scheme",
             lang=ctx.lang,
             default=weighting.scheme,
-            format_func=lambda s: t(f"s_{s}"),
+            format_func=lambda s: SCHEMES[s].label(ctx.lang),
         )
         rebalance = select(
             t("index_rebalance"),
@@ -92,7 +97,7 @@ def _controls(ctx: AppContext, section: IndexSection) -> dict[str, Any]:
                     step=0.05,
                     format="%.2f",
                     key=prefix + "target." + theme,
-                    disabled=scheme != "theme_targets",
+                    disabled="theme_targets" not in SCHEMES[scheme].needs,
                 )
     else:
         st.caption(t("index_targets_none"))

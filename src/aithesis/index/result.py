@@ -8,7 +8,11 @@ Levels are index points; returns simple decimals; weights fractions of index val
 from __future__ import annotations
 
 import html
+import json
+import math
 from dataclasses import dataclass, field
+from os import PathLike
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -21,7 +25,15 @@ from aithesis.errors import DataError
 if TYPE_CHECKING:  # pragma: no cover
     from aithesis.index.methodology import Methodology
 
-__all__ = ["IndexResult", "align_benchmark"]
+__all__ = ["OUTPUT_FILES", "IndexResult", "align_benchmark", "json_ready"]
+
+OUTPUT_FILES: tuple[str, ...] = ("levels.csv", "weights.csv", "contributions.csv", "metrics.json")
+"""The files :meth:`IndexResult.save` writes."""
+
+
+def json_ready(metrics: dict[str, Any]) -> dict[str, Any]:
+    """Metrics for strict JSON: NaN (an undefined ratio) becomes None."""
+    return {k: (None if isinstance(v, float) and v != v else v) for k, v in metrics.items()}
 
 
 @dataclass(frozen=True, eq=False)
@@ -192,6 +204,75 @@ class IndexResult:
             index=self.index,
         )
         return frame
+
+    # ---- output -------------------------------------------------------------------
+    def output_files(
+        self, benchmark: pd.Series | IndexResult | None = None, *, rf: float = 0.0
+    ) -> dict[str, bytes]:
+        """The contents of :data:`OUTPUT_FILES`, rendered in memory.
+
+        ``levels.csv`` (date, level), ``weights.csv`` (date x ticker, end of day),
+        ``contributions.csv`` (by stock and by theme, decimal, plus ``(costs)``) and
+        ``metrics.json`` (:meth:`metrics`, NaN written as null).
+
+        Raises:
+            DataError: a level is not finite (``base_value`` x growth overflowed) or a
+                metric is infinite, so the files would not hold real numbers.
+        """
+        if not np.isfinite(self.level_values).all():
+            raise DataError(
+                "index levels overflow the float range (not finite)",
+                field="base_value",
+                hint="use a base_value such as 100 or 1000",
+            )
+        metrics = json_ready(self.metrics(benchmark=benchmark, rf=rf))
+        infinite = [k for k, v in metrics.items() if isinstance(v, float) and math.isinf(v)]
+        if infinite:
+            raise DataError(
+                f"metric {infinite[0]!r} is infinite and cannot be written to metrics.json",
+                field=infinite[0],
+                hint="check base_value and the window of the index",
+            )
+        contributions = pd.concat(
+            {"stock": self.contributions(by="stock"), "theme": self.contributions(by="theme")},
+            names=["by", "name"],
+        )
+        text = {
+            "levels.csv": self.levels.rename("level").to_csv(),
+            "weights.csv": self.weights.to_csv(),
+            "contributions.csv": contributions.to_csv(),
+            "metrics.json": json.dumps(metrics, indent=2, default=str, allow_nan=False) + "\n",
+        }
+        return {name: text[name].encode("utf-8") for name in OUTPUT_FILES}
+
+    def save(
+        self,
+        folder: str | PathLike[str],
+        benchmark: pd.Series | IndexResult | None = None,
+        *,
+        rf: float = 0.0,
+    ) -> Path:
+        """Write :data:`OUTPUT_FILES` into ``folder``, all or nothing.
+
+        Everything is rendered in memory first (:meth:`output_files`), then written
+        through a temporary folder beside the target and renamed into place: on any
+        failure no file of this call is left (an existing folder keeps its old files).
+
+        Args:
+            folder: the output folder (created with its parents when missing).
+            benchmark: for the relative metrics in ``metrics.json``; rf: annual
+                risk-free rate (decimal).
+
+        Returns:
+            The folder.
+
+        Raises:
+            AithesisError: the folder is a file, lies under a file, or cannot be
+                written. DataError: as :meth:`output_files`.
+        """
+        from aithesis.index.output import write_folder
+
+        return write_folder(folder, self.output_files(benchmark, rf=rf))
 
     def _repr_html_(self) -> str:
         m = self.metrics()
