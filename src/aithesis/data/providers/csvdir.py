@@ -28,9 +28,13 @@ import pandas as pd
 from aithesis.data.adjust import dividend_factors
 from aithesis.data.providers.base import PriceQuery, Provider, ProviderBatch
 from aithesis.data.providers.csvfiles import (
+    check_ticker_column,
+    file_problem,
     read_parquet_folder,
     read_text_table,
     read_typed_csv,
+    require_file,
+    require_listable,
     typed_prices,
 )
 from aithesis.data.schema import BASES, PRICE_COLUMNS
@@ -41,7 +45,7 @@ from aithesis.data.validate import (
     parse_price_table,
 )
 from aithesis.errors import AithesisError, DataError, UnknownTickerError
-from aithesis.markets import currency_of
+from aithesis.markets import currency_of, timezone_of
 
 __all__ = ["CsvDirProvider", "read_parquet_folder", "read_text_table", "read_typed_csv"]
 
@@ -55,6 +59,7 @@ class _Files:
     dividends: dict[str, Path]
     fx: dict[str, Path]
     manifest: pd.DataFrame | None
+    skipped: dict[str, list[str]]  # price entries that are not regular files: why
 
 
 class CsvDirProvider(Provider):
@@ -105,11 +110,25 @@ class CsvDirProvider(Provider):
     # -- step 1 ------------------------------------------------------------
     def transform_query(self, query: PriceQuery) -> _Files:
         price_dir = self.root / "prices" if (self.root / "prices").is_dir() else self.root
-        hive = price_dir if any(price_dir.glob("ticker=*")) else None
+        try:
+            entries = sorted(price_dir.iterdir())
+        except OSError as exc:
+            raise DataError(
+                f"cannot list the folder ({exc.strerror})",
+                file=price_dir,
+                hint="check its permissions (it must be readable and searchable)",
+            ) from exc
+        hive = price_dir if any(p.name.startswith("ticker=") for p in entries) else None
         prices: dict[str, Path] = {}
-        for path in sorted(price_dir.iterdir()):
-            if path.is_file() and path.suffix.lower() in (".csv", ".parquet"):
+        skipped: dict[str, list[str]] = {}
+        for path in entries:
+            if path.suffix.lower() not in (".csv", ".parquet"):
+                continue
+            problem = file_problem(path)
+            if problem is None:
                 prices[path.stem.upper().lstrip("^")] = path
+            else:
+                skipped[str(path)] = [f"{path}: {problem}; skipped"]
         if query.tickers is not None:
             wanted = [t.upper() for t in query.tickers]
             missing = [t for t in wanted if t not in prices]
@@ -164,12 +183,13 @@ class CsvDirProvider(Provider):
                 file=self.root,
                 hint="expected prices/<TICKER>.csv, <TICKER>.csv or fx/<PAIR>.csv",
             )
-        return _Files(prices, hive, dividends, fx, manifest)
+        return _Files(prices, hive, dividends, fx, manifest, skipped)
 
     @staticmethod
     def _hive_files(folder: Path, key: str) -> dict[str, Path]:
         if not folder.is_dir():
             return {}
+        require_listable(folder)
         # partition values are URL-encoded on disk (``ticker=A%20B``), as pyarrow writes them
         return {
             unquote(p.name.split("=", 1)[1]).upper(): p
@@ -179,8 +199,10 @@ class CsvDirProvider(Provider):
 
     @staticmethod
     def _named_files(folder: Path) -> dict[str, Path]:
+        """``<NAME>.csv`` entries of ``folder`` (each checked to be a file when read)."""
         if not folder.is_dir():
             return {}
+        require_listable(folder)
         return {p.stem.upper(): p for p in sorted(folder.glob("*.csv"))}
 
     # -- step 2 ------------------------------------------------------------
@@ -191,6 +213,7 @@ class CsvDirProvider(Provider):
     # -- step 3 ------------------------------------------------------------
     def transform_data(self, raw: _Files, query: PriceQuery) -> ProviderBatch:
         batch = ProviderBatch()
+        batch.warnings.update(raw.skipped)
         price_parts: list[pd.DataFrame] = []
         for ticker, path in raw.prices.items():
             part = self._guard(batch, ticker, lambda t=ticker, p=path: self._price_file(t, p, raw))
@@ -276,19 +299,24 @@ class CsvDirProvider(Provider):
 
     def _price_file(self, ticker: str, path: Path, raw: _Files) -> tuple[pd.DataFrame, list[str]]:
         strict = self.anomalies == "refuse"
+        tz = timezone_of(ticker)
         if path.suffix.lower() == ".parquet":
             table = self._read_parquet(path)
             table["_line"] = np.arange(len(table)) + 1
             basis = self._basis(ticker, path, table, raw)
+            markers: list[str] = []
             frame, warnings = check_prices(
-                typed_prices(table, path, ticker),
+                typed_prices(table, path, ticker, strict=strict, warnings=markers),
                 file=str(path),
                 strict=strict,
                 volume_expected=basis != "index",
             )
+            warnings = markers + warnings
             basis_source = table
         else:
-            fast = read_typed_csv(path, ("open", "high", "low", "close", "adj_close", "volume"))
+            fast = read_typed_csv(
+                path, ("open", "high", "low", "close", "adj_close", "volume"), tz=tz
+            )
             if fast is not None and "close" in fast and fast["close"].notna().all():
                 basis = self._basis(ticker, path, fast, raw)
                 frame, warnings = check_prices(
@@ -299,7 +327,11 @@ class CsvDirProvider(Provider):
                 table = read_text_table(path)
                 basis = self._basis(ticker, path, table, raw)
                 frame, warnings = parse_price_table(
-                    table, file=str(path), strict=strict, volume_expected=basis != "index"
+                    table,
+                    file=str(path),
+                    strict=strict,
+                    volume_expected=basis != "index",
+                    tz=tz,
                 )
                 basis_source = table
         guessed = (
@@ -321,7 +353,8 @@ class CsvDirProvider(Provider):
                     "dividends/"
                 ),
             ]
-        out = frame.drop(columns="_line")
+        check_ticker_column(basis_source, ticker, path)
+        out = frame.drop(columns=["_line", "ticker"], errors="ignore")
         out.insert(0, "ticker", ticker)
         out["currency"] = currency_of(ticker)
         out["basis"] = basis
@@ -332,6 +365,7 @@ class CsvDirProvider(Provider):
 
     @staticmethod
     def _read_parquet(path: Path) -> pd.DataFrame:
+        require_file(path)
         try:
             return pd.read_parquet(path)
         except Exception as exc:  # pyarrow raises several unrelated types
@@ -362,7 +396,7 @@ class CsvDirProvider(Provider):
     @staticmethod
     def _table(path: Path) -> pd.DataFrame:
         """A CSV as text, or a hive partition folder of Parquet files rendered as text."""
-        if not path.is_dir():
+        if not (path.is_dir() and "=" in path.name):  # a hive partition of an export
             return read_text_table(path)
         frame = read_parquet_folder(path)
         frame = frame.drop(
@@ -416,7 +450,8 @@ class CsvDirProvider(Provider):
 
     @classmethod
     def _dividend_file(cls, ticker: str, path: Path) -> pd.DataFrame:
-        fast = None if path.is_dir() else read_typed_csv(path, ("dividend",))
+        tz = timezone_of(ticker)
+        fast = None if path.is_dir() else read_typed_csv(path, ("dividend",), tz=tz)
         if (
             fast is not None
             and "dividend" in fast
@@ -430,7 +465,7 @@ class CsvDirProvider(Provider):
                 .sort_values("ex_date")
             )
         else:  # slow path: exact errors
-            frame = parse_dividend_table(cls._table(path), file=str(path))
+            frame = parse_dividend_table(cls._table(path), file=str(path), tz=tz)
         frame.insert(0, "ticker", ticker)
         frame["currency"] = currency_of(ticker)
         frame["source"] = f"csvdir:{path.parent.name}/{path.name}"
