@@ -188,7 +188,7 @@ def show(name: NameArg, scenario: ScenarioOpt = None) -> None:
         for c in model.spec.claims:
             claims.add(
                 f"[magenta]{escape(c.id)}[/] {escape(c.expr)} {escape(c.op)} "
-                f"{_num(c.claimed)} {escape(c.unit)}"
+                f"{'' if c.claimed is None else _num(c.claimed)} {escape(c.unit)}"
                 + (f"\n[dim]{escape(c.quote)}[/]" if c.quote else "")
             )
     if model.spec.scenarios:

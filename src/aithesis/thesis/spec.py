@@ -23,7 +23,16 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from aithesis.errors import SpecError
 from aithesis.specfile import line_of, parse_yaml, read_spec_text
@@ -35,6 +44,7 @@ __all__ = [
     "DriverSpec",
     "FormulaSpec",
     "ModelSpec",
+    "RecordClaimSpec",
     "is_identifier",
     "line_of",
     "load_spec",
@@ -164,6 +174,7 @@ class ClaimSpec(_Strict):
             of the same quantity are flagged by the cross-claim check.
     """
 
+    kind: Literal["model"] = "model"
     id: str
     expr: str
     claimed: Finite | tuple[Finite, Finite]
@@ -193,6 +204,63 @@ class ClaimSpec(_Strict):
         if self.op == "in" and not isinstance(self.claimed, tuple):
             raise ValueError("op 'in' takes a claimed [low, high]")
         return self
+
+
+class RecordClaimSpec(_Strict):
+    """An article's statement about the market record (``kind: record``).
+
+    ``expr`` uses the data functions of :mod:`aithesis.thesis.expr` (``close``,
+    ``total_return``, ``market_cap``, ...) and numbers; it is judged twice, with the data
+    as of the article date and as of the latest data (:mod:`aithesis.thesis.record`).
+
+    Attributes:
+        claimed, op, tol: as for model claims (``op`` compares the computed figure with
+            ``claimed``); omitted for a ``first_date(...)`` claim ("it will happen").
+        unit: unit of ``claimed`` for money figures (the data functions give USD); ''
+            for returns (decimal) and plain numbers.
+        article: the article file (default: the model's ``source``); its date comes from
+            the article catalogue unless ``article_date`` (ISO) is given.
+        by: the horizon of a ``first_date`` claim (a date as the data functions take).
+    """
+
+    kind: Literal["record"]
+    id: str
+    expr: str
+    claimed: Finite | tuple[Finite, Finite] | None = None
+    unit: str = ""
+    op: ClaimOp = "="
+    tol: Annotated[float, Field(gt=0, le=10)] = 0.05
+    quote: str | None = None
+    text: str | None = None
+    source: str | None = None
+    article: str | None = None
+    article_date: str | None = None
+    by: str | None = None
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> RecordClaimSpec:
+        if not _IDENT.match(self.id):
+            raise ValueError(f"claim id {self.id!r} must be an identifier")
+        first = self.expr.replace(" ", "").startswith("first_date(")
+        if self.claimed is None and not first:
+            raise ValueError("a record claim needs 'claimed' (unless its expr is first_date)")
+        if isinstance(self.claimed, tuple) and self.claimed[0] > self.claimed[1]:
+            raise ValueError(f"claimed range {list(self.claimed)} has low > high")
+        if self.op == "in" and not isinstance(self.claimed, tuple):
+            raise ValueError("op 'in' takes a claimed [low, high]")
+        return self
+
+
+def _claim_kind(value: Any) -> str:
+    kind = value.get("kind", "model") if isinstance(value, dict) else getattr(value, "kind", "")
+    return "record" if kind == "record" else "model"
+
+
+AnyClaim = Annotated[
+    Annotated[ClaimSpec, Tag("model")] | Annotated[RecordClaimSpec, Tag("record")],
+    Discriminator(_claim_kind),
+]
 
 
 class FormulaSpec(_Strict):
@@ -231,7 +299,7 @@ class ModelSpec(_Strict):
     output: str | None = None
     drivers: dict[str, DriverSpec]
     formulas: dict[str, FormulaSpec] = Field(default_factory=dict)
-    claims: list[ClaimSpec] = Field(default_factory=list)
+    claims: list[AnyClaim] = Field(default_factory=list)
     scenarios: dict[str, dict[str, Finite]] = Field(default_factory=dict)
     correlations: list[CorrelationSpec] = Field(default_factory=list)
 
@@ -244,6 +312,16 @@ class ModelSpec(_Strict):
                 for k, v in value.items()
             }
         return value
+
+    @property
+    def model_claims(self) -> list[ClaimSpec]:
+        """Claims checked against the model's own arithmetic (``kind: model``)."""
+        return [c for c in self.claims if isinstance(c, ClaimSpec)]
+
+    @property
+    def record_claims(self) -> list[tuple[int, RecordClaimSpec]]:
+        """``(index in claims, claim)`` of every ``kind: record`` claim."""
+        return [(i, c) for i, c in enumerate(self.claims) if isinstance(c, RecordClaimSpec)]
 
     @model_validator(mode="after")
     def _check(self) -> ModelSpec:
@@ -262,6 +340,8 @@ def _is_pydantic_tag(part: Any) -> bool:
 def _yaml_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
     """Where the YAML has the key: a distribution's keys sit next to ``dist``."""
     if len(loc) > 3 and loc[0] == "drivers" and loc[2] == "params":
+        return loc[:2] + loc[3:]
+    if len(loc) > 2 and loc[0] == "claims" and loc[2] in ("model", "record"):
         return loc[:2] + loc[3:]
     return loc
 
