@@ -308,9 +308,7 @@ def _walk_outside_data(tree: ast.AST) -> list[ast.AST]:
 def names_in(tree: ast.expr) -> set[str]:
     """Names (drivers/formulas) a validated formula refers to (not data-call arguments)."""
     return {
-        n.id
-        for n in _walk_outside_data(tree)
-        if isinstance(n, ast.Name) and n.id not in FUNCTIONS
+        n.id for n in _walk_outside_data(tree) if isinstance(n, ast.Name) and n.id not in FUNCTIONS
     }
 
 

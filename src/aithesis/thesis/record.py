@@ -214,7 +214,9 @@ class Resolver:
             and f.as_of <= self.as_of
         ]
         if not facts:
-            raise MissingData(f"no {metric} fact for {entity.upper()} {period} filed by {self.as_of}")
+            raise MissingData(
+                f"no {metric} fact for {entity.upper()} {period} filed by {self.as_of}"
+            )
         return float(max(facts, key=lambda f: f.as_of).value)
 
     def first(self, call: ast.Call) -> dt.date | None:

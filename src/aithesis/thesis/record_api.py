@@ -156,9 +156,11 @@ def _kpis(store: Store, payload: dict | None, ticker: str) -> list[KpiFact]:
             frames.append(companyfacts_to_frame(payload, ticker=ticker))
         except AithesisError:
             pass
-    frame = pd.concat([f for f in frames if len(f)], ignore_index=True) if any(
-        len(f) for f in frames
-    ) else None
+    frame = (
+        pd.concat([f for f in frames if len(f)], ignore_index=True)
+        if any(len(f) for f in frames)
+        else None
+    )
     if frame is None:
         return []
     return [
@@ -185,7 +187,9 @@ def _compiled(model: ThesisModel) -> list[tuple[int, Any, ast.expr, fx.Compiled,
         tree = fx.parse(c.expr, file=model.file, field=f"claims.{c.id}.expr")
         calls = fx.data_calls(tree)
         if not calls:
-            raise SpecError("a record claim needs a data function (close, market_cap, ...)", **where)
+            raise SpecError(
+                "a record claim needs a data function (close, market_cap, ...)", **where
+            )
         fn = fx.compile_tree(tree, set(), file=model.file, field=f"claims.{c.id}.expr", data=True)
         factor = 1.0
         if c.unit:
