@@ -14,6 +14,7 @@ Market cap share basis: filed counts are restated to the price basis with the fi
 from __future__ import annotations
 
 import ast
+import contextlib
 import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -152,10 +153,8 @@ def _kpis(store: Store, payload: dict | None, ticker: str) -> list[KpiFact]:
     if payload is not None:
         from aithesis.data.providers.sec_xbrl import companyfacts_to_frame
 
-        try:
+        with contextlib.suppress(AithesisError):  # no usable facts: the store's only
             frames.append(companyfacts_to_frame(payload, ticker=ticker))
-        except AithesisError:
-            pass
     frame = (
         pd.concat([f for f in frames if len(f)], ignore_index=True)
         if any(len(f) for f in frames)
