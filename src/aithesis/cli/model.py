@@ -8,6 +8,7 @@ works too.
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -221,19 +222,46 @@ def check(
     name: Annotated[str | None, typer.Argument(help="Model name or YAML path.")] = None,
     all_: Annotated[bool, typer.Option("--all", help="Check every built-in model.")] = False,
     fmt: FormatOpt = OutputFormat.table,
+    record: Annotated[
+        bool,
+        typer.Option(
+            "--record", help="Also judge 'kind: record' claims against the store (then/since)."
+        ),
+    ] = False,
+    store: StoreOption = None,
+    sec: Annotated[
+        Path | None,
+        typer.Option("--sec", help="Folder of SEC companyfacts JSON (default: sample data/sec)."),
+    ] = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="A missing series or fact is an error, not no_data.")
+    ] = False,
 ) -> None:
-    """Check an article's claims against what the model computes from its inputs."""
+    """Check an article's claims against what the model computes from its inputs.
+
+    With ``--record`` (or ``--store``) the claims against the record are judged too, as of
+    the article date ("then") and as of the latest data ("since").
+    """
+    from aithesis.cli.model_record import judge_records, record_table
     from aithesis.thesis import check_all
+    from aithesis.thesis.results import ClaimReport
 
     if (name is None) == (not all_):
         raise SpecError("give a model NAME or --all (not both)", field="model")
     report = check_all(None if all_ else [name])
+    records = None
+    if record or store is not None:
+        records = judge_records(None if all_ else [name], store, sec, strict)
     if fmt is OutputFormat.json:
-        _print_json(report.to_records())
+        extra = records.to_records() if records is not None else []
+        _print_json(report.to_records() + extra)
         return
     if fmt is OutputFormat.csv:
-        typer.echo(report.to_frame().to_csv(index=False), nl=False)
+        both = ClaimReport(report.results + (records.results if records is not None else ()))
+        typer.echo(both.to_frame().to_csv(index=False), nl=False)
         return
+    if records is not None and len(records):
+        console.print(record_table(records))
     undetermined = f", {len(report.undetermined)} undetermined" if report.undetermined else ""
     table = Table(title=f"claims: {len(report.flagged)} flagged{undetermined} of {len(report)}")
     for col in (

@@ -260,7 +260,7 @@ def _judge_model(
                 unit=format_unit(parse_unit(c.unit)) if c.unit else "",
                 rel_error=since.rel_error,
                 status=since.status,
-                op=c.op,
+                op=c.op if c.claimed is not None else "first",
                 tol=c.tol,
                 quote=c.quote or "",
                 note="; ".join(dict.fromkeys(n for n in (then.note, since.note, c.note) if n)),
