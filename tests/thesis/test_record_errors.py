@@ -36,7 +36,7 @@ def _run(write_model, sample_store, expr: str, **kw):
         check_records([path], store=sample_store, **kw)
     text = str(info.value)
     assert "\n" not in text
-    row = [i for i, line in enumerate(path.read_text().splitlines(), 1) if expr in line][0]
+    row = next(i for i, line in enumerate(path.read_text().splitlines(), 1) if expr in line)
     assert f"{path}:{row}" in text and "claims.bad" in text
     return text
 
