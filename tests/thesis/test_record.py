@@ -205,3 +205,51 @@ def test_json_record_fields(report):
     for key in ("status_then", "status_since", "computed_then", "computed_since"):
         assert key in d
     assert d["as_of_then"] == "2024-06-14" and d["as_of_since"] == "2026-05-29"
+
+
+def test_kpi_against_the_sec_payload(write_model, sample_store, sample_dir):
+    payload = json.loads((sample_dir / "sec" / "CIK0000789019.partial.json").read_text())
+    facts = payload["facts"]["us-gaap"]["PaymentsToAcquirePropertyPlantAndEquipment"]
+    rows = pd.DataFrame(facts["units"]["USD"])
+    year = rows[(rows.start == "2024-07-01") & (rows.end == "2025-06-30")]
+    expected = float(year.sort_values("filed").iloc[-1]["val"]) / 1e9  # FY2025, last filed
+    path = write_model(
+        f"""\
+        name: kpi-test
+        title: kpi test
+        drivers:
+          x: 1
+        claims:
+          - id: msft_capex
+            kind: record
+            expr: kpi(MSFT, capex, 2025)
+            claimed: {expected:.3f}
+            unit: USD_bn
+            article_date: "2025-03-11"
+        """,
+        name="kpi-test",
+    )
+    r = check_records([path], store=sample_store, sec_dir=sample_dir / "sec").get("msft_capex")
+    assert r.computed_since == pytest.approx(expected, rel=1e-12)
+    assert expected == pytest.approx(64.551)  # SOURCES.md: Microsoft FY2025 $64,551M
+    assert (r.status_then, r.status_since) == ("not_yet", "came_true")
+
+
+def test_cli_check_shows_then_and_since(sample_store):
+    import json as _json
+
+    from typer.testing import CliRunner
+
+    from aithesis.cli.main import app
+
+    runner = CliRunner()
+    args = ["model", "check", "nvda-5t", "--store", str(sample_store.path)]
+    out = runner.invoke(app, args)
+    assert out.exit_code == 0, out.output
+    assert "then" in out.output and "since" in out.output and "came_true" in out.output
+    out = runner.invoke(app, [*args, "-f", "json"])
+    rows = [r for r in _json.loads(out.output) if r.get("kind") == "record"]
+    assert {r["claim_id"] for r in rows} >= {"nvda_3t_at_article", "nvda_5t_first_date"}
+    first = next(r for r in rows if r["claim_id"] == "nvda_5t_first_date")
+    assert (first["status_then"], first["status_since"]) == ("not_yet", "came_true")
+    assert first["as_of_then"] == "2024-06-14"

@@ -143,6 +143,9 @@ def fetch_record(
                 data.shares[t] = series
         if t in wanted["kpi"]:
             data.kpis.extend(_kpis(store, payload, t))
+    if data.kpis:  # the record reaches the last filing too
+        filed = max(f.as_of for f in data.kpis)
+        data.latest = max(data.latest, filed) if data.latest else filed
     return data
 
 
