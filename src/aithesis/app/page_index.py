@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from aithesis import analytics as an
+from aithesis.analytics.catalogue import dashboard_metrics
 from aithesis.app import charts, data
 from aithesis.app.context import AppContext
 from aithesis.app.fmt import fmt_metric, fmt_pct
@@ -27,26 +28,7 @@ from aithesis.project.results import IndexSection
 __all__ = ["render"]
 
 _CARDS = ("total_return", "annualised_return", "max_drawdown", "sharpe")
-_TABLE = (
-    "total_return",
-    "annualised_return",
-    "volatility",
-    "sharpe",
-    "sortino",
-    "max_drawdown",
-    "max_drawdown_peak",
-    "max_drawdown_trough",
-    "calmar",
-    "excess_annualised_return",
-    "beta",
-    "alpha",
-    "tracking_error",
-    "information_ratio",
-    "up_capture",
-    "down_capture",
-    "avg_turnover_per_rebalance",
-    "end",
-)
+_TABLE = tuple(m.name for m in dashboard_metrics())  # rows of the metric table, in order
 
 
 def _reset(prefix: str) -> None:

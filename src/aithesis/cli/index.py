@@ -14,6 +14,8 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from aithesis import numfmt
+from aithesis.analytics.catalogue import CATALOGUE
 from aithesis.cli._common import OutputFormat, StoreOption, console, open_store, print_json
 from aithesis.errors import AithesisError, SpecError
 from aithesis.index.result import OUTPUT_FILES, json_ready
@@ -23,28 +25,19 @@ __all__ = ["app"]
 
 app = typer.Typer(no_args_is_help=True, help="Build thematic indexes and compare them.")
 
-_SIGNED_PERCENT = {
-    "total_return",
-    "annualised_return",
-    "max_drawdown",
-    "benchmark_total_return",
-    "benchmark_annualised_return",
-    "excess_annualised_return",
-    "alpha",
-    "total_costs",
-}
-_PERCENT = {"volatility", "tracking_error", "avg_turnover_per_rebalance"}
+_BY_NAME = {m.name: m for m in CATALOGUE}
 
 
 def _fmt(key: str, value: Any) -> str:
+    """A metric value for the terminal: percentages (signed unless the catalogue says
+    the metric is a size) and ratios with two decimals, other values as text."""
     if value is None:
         return "-"
     if isinstance(value, float):
-        if value != value:  # NaN
-            return "-"
-        if key in _SIGNED_PERCENT:
-            return f"{value:+.2%}"
-        return f"{value:.2%}" if key in _PERCENT else f"{value:.2f}"
+        metric = _BY_NAME.get(key)
+        if metric is not None and metric.format == "percent":
+            return numfmt.percent(value, 2, signed=metric.signed)
+        return numfmt.fixed(value, 2)
     return str(value)
 
 
@@ -135,7 +128,7 @@ def _summary(result: Any, metrics: dict[str, Any], folder: Path) -> None:
     themes.add_column("theme")
     themes.add_column("contribution", justify="right")
     for theme, value in result.contributions(by="theme").items():
-        themes.add_row(escape(str(theme)), f"{value:+.2%}")
+        themes.add_row(escape(str(theme)), numfmt.percent(value, 2, signed=True))
     console.print(themes)
     for note in result.warnings:
         console.print(f"[yellow]note:[/yellow] {escape(note)}")

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from aithesis import analytics as an
+from aithesis.analytics.catalogue import MetricInputs, compute_metrics
 from aithesis.errors import DataError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -122,52 +123,26 @@ class IndexResult:
             periods: periods per year (252 trading days).
 
         Returns:
-            ``{metric: value}``: returns and ratios in decimal, drawdown dates as ISO
-            strings (``max_drawdown_recovery`` None if not recovered).
+            ``{metric: value}`` for every entry of the metric catalogue
+            (:data:`aithesis.analytics.catalogue.CATALOGUE`, relative ones only with a
+            benchmark): returns and ratios in decimal, drawdown dates as ISO strings
+            (``max_drawdown_recovery`` None if not recovered).
 
         Raises:
             DataError: when the benchmark has no price on or before the base date.
         """
-        r = an.simple_returns(self.level_values)
-        dd = an.max_drawdown(self.level_values)
-        day = [str(d) for d in self.dates.astype("datetime64[D]")]
-        out: dict[str, Any] = {
-            "start": day[0],
-            "end": day[-1],
-            "days": int(r.size),
-            "total_return": an.compound(r),
-            "annualised_return": an.annualised_return(r, periods),
-            "volatility": an.volatility(r, periods),
-            "sharpe": an.sharpe_ratio(r, rf, periods),
-            "sortino": an.sortino_ratio(r, rf, periods),
-            "max_drawdown": dd.depth,
-            "max_drawdown_peak": day[dd.peak],
-            "max_drawdown_trough": day[dd.trough],
-            "max_drawdown_recovery": None if dd.recovery is None else day[dd.recovery],
-            "calmar": an.calmar_ratio(r, periods),
-            "avg_turnover_per_rebalance": float(self.turnover[self.rebalance_rows[1:]].mean())
-            if self.rebalance_rows.size > 1
-            else 0.0,
-            "total_costs": float(self.cost_points / self.level_values[0]),
-        }
-        if benchmark is None:
-            return out
-        b = an.simple_returns(align_benchmark(benchmark, self.dates))
-        out.update(
-            {
-                "benchmark_total_return": an.compound(b),
-                "benchmark_annualised_return": an.annualised_return(b, periods),
-                "excess_annualised_return": out["annualised_return"]
-                - an.annualised_return(b, periods),
-                "beta": an.beta(r, b),
-                "alpha": an.alpha(r, b, rf, periods),
-                "tracking_error": an.tracking_error(r, b, periods),
-                "information_ratio": an.information_ratio(r, b, periods),
-                "up_capture": an.up_capture(r, b, periods),
-                "down_capture": an.down_capture(r, b, periods),
-            }
+        bench = None if benchmark is None else align_benchmark(benchmark, self.dates)
+        inputs = MetricInputs(
+            levels=self.level_values,
+            days=tuple(str(d) for d in self.dates.astype("datetime64[D]")),
+            rf=rf,
+            periods=periods,
+            benchmark=bench,
+            turnover=self.turnover,
+            rebalance_rows=self.rebalance_rows,
+            cost_points=self.cost_points,
         )
-        return out
+        return compute_metrics(inputs)
 
     def contributions(self, by: Literal["stock", "theme"] = "stock") -> pd.Series:
         """Contribution of each stock (or theme) to the cumulative return, in decimal.

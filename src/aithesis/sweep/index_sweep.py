@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from aithesis import analytics as an
+from aithesis.analytics.catalogue import sweep_metrics
 from aithesis.errors import AithesisError, SpecError
 from aithesis.index.api import build_benchmark, build_from_inputs, load_methodology
 from aithesis.index.inputs import IndexInputs, gather_inputs
@@ -53,24 +54,10 @@ __all__ = [
     "plan_index_sweep",
 ]
 
-METRICS: tuple[str, ...] = (
-    "total_return",
-    "annualised_return",
-    "volatility",
-    "sharpe",
-    "sortino",
-    "max_drawdown",
-    "calmar",
-    "avg_turnover_per_rebalance",
-    "total_costs",
-)
-RELATIVE: tuple[str, ...] = (
-    "excess_annualised_return",
-    "beta",
-    "alpha",
-    "tracking_error",
-    "information_ratio",
-)
+METRICS: tuple[str, ...] = sweep_metrics(benchmark=False)
+"""Absolute metrics of every variant (catalogue entries with ``sweep=True``)."""
+RELATIVE: tuple[str, ...] = sweep_metrics(benchmark=True)
+"""Metrics relative to the benchmark (catalogue entries with ``sweep`` and ``benchmark``)."""
 _SHAPE = ("days", "skewness", "kurtosis")
 
 
