@@ -26,6 +26,7 @@ __all__ = [
     "line_of",
     "load_yaml_model",
     "parse_yaml",
+    "read_spec_text",
     "spec_error",
     "validate_model",
 ]
@@ -267,14 +268,12 @@ def validate_model(
         raise spec_error(exc, file=file, root=root, model=model) from None
 
 
-def load_yaml_model(model: type[M], path: str | Path) -> tuple[M, yaml.Node | None]:
-    """Read a YAML file and validate it against ``model``.
-
-    Returns:
-        ``(instance, root_node)``; keep the node to name lines in later errors.
+def read_spec_text(path: str | Path) -> str:
+    """The text of a spec file: at most :data:`MAX_SPEC_BYTES`, UTF-8.
 
     Raises:
-        SpecError: unreadable file, bad YAML or invalid content (file, line and key).
+        SpecError: missing, unreadable, too big (checked before reading) or not UTF-8;
+            one line naming the file and what to do.
     """
     path = Path(path)
     try:
@@ -285,11 +284,33 @@ def load_yaml_model(model: type[M], path: str | Path) -> tuple[M, yaml.Node | No
                 file=path,
                 hint="a spec holds rules and figures, not data: load data with 'aithesis data'",
             )
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise SpecError("file not found", file=path) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = getattr(exc, "strerror", None) or "not UTF-8 text"
-        raise SpecError(f"cannot read file ({reason})", file=path) from None
-    data, root = parse_yaml(text, path)
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        raise SpecError(
+            f"cannot read file (not UTF-8 text: byte 0x{exc.object[exc.start]:02x})",
+            file=path,
+            row=line,
+            hint="save the file as UTF-8",
+        ) from None
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise SpecError(
+            f"cannot read file ({reason})", file=path, hint="check the path and its permissions"
+        ) from None
+
+
+def load_yaml_model(model: type[M], path: str | Path) -> tuple[M, yaml.Node | None]:
+    """Read a YAML file and validate it against ``model``.
+
+    Returns:
+        ``(instance, root_node)``; keep the node to name lines in later errors.
+
+    Raises:
+        SpecError: unreadable file, bad YAML or invalid content (file, line and key).
+    """
+    path = Path(path)
+    data, root = parse_yaml(read_spec_text(path), path)
     return validate_model(model, data, file=path, root=root), root

@@ -60,7 +60,7 @@ def _value_text(s: Any) -> str:
 
 
 def _statement_table(statements: list[Any], title: str, article: bool = False) -> Table:
-    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    table = Table(title=escape(title), title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
     if article:
         table.add_column("article", no_wrap=True, min_width=7, max_width=10, overflow="ellipsis")
     table.add_column("line", justify="right", no_wrap=True, min_width=4)
@@ -77,8 +77,8 @@ def _statement_table(statements: list[Any], title: str, article: bool = False) -
             str(s.line),
             escape(s.span),
             escape(_value_text(s)),
-            s.op,
-            s.period or "",
+            escape(s.op),
+            escape(s.period or ""),
             escape(s.quote),
         ]
         table.add_row(*([escape(item.article)] if article else []), *row)
@@ -242,7 +242,7 @@ def coverage_command(
         frame = result.to_frame()
         _emit(frame.to_csv(index=False, lineterminator="\n"), out, "coverage")
         return
-    table = Table(title=f"coverage by {result.uses} uses", title_justify="left")
+    table = Table(title=escape(f"coverage by {result.uses} uses"), title_justify="left")
     for column in ("article", "statements", "covered", "coverage"):
         table.add_column(column, justify="left" if column == "article" else "right")
     for row in result.per_article():

@@ -13,6 +13,7 @@ from rich.table import Table
 from aithesis.cli._common import (
     OutputFormat,
     StoreOption,
+    coloured_pct,
     console,
     err_console,
     open_store,
@@ -311,9 +312,9 @@ def summary(
             escape(", ".join(company.themes)),
             f"{row.last_date:%Y-%m-%d}",
             f"{row.last_close:,.2f} {escape(str(row.currency))}",
-            _pct(row.ret_1y),
+            coloured_pct(row.ret_1y),
             # a window that starts after the last stored date holds no data, not +0.0%
-            "no data" if start > row.last_date else _pct(row.ret_since),
+            "no data" if start > row.last_date else coloured_pct(row.ret_since),
         )
         shown += 1
     console.print(table)
@@ -324,10 +325,3 @@ def summary(
             f"no data in the window: --since {escape(since)} is after the last stored date "
             f"{last:%Y-%m-%d}; pass an earlier --since"
         )
-
-
-def _pct(value: float) -> str:
-    if value != value:  # NaN
-        return "-"
-    colour = "green" if value >= 0 else "red"
-    return f"[{colour}]{value:+.1%}[/]"

@@ -7,9 +7,11 @@ works too.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 from rich.tree import Tree
 
@@ -43,6 +45,31 @@ def _num(value: Any) -> str:
     return f"{value:,.6g}" if isinstance(value, float | int) else str(value)
 
 
+def _integer(text: str, option: str) -> int:
+    """An integer option given as text (``100000``, ``100_000`` or ``1e5``).
+
+    Typer would reject ``1e5`` with a usage error (exit 2); here any text that is not a
+    whole number is a one-line :class:`SpecError` naming the option; ranges are checked
+    by the API.
+    """
+    cleaned = text.strip().replace("_", "").replace(",", "")
+    try:
+        return int(cleaned)
+    except ValueError:
+        pass
+    try:
+        number = float(cleaned)
+    except ValueError:
+        number = math.nan
+    if math.isfinite(number) and number == int(number):
+        return int(number)
+    raise SpecError(
+        f"{text!r} is not a whole number",
+        field=option,
+        hint="give an integer, e.g. 100000",
+    )
+
+
 def _pairs(items: list[str], option: str) -> dict[str, str]:
     out = {}
     for item in items:
@@ -53,17 +80,35 @@ def _pairs(items: list[str], option: str) -> dict[str, str]:
     return out
 
 
+def _finite(obj: Any) -> Any:
+    """``obj`` with every NaN/inf float replaced by ``None`` (JSON has no such numbers)."""
+    if isinstance(obj, dict):
+        return {k: _finite(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_finite(v) for v in obj]
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    return obj
+
+
+def _print_json(obj: Any) -> None:
+    """Strict JSON on stdout: ``null`` where a number is NaN or infinite."""
+    print_json(_finite(obj))
+
+
 def _frame_out(frame: Any, fmt: OutputFormat, title: str) -> None:
+    """Print a frame as JSON, CSV or a Rich table (title and every cell escaped)."""
     if fmt is OutputFormat.json:
-        print_json(frame.to_dict(orient="records"))
+        _print_json(frame.to_dict(orient="records"))
     elif fmt is OutputFormat.csv:
         typer.echo(frame.to_csv(index=False), nl=False)
     else:
-        table = Table(title=title)
+        table = Table(title=escape(title))
         for col in frame.columns:
-            table.add_column(str(col), justify="right" if frame[col].dtype.kind in "fi" else "left")
+            justify = "right" if frame[col].dtype.kind in "fi" else "left"
+            table.add_column(escape(str(col)), justify=justify)
         for row in frame.itertuples(index=False):
-            table.add_row(*[_num(v) if isinstance(v, float) else str(v) for v in row])
+            table.add_row(*[_num(v) if isinstance(v, float) else escape(str(v)) for v in row])
         console.print(table)
 
 
@@ -96,12 +141,12 @@ def distributions_cmd(fmt: FormatOpt = OutputFormat.table) -> None:
 
 def _driver_label(model: Any, name: str, value: float) -> str:
     d = model.spec.drivers[name]
-    unit = model.unit_text(name)
-    text = f"[cyan]{name}[/] = [bold]{_num(value)}[/] {unit}"
+    unit = escape(model.unit_text(name))
+    text = f"[cyan]{escape(name)}[/] = [bold]{_num(value)}[/] {unit}"
     if d.has_range:
-        text += f"  [dim]{d.distribution} {_num(d.low)}..{_num(d.high)}[/]"
+        text += f"  [dim]{escape(d.distribution)} {_num(d.low)}..{_num(d.high)}[/]"
     if d.source:
-        text += f"  [dim]({d.source})[/]"
+        text += f"  [dim]({escape(d.source)})[/]"
     return text
 
 
@@ -111,9 +156,10 @@ def _add(tree: Tree, model: Any, values: Any, node: TreeNode) -> None:
     if node.kind == "driver":
         tree.add(_driver_label(model, name, values[name]))
         return
-    expr = model.spec.formulas[name].expr
+    expr = escape(model.spec.formulas[name].expr)
+    unit = escape(model.unit_text(name))
     branch = tree.add(
-        f"[green]{name}[/] = [bold]{_num(values[name])}[/] {model.unit_text(name)}  [dim]{expr}[/]"
+        f"[green]{escape(name)}[/] = [bold]{_num(values[name])}[/] {unit}  [dim]{expr}[/]"
     )
     for child in node.children:
         _add(branch, model, values, child)
@@ -126,10 +172,11 @@ def show(name: NameArg, scenario: ScenarioOpt = None) -> None:
 
     model = load_model(name)
     ev = model.evaluate(scenario=scenario)
-    title = f"[bold]{model.name}[/]: {model.title}"
+    title = f"[bold]{escape(model.name)}[/]: {escape(model.title)}"
     if model.spec.title_zh:
-        title += f" / {model.spec.title_zh}"
-    tree = Tree(title + (f"  [dim]source: {model.spec.source}[/]" if model.spec.source else ""))
+        title += f" / {escape(model.spec.title_zh)}"
+    source = model.spec.source
+    tree = Tree(title + (f"  [dim]source: {escape(source)}[/]" if source else ""))
     _add(tree, model, ev.values, model.graph.tree(model.output))
     others = model.graph.other_tops(model.output)
     if others:
@@ -140,13 +187,15 @@ def show(name: NameArg, scenario: ScenarioOpt = None) -> None:
         claims = tree.add("[bold]claims[/]")
         for c in model.spec.claims:
             claims.add(
-                f"[magenta]{c.id}[/] {c.expr} {c.op} {_num(c.claimed)} {c.unit}"
-                + (f"\n[dim]{c.quote}[/]" if c.quote else "")
+                f"[magenta]{escape(c.id)}[/] {escape(c.expr)} {escape(c.op)} "
+                f"{_num(c.claimed)} {escape(c.unit)}"
+                + (f"\n[dim]{escape(c.quote)}[/]" if c.quote else "")
             )
     if model.spec.scenarios:
         scen = tree.add("[bold]scenarios[/]")
         for s, vals in model.spec.scenarios.items():
-            scen.add(f"{s}: " + ", ".join(f"{k}={_num(v)}" for k, v in vals.items()))
+            pairs = ", ".join(f"{k}={_num(v)}" for k, v in vals.items())
+            scen.add(escape(f"{s}: {pairs}"))
     console.print(tree)
 
 
@@ -180,12 +229,13 @@ def check(
         raise SpecError("give a model NAME or --all (not both)", field="model")
     report = check_all(None if all_ else [name])
     if fmt is OutputFormat.json:
-        print_json(report.to_records())
+        _print_json(report.to_records())
         return
     if fmt is OutputFormat.csv:
         typer.echo(report.to_frame().to_csv(index=False), nl=False)
         return
-    table = Table(title=f"claims: {len(report.flagged)} flagged of {len(report)}")
+    undetermined = f", {len(report.undetermined)} undetermined" if report.undetermined else ""
+    table = Table(title=f"claims: {len(report.flagged)} flagged{undetermined} of {len(report)}")
     for col in (
         "model",
         "claim",
@@ -199,17 +249,16 @@ def check(
     ):
         table.add_column(col)
     for r in report:
-        status = "[red]flagged[/]" if r.status == "flagged" else "[green]ok[/]"
+        colour = {"flagged": "red", "ok": "green"}.get(r.status, "yellow")
+        gap = f"{r.rel_error:.1%}" if math.isfinite(r.rel_error) else "n/a"
         table.add_row(
-            r.model,
-            r.claim_id,
-            r.op,
-            _num(r.claimed),
-            _num(r.computed),
-            r.unit,
-            f"{r.rel_error:.1%}",
-            status,
-            r.note,
+            *(escape(x) for x in (r.model, r.claim_id, r.op)),
+            escape(_num(r.claimed)),
+            escape(_num(r.computed)),
+            escape(r.unit),
+            gap,
+            f"[{colour}]{escape(r.status)}[/]",
+            escape(r.note),
         )
     console.print(table)
 
@@ -217,8 +266,12 @@ def check(
 @app.command("mc")
 def mc(
     name: NameArg,
-    draws: Annotated[int, typer.Option("--draws", "-n", help="Number of draws.")] = 100_000,
-    seed: Annotated[int | None, typer.Option("--seed", help="Random seed.")] = None,
+    draws: Annotated[
+        str, typer.Option("--draws", "-n", help="Number of draws (1 to 10,000,000).", metavar="N")
+    ] = "100000",
+    seed: Annotated[
+        str | None, typer.Option("--seed", help="Random seed (an integer >= 0).", metavar="INT")
+    ] = None,
     target: Annotated[
         str | None, typer.Option("--target", help="Probability of e.g. 'market_cap>=5000'.")
     ] = None,
@@ -230,11 +283,15 @@ def mc(
     from aithesis.thesis import load_model
 
     res = load_model(name).monte_carlo(
-        draws, seed=seed, target=target, scenario=scenario, output=output
+        _integer(draws, "--draws"),
+        seed=None if seed is None else _integer(seed, "--seed"),
+        target=target,
+        scenario=scenario,
+        output=output,
     )
     contrib = res.contribution()
     if fmt is OutputFormat.json:
-        print_json(
+        _print_json(
             {
                 "model": res.model,
                 "output": res.output,
@@ -253,7 +310,8 @@ def mc(
     _frame_out(res.to_frame(), fmt, f"{res.model}: {res.n:,} draws, seed {res.seed}")
     if res.target is not None:
         t_name, t_op, t_value = res.target
-        console.print(f"P({t_name} {t_op} {_num(t_value)}) = [bold]{res.probability:.2%}[/]")
+        what = escape(f"P({t_name} {t_op} {_num(t_value)})")
+        console.print(f"{what} = [bold]{res.probability:.2%}[/]")
     _frame_out(contrib, fmt, f"contribution to variance of {res.output}")
 
 

@@ -10,7 +10,9 @@ Rules (``tol`` is relative, default 5%; ``c`` claimed, ``v`` computed at the bas
 * ``plausible``: how far ``c`` lies outside ``[vmin, vmax]`` (for a figure that rests on
   an input the article does not state).
 
-A claim is ``flagged`` when that error exceeds ``tol``. For a flagged claim the note says
+A claim is ``flagged`` when that error exceeds ``tol``; it is ``undetermined`` (never
+``ok``) when the computed value or range is not a finite number (NaN or infinite, e.g. a
+division by zero at the base case or at a corner of the range). For a flagged claim the note says
 which single driver value would make it hold (e.g. "pue = 1.354"), found with brentq.
 
 Cross-claim check: claims with the same ``quantity`` each imply a value (or range) of it,
@@ -27,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from aithesis.errors import SpecError
-from aithesis.thesis.results import ClaimReport, ClaimResult
+from aithesis.thesis.results import UNDETERMINED, ClaimReport, ClaimResult
 from aithesis.thesis.solve import find_root
 from aithesis.thesis.spec import ClaimSpec
 from aithesis.thesis.units import conversion_factor, format_unit, parse_unit
@@ -237,8 +239,13 @@ def _check_one(model: CompiledModel, claim: CompiledClaim) -> ClaimResult:
     spec = claim.spec
     base, lo, hi = _computed_range(model, claim)
     rel, shown = _error(spec.op, spec.claimed, base, lo, hi)
-    status = "flagged" if not np.isfinite(rel) or rel > spec.tol + 1e-12 else "ok"
     note = ""
+    if not np.all(np.isfinite([base, lo, hi, rel])):
+        # NaN compares false with everything: without this, max(0, nan) passes as 'ok'
+        status, rel = UNDETERMINED, float("nan")
+        note = "the model computes a value that is not a finite number (division by zero?)"
+    else:
+        status = "flagged" if rel > spec.tol + 1e-12 else "ok"
     if status == "flagged":
         targets = list(spec.claimed) if isinstance(spec.claimed, tuple) else [spec.claimed]
         note = _reconcile(model, claim, targets)
@@ -291,6 +298,9 @@ def _cross(model: CompiledModel, claims: list[CompiledClaim]) -> list[ClaimResul
         for (a, va), (b, vb) in itertools.combinations(members, 2):
             rel = _gap(va, vb)
             tol = max(a.spec.tol, b.spec.tol)
+            status = "flagged" if rel > tol + 1e-12 else "ok"
+            if not np.all(np.isfinite([*va, *vb, rel])):
+                status, rel = UNDETERMINED, float("nan")
             show = [v[0] if v[0] == v[1] else v for v in (va, vb)]
             unit = model.unit_text(q)
             sources = a.source if a.source == b.source else f"{a.source}; {b.source}"
@@ -305,7 +315,7 @@ def _cross(model: CompiledModel, claims: list[CompiledClaim]) -> list[ClaimResul
                     computed=show[1],
                     unit=unit,
                     rel_error=rel,
-                    status="flagged" if rel > tol + 1e-12 else "ok",
+                    status=status,
                     op="=",
                     tol=tol,
                     note=f"cross-claim check of {q}",

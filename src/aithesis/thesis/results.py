@@ -15,6 +15,7 @@ import pandas as pd
 from scipy import stats
 
 __all__ = [
+    "UNDETERMINED",
     "ClaimReport",
     "ClaimResult",
     "Evaluation",
@@ -121,7 +122,11 @@ class GridResult(_Frame):
 class MonteCarloResult(_Frame):
     """Draws of every driver and formula; summaries of the output.
 
-    ``samples[name]`` is a float64 array of length ``n`` (fixed drivers broadcast).
+    ``samples[name]`` is a float64 array of length ``n`` (fixed drivers broadcast). For
+    runs beyond two million draws (:mod:`aithesis.thesis.chunked`) it is an evenly spaced
+    subsample of at most a million of the ``n`` draws, and ``moments`` holds the exact
+    ``(mean, std)`` of every name over all ``n`` draws; ``probability`` is exact either
+    way. Percentiles, the histogram and contributions then come from the subsample.
     """
 
     model: str
@@ -135,19 +140,37 @@ class MonteCarloResult(_Frame):
     target: tuple[str, str, float] | None = None
     probability: float | None = None
     scenario: str | None = None
+    moments: Mapping[str, tuple[float, float]] | None = None
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
+    @property
+    def subsampled(self) -> bool:
+        """True when ``samples`` holds a subsample of the draws (a chunked run)."""
+        return self.moments is not None
+
     def values(self, name: str | None = None) -> np.ndarray:
-        """The draws of ``name`` (default the output)."""
+        """The draws of ``name`` (default the output); a subsample in a chunked run."""
         return self.samples[name or self.output]
+
+    def _mean(self, name: str) -> float:
+        if self.moments is not None:
+            return self.moments[name][0]
+        return float(np.mean(self.samples[name]))
+
+    def _std(self, name: str) -> float:
+        if self.moments is not None:
+            return self.moments[name][1]
+        return float(np.std(self.samples[name], ddof=1)) if self.n > 1 else 0.0
 
     @property
     def mean(self) -> float:
-        return float(np.mean(self.values()))
+        """Mean of the output over all ``n`` draws."""
+        return self._mean(self.output)
 
     @property
     def std(self) -> float:
-        return float(np.std(self.values(), ddof=1)) if self.n > 1 else 0.0
+        """Sample standard deviation (``ddof=1``) of the output over all ``n`` draws."""
+        return self._std(self.output)
 
     @property
     def standard_error(self) -> float:
@@ -160,8 +183,15 @@ class MonteCarloResult(_Frame):
         return {f"p{q:g}": float(v) for q, v in zip(qs, values, strict=True)}
 
     def histogram(self, bins: int = 50, name: str | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """``(counts, edges)`` of ``name`` (default output), as ``numpy.histogram``."""
-        return np.histogram(self.values(name), bins=bins)
+        """``(counts, edges)`` of ``name`` (default output), as ``numpy.histogram``.
+
+        In a chunked run the subsample's counts are scaled to ``n`` (floats), so that
+        ``counts / n`` is still the share of draws per bin.
+        """
+        counts, edges = np.histogram(self.values(name), bins=bins)
+        if self.subsampled:
+            return counts * (self.n / len(self.values(name))), edges
+        return counts, edges
 
     def contribution(self, name: str | None = None) -> pd.DataFrame:
         """Approximate contribution to variance of each uncertain driver.
@@ -202,8 +232,8 @@ class MonteCarloResult(_Frame):
                 {
                     "name": name,
                     "unit": self.units[name],
-                    "mean": float(np.mean(values)),
-                    "std": float(np.std(values, ddof=1)) if self.n > 1 else 0.0,
+                    "mean": self._mean(name),
+                    "std": self._std(name),
                     **pct,
                 }
             )
@@ -248,6 +278,19 @@ class SolveResult(_Frame):
         )
 
 
+UNDETERMINED = "undetermined"
+"""Status of a claim whose computed value is NaN or infinite: neither ok nor flagged."""
+
+
+def _json_number(value: Any) -> Any:
+    """``None`` for NaN/inf (JSON has no such numbers); tuples become lists."""
+    if isinstance(value, tuple | list):
+        return [_json_number(v) for v in value]
+    if isinstance(value, float | np.floating) and not np.isfinite(value):
+        return None
+    return value
+
+
 JSON_KEYS = (
     "model",
     "claim_id",
@@ -266,8 +309,10 @@ class ClaimResult:
     """One checked claim (``kind='claim'``) or a cross-claim comparison (``'cross'``).
 
     ``claimed``/``computed`` are numbers or ``(low, high)`` in ``unit``; ``rel_error`` is
-    the largest relative gap (0 when the claim holds exactly); ``status`` is ``ok`` or
-    ``flagged``. ``note`` explains flags (e.g. the driver value that would reconcile).
+    the largest relative gap (0 when the claim holds exactly; NaN when undetermined);
+    ``status`` is ``ok``, ``flagged`` or ``undetermined`` (the computed value is NaN or
+    infinite, so the claim can be neither confirmed nor refuted). ``note`` explains flags
+    (e.g. the driver value that would reconcile).
     """
 
     model: str
@@ -286,12 +331,11 @@ class ClaimResult:
     kind: str = "claim"
 
     def to_dict(self) -> dict[str, Any]:
-        """The stable JSON record (keys model, claim_id, text, source, claimed, ...)."""
-        out = {k: getattr(self, k) for k in JSON_KEYS}
-        for key in ("claimed", "computed"):
-            if isinstance(out[key], tuple):
-                out[key] = list(out[key])
-        return out
+        """The stable JSON record (keys model, claim_id, text, source, claimed, ...).
+
+        Numbers that are NaN or infinite become ``None`` (``null`` in JSON).
+        """
+        return {k: _json_number(getattr(self, k)) for k in JSON_KEYS}
 
 
 @dataclass(frozen=True)
@@ -303,6 +347,11 @@ class ClaimReport(_Frame):
     @property
     def flagged(self) -> tuple[ClaimResult, ...]:
         return tuple(r for r in self.results if r.status == "flagged")
+
+    @property
+    def undetermined(self) -> tuple[ClaimResult, ...]:
+        """Claims whose computed value is NaN or infinite (neither ok nor flagged)."""
+        return tuple(r for r in self.results if r.status == UNDETERMINED)
 
     def __iter__(self):
         return iter(self.results)

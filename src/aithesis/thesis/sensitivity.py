@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from aithesis.errors import FormulaError, SpecError
+from aithesis.thesis.chunked import EXACT_UP_TO, draw_chunked
 from aithesis.thesis.montecarlo import parse_target, sample_drivers
 from aithesis.thesis.results import GridResult, MonteCarloResult, TornadoResult
 from aithesis.thesis.units import conversion_factor, parse_unit
@@ -19,7 +20,10 @@ from aithesis.thesis.units import conversion_factor, parse_unit
 if TYPE_CHECKING:  # pragma: no cover
     from aithesis.thesis.compiled import CompiledModel
 
-__all__ = ["grid", "hits", "monte_carlo", "resolve_target", "tornado"]
+__all__ = ["MAX_DRAWS", "grid", "hits", "monte_carlo", "resolve_target", "tornado"]
+
+MAX_DRAWS = 10_000_000
+"""Most draws one Monte Carlo run accepts (a project's ``monte_carlo.draws`` limit too)."""
 
 
 def _output(model: CompiledModel, output: str | None) -> str:
@@ -110,7 +114,13 @@ def monte_carlo(
     scenario: str | None = None,
     output: str | None = None,
 ) -> MonteCarloResult:
-    """Draw uncertain drivers ``n`` times and evaluate the tree once on the arrays.
+    """Draw uncertain drivers ``n`` times and evaluate the tree on the arrays.
+
+    Up to :data:`~aithesis.thesis.chunked.EXACT_UP_TO` draws (2 million) every draw is
+    made in one go and kept. Bigger runs (up to :data:`MAX_DRAWS`) are drawn in chunks
+    with bounded memory (:mod:`aithesis.thesis.chunked`): the mean, standard deviation
+    and P(target) are exact over all draws; percentiles, histogram and contributions come
+    from an evenly spaced subsample of at most a million draws.
 
     Drivers set by the scenario are held at the scenario's value. The target, if any, is
     ``"name>=value [unit]"`` (or ``>``, ``<=``, ``<``) and gives ``P(name op value)``.
@@ -122,10 +132,46 @@ def monte_carlo(
         raise SpecError(
             f"number of draws must be a positive integer, got {n!r}", file=model.file, field="draws"
         )
+    if n > MAX_DRAWS:
+        raise SpecError(
+            f"{n:,} draws is more than the {MAX_DRAWS:,} a run accepts",
+            file=model.file,
+            field="draws",
+            hint="percentiles settle long before that; use at most 10,000,000",
+        )
+    if seed is not None and (
+        isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0
+    ):
+        raise SpecError(
+            f"seed must be an integer >= 0, got {seed!r}",
+            file=model.file,
+            field="seed",
+            hint="e.g. --seed 20221130",
+        )
     name = _output(model, output)
     base, _ = model.base_values(scenario)
     fixed = {k: v for k, v in base.items() if scenario and k in model.spec.scenarios[scenario]}
     rng = np.random.default_rng(seed)
+    tgt = None if target is None else resolve_target(model, target)
+    common = {
+        "model": model.name,
+        "output": name,
+        "unit": model.unit_text(name),
+        "n": int(n),
+        "seed": seed,
+        "target": tgt,
+        "scenario": scenario,
+    }
+    if n > EXACT_UP_TO:
+        run = draw_chunked(model, int(n), rng, name, fixed, model.spec.correlations, tgt, hits)
+        return MonteCarloResult(
+            **common,
+            samples=run.samples,
+            units={k: model.unit_text(k) for k in run.samples},
+            uncertain=run.uncertain,
+            probability=None if tgt is None else run.hits / int(n),
+            moments=run.moments,
+        )
     env = sample_drivers(
         model.spec.drivers, int(n), rng, model.spec.correlations, fixed, file=model.file
     )
@@ -141,21 +187,16 @@ def monte_carlo(
         )
     samples = {k: np.broadcast_to(np.asarray(v, dtype=float), (n,)) for k, v in out.items()}
     uncertain = tuple(d for d in model.drivers if np.ndim(env[d]) > 0)
-    tgt, prob = None, None
-    if target is not None:
-        tgt, prob = _probability(model, target, samples)
+    prob = None
+    if tgt is not None:
+        t_name, op, value = tgt
+        prob = float(np.mean(hits(samples[t_name], op, value)))
     return MonteCarloResult(
-        model=model.name,
-        output=name,
-        unit=model.unit_text(name),
-        n=int(n),
-        seed=seed,
+        **common,
         samples=samples,
         units={k: model.unit_text(k) for k in samples},
         uncertain=uncertain,
-        target=tgt,
         probability=prob,
-        scenario=scenario,
     )
 
 
@@ -193,8 +234,3 @@ def resolve_target(model: CompiledModel, target: Any) -> tuple[str, str, float]:
 def hits(draws: np.ndarray, op: str, value: float) -> np.ndarray:
     """Boolean array: which draws meet ``draws <op> value`` (``>=``, ``>``, ``<=``, ``<``)."""
     return {">=": draws >= value, ">": draws > value, "<=": draws <= value, "<": draws < value}[op]
-
-
-def _probability(model: CompiledModel, target: Any, samples: dict) -> tuple[tuple, float]:
-    name, op, value = resolve_target(model, target)
-    return (name, op, value), float(np.mean(hits(samples[name], op, value)))

@@ -17,6 +17,7 @@ range, fixed.
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -25,7 +26,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from aithesis.errors import SpecError
-from aithesis.specfile import line_of, parse_yaml
+from aithesis.specfile import line_of, parse_yaml, read_spec_text
 from aithesis.thesis.distributions import DISTRIBUTIONS, DriverParams, unknown_message
 
 __all__ = [
@@ -115,6 +116,11 @@ class DriverSpec(_Strict):
         if self.low is not None and self.high is not None:
             if self.low > self.high:
                 raise ValueError(f"low {self.low:g} > high {self.high:g}")
+            if not math.isfinite(self.high - self.low):
+                raise ValueError(
+                    f"range {self.low:g}..{self.high:g} is too wide to draw from "
+                    "(high - low overflows); narrow it"
+                )
             rule.check(self.dist_params)
         elif rule.needs_range:
             raise ValueError(f"dist {self.dist!r} needs 'low' and 'high'")
@@ -302,11 +308,7 @@ def load_spec(path: str | Path) -> tuple[ModelSpec, yaml.Node | None]:
         SpecError: the file cannot be read or is invalid.
     """
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise SpecError(f"cannot read model file ({exc.strerror})", file=path) from None
-    return spec_from_text(text, path)
+    return spec_from_text(read_spec_text(path), path)
 
 
 def is_identifier(name: str) -> bool:

@@ -33,6 +33,8 @@ from aithesis.errors import FormulaError
 
 __all__ = [
     "DIMENSIONLESS",
+    "MAX_UNIT_CHARS",
+    "MAX_UNIT_POWER",
     "Unit",
     "conversion_factor",
     "format_unit",
@@ -81,8 +83,110 @@ def _dimensionless() -> pint.Unit:
 DIMENSIONLESS = "dimensionless"
 
 
+MAX_UNIT_CHARS = 120
+"""Longest unit text accepted (the longest built-in one has 21 characters)."""
+MAX_UNIT_POWER = 12
+"""Largest ``|exponent|`` written in a unit (``m**3``) or reached by any of its names."""
+MAX_UNIT_NESTING = 4
+"""Deepest parentheses in a unit text."""
+
+_UNIT_TOKEN = re.compile(
+    r"\s*(?:(?P<name>(?:[^\W\d]|°)\w*)|(?P<number>\d+(?:\.\d+)?)|(?P<op>\*\*|\^|[*/()%-])|(?P<bad>\S))"
+)
+
+
+class _UnitText:
+    """Allow-list check of a unit text before pint sees it (pint evaluates ``9**9**9``).
+
+    Grammar (spaces between factors multiply, as in pint)::
+
+        unit   := factor (('*' | '/' | ' ') factor)*
+        factor := atom [('**' | '^') ['-'] NUMBER]      NUMBER <= MAX_UNIT_POWER
+        atom   := NAME | '1' | '%' | '(' unit ')'       NAME a unit of the registry
+
+    No other numbers, no chained powers, at most :data:`MAX_UNIT_NESTING` parentheses.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.tokens: list[tuple[str, str]] = []
+        for match in _UNIT_TOKEN.finditer(text):
+            kind = match.lastgroup or "bad"
+            if kind == "bad":
+                raise ValueError(f"character {match.group(kind)!r} is not allowed")
+            self.tokens.append((kind, match.group(kind)))
+        self.pos = 0
+
+    def peek(self) -> tuple[str, str]:
+        return self.tokens[self.pos] if self.pos < len(self.tokens) else ("end", "")
+
+    def take(self) -> tuple[str, str]:
+        token = self.peek()
+        self.pos += 1
+        return token
+
+    def check(self) -> None:
+        if not self.tokens:
+            raise ValueError("no unit names")
+        self.unit(0)
+        if self.peek()[0] != "end":
+            raise ValueError(f"unexpected {self.peek()[1]!r}")
+
+    def unit(self, depth: int) -> None:
+        self.factor(depth)
+        while True:
+            kind, value = self.peek()
+            if kind == "op" and value in ("*", "/"):
+                self.take()
+                self.factor(depth)
+            elif kind == "name" or (kind == "op" and value in ("(", "%")) or kind == "number":
+                self.factor(depth)  # juxtaposition multiplies
+            else:
+                return
+
+    def factor(self, depth: int) -> None:
+        kind, value = self.take()
+        if kind == "name":
+            if not _known_name(value):
+                raise ValueError(f"{value!r} is not a known unit")
+        elif kind == "number":
+            if value != "1":
+                raise ValueError(f"number {value!r} in a unit (only '1', as in 1/year)")
+        elif (kind, value) == ("op", "("):
+            if depth >= MAX_UNIT_NESTING:
+                raise ValueError(f"more than {MAX_UNIT_NESTING} nested parentheses")
+            self.unit(depth + 1)
+            if self.take() != ("op", ")"):
+                raise ValueError("unbalanced parentheses")
+        elif (kind, value) != ("op", "%"):
+            raise ValueError(f"unexpected {value!r}" if value else "unexpected end")
+        if self.peek() in (("op", "**"), ("op", "^")):
+            self.take()
+            kind, value = self.take()
+            if (kind, value) == ("op", "-"):
+                kind, value = self.take()
+            if kind != "number" or float(value) > MAX_UNIT_POWER:
+                raise ValueError(f"a power must be a number up to {MAX_UNIT_POWER}")
+            if self.peek() in (("op", "**"), ("op", "^")):
+                raise ValueError("chained powers (a**b**c) are not allowed")
+
+
+def _known_name(name: str) -> bool:
+    """True for a unit name of the registry (prefixes and plurals as pint reads them)."""
+    if name.startswith("_"):  # pint looks such names up as attributes of the registry
+        return False
+    try:
+        return name in registry()
+    except Exception:  # pint raises several classes for odd names
+        return False
+
+
 def parse_unit(text: str | None, *, file: str | None = None, field: str | None = None) -> Unit:
     """Parse a unit string (``None`` or ``""`` means dimensionless).
+
+    The text is checked against a small grammar first (:class:`_UnitText`: known unit
+    names joined by ``*``, ``/`` or spaces, powers up to :data:`MAX_UNIT_POWER`, at most
+    :data:`MAX_UNIT_CHARS` characters), so pint never evaluates arbitrary arithmetic
+    such as ``9**9**9`` (which would run for ever).
 
     Raises:
         SpecError: the text is not a unit of the registry (names file and key).
@@ -91,15 +195,30 @@ def parse_unit(text: str | None, *, file: str | None = None, field: str | None =
 
     if text is None or str(text).strip() in ("", "1", "dimensionless"):
         return _dimensionless()
+    text = str(text)
+    hint = "use e.g. USD_bn, RMB_100M, kWh, GW, GPU, year, 1/year, percent, m**2"
     try:
-        return registry().Unit(str(text))
+        if len(text) > MAX_UNIT_CHARS:
+            raise ValueError(f"longer than {MAX_UNIT_CHARS} characters")
+        _UnitText(text).check()
+    except ValueError as exc:
+        raise SpecError(
+            f"unknown unit {text[:60]!r} ({exc})", file=file, field=field, hint=hint
+        ) from None
+    try:
+        unit = registry().Unit(text)
     except Exception as exc:  # pint raises several classes here
         raise SpecError(
-            f"unknown unit {text!r} ({type(exc).__name__})",
+            f"unknown unit {text!r} ({type(exc).__name__})", file=file, field=field, hint=hint
+        ) from None
+    if any(abs(power) > MAX_UNIT_POWER for power in unit.dimensionality.values()):
+        raise SpecError(
+            f"unknown unit {text!r} (a power beyond {MAX_UNIT_POWER})",
             file=file,
             field=field,
-            hint="use e.g. USD_bn, RMB_100M, kWh, GW, GPU, year, 1/year, percent",
-        ) from None
+            hint=hint,
+        )
+    return unit
 
 
 def format_unit(unit: Unit) -> str:
