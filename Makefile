@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 
-.PHONY: demo test install lint bench clean
+.PHONY: demo test install lint bench clean sample
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,10 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# rebuild the package's compact real sample (src/aithesis/sample) from ../shared/data
+sample: $(STAMP)
+	$(BIN)/python scripts/build_sample.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

@@ -1,4 +1,11 @@
-"""Shared fixtures: the real sample data, a store loaded with it, fresh stores."""
+"""Shared fixtures: the real sample data, a store loaded with it, fresh stores.
+
+Tests that need the full sample data (``../shared/data`` with its 75 tickers, or
+``$AITHESIS_SAMPLE_DATA``) use the ``sample_dir``, ``sample_store`` or ``seeds_dir``
+fixtures, or carry the ``shared_data`` marker. Without that folder they are skipped,
+saying why; under ``CI=true`` a missing folder stops the run at once instead (CI must
+test the real data). Everything else runs on the package's compact sample.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +14,37 @@ from pathlib import Path
 
 import pytest
 
-from aithesis.config import sample_data_dir
+from aithesis.config import ENV_SAMPLE_DATA, shared_data_dir
 from aithesis.data.api import import_dir
 from aithesis.data.store import Store
+
+_FULL_DATA_FIXTURES = frozenset({"sample_dir", "sample_store", "seeds_dir"})
+_NO_SHARED = (
+    f"needs the full sample data: no ../shared/data beside the repository and no ${ENV_SAMPLE_DATA}"
+)
+
+
+def _ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if _ci() and shared_data_dir() is None:
+        raise pytest.UsageError(
+            f"CI=true but the full sample data is missing (no ../shared/data beside the "
+            f"repository, no ${ENV_SAMPLE_DATA}): CI must run every test on the real data"
+        )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip the tests that need the full data when it is absent (never under CI)."""
+    if shared_data_dir() is not None:
+        return
+    skip = pytest.mark.skip(reason=_NO_SHARED)
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if fixtures & _FULL_DATA_FIXTURES or item.get_closest_marker("shared_data"):
+            item.add_marker(skip)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -21,8 +56,11 @@ def _own_aithesis_home(tmp_path_factory: pytest.TempPathFactory) -> None:
 
 @pytest.fixture(scope="session")
 def sample_dir() -> Path:
-    """The real sample data (../shared/data or $AITHESIS_SAMPLE_DATA)."""
-    return sample_data_dir()
+    """The full real sample data (../shared/data or $AITHESIS_SAMPLE_DATA)."""
+    path = shared_data_dir()
+    if path is None:  # only reached by a test the collection hook did not mark
+        pytest.skip(_NO_SHARED)
+    return path
 
 
 @pytest.fixture(scope="session")

@@ -189,8 +189,8 @@ def test_monte_carlo_runs_on_demand(
     )
     wait_idle(page)
     # same draws and seed as the project build: the same probability
-    built = project_results.summary["targets"]["nvda-5t"]
-    assert metric(page, "P(market_cap>=5000)") == fmt_pct(built["probability"])
+    built = project_results.summary.targets["nvda-5t"]
+    assert metric(page, "P(market_cap>=5000)") == fmt_pct(built.probability)
     assert page.locator(".js-plotly-plot").count() >= 2  # histogram and variance shares
     shoot(page, "dashboard-en-model-monte-carlo")
 

@@ -78,13 +78,34 @@ def test_skip_bad_imports_the_good_files_and_exits_1(tmp_path: Path) -> None:
 
 
 def test_export_then_import_round_trip(tmp_path: Path, sample_dir: Path) -> None:
+    """Prices (adj_close too), dividends, FX and provenance come back equal."""
+    from aithesis.data.store import Store
+
     a, b = str(tmp_path / "a.duckdb"), str(tmp_path / "b.duckdb")
-    runner.invoke(app, ["data", "import", str(sample_dir), "--store", a, "-t", "MSFT"])
+    first = runner.invoke(
+        app, ["data", "import", str(sample_dir), "--store", a, "-t", "MSFT", "-t", "0700.HK"]
+    )
+    assert first.exit_code == 0, first.output
     out = runner.invoke(app, ["data", "export", str(tmp_path / "pq"), "--store", a])
     assert out.exit_code == 0, out.output
     again = runner.invoke(app, ["data", "import", str(tmp_path / "pq"), "--store", b])
     assert again.exit_code == 0, again.output
-    assert "price rows (1 tickers)" in again.output
+    assert "price rows (2 tickers)" in again.output
+    old, new = Store(a, read_only=True), Store(b, read_only=True)
+    msft = pd.read_csv(sample_dir / "prices" / "MSFT.csv")
+    assert (old.prices(["MSFT"])["close"].to_numpy() == msft["close"].to_numpy()).all()
+    pd.testing.assert_frame_equal(old.prices(), new.prices(), check_exact=True)
+    keep = ["ticker", "ex_date", "amount", "currency"]
+    divs = pd.read_csv(sample_dir / "dividends" / "MSFT.csv")
+    assert len(old.dividends(["MSFT"])) == int((divs["dividend"] > 0).sum()) > 50
+    pd.testing.assert_frame_equal(old.dividends()[keep], new.dividends()[keep], check_exact=True)
+    assert old.fx_pairs() == new.fx_pairs() and len(old.fx_pairs()) >= 1
+    for pair in old.fx_pairs():
+        pd.testing.assert_series_equal(old.fx(pair), new.fx(pair), check_exact=True)
+    cols = ["name", "kind", "basis", "currency", "first_date", "last_date", "rows"]
+    pd.testing.assert_frame_equal(old.series_info()[cols], new.series_info()[cols])
+    info = new.series_info().set_index("name")
+    assert info.at["MSFT", "adj_close_from"] == "dividends"
 
 
 def test_real_process_reports_bad_input_without_traceback(tmp_path: Path) -> None:
@@ -109,10 +130,28 @@ def test_real_process_debug_flag_shows_the_traceback(tmp_path: Path) -> None:
     assert "Traceback" not in plain.stderr
 
 
+def _hand_total_return(sample_dir: Path, ticker: str, start: str, dividends: bool) -> float:
+    """Total return from the last close on or before ``start`` to the last close, from
+    the CSVs: the close ratio times ``close_{t-1} / (close_{t-1} - d_t)`` for every
+    ex-date ``t`` after the start row (Yahoo's convention, ARCHITECTURE.md)."""
+    prices = pd.read_csv(sample_dir / "prices" / f"{ticker}.csv", parse_dates=["date"])
+    i = int((prices["date"] <= pd.Timestamp(start)).to_numpy().nonzero()[0][-1])
+    total = prices["close"].iloc[-1] / prices["close"].iloc[i]
+    if dividends:
+        divs = pd.read_csv(sample_dir / "dividends" / f"{ticker}.csv", parse_dates=["date"])
+        dates = prices["date"].tolist()
+        for ex, amount in zip(divs["date"], divs["dividend"], strict=True):
+            if prices["date"].iloc[i] < ex <= prices["date"].iloc[-1] and amount > 0:
+                t = dates.index(ex)
+                before = prices["close"].iloc[t - 1]
+                total *= before / (before - amount)
+    return float(total - 1)
+
+
 def test_summary_prints_the_universe_table(tmp_path: Path, sample_dir: Path) -> None:
     store = str(tmp_path / "s.duckdb")
     runner.invoke(app, ["data", "import", str(sample_dir), "--store", store])
-    done = _aithesis("data", "summary", "--store", store, env={"COLUMNS": "200"})
+    done = _aithesis("data", "summary", "--store", store, env={"COLUMNS": "400"})
     assert done.returncode == 0, done.stderr
     assert "NVDA" in done.stdout and "0992.HK" in done.stdout and "联想" in done.stdout
     from aithesis.universe import load_universe
@@ -122,3 +161,40 @@ def test_summary_prints_the_universe_table(tmp_path: Path, sample_dir: Path) -> 
     with_prices = sum(1 for c in universe if c.ticker in files)
     assert with_prices >= 70
     assert f"{with_prices} of {len(universe)} universe companies have stored prices" in done.stdout
+    rows = {line.split("│")[1].strip(): line for line in done.stdout.splitlines() if "│" in line}
+    for ticker, has_dividends in (("MSFT", True), ("VST", False)):
+        prices = pd.read_csv(sample_dir / "prices" / f"{ticker}.csv", parse_dates=["date"])
+        last = prices.iloc[-1]
+        year_back = f"{last['date'] - pd.Timedelta(days=365):%Y-%m-%d}"
+        since = _hand_total_return(sample_dir, ticker, "2022-11-30", has_dividends)
+        one_year = _hand_total_return(sample_dir, ticker, year_back, has_dividends)
+        cells = [c.strip() for c in rows[ticker].split("│")]
+        assert f"{last['date']:%Y-%m-%d}" in cells
+        assert f"{last['close']:,.2f} USD" in cells
+        assert cells[-3:-1] == [f"{one_year:+.1%}", f"{since:+.1%}"], (ticker, cells)
+
+
+def test_summary_with_a_window_after_the_data_says_so(tmp_path: Path, sample_dir: Path) -> None:
+    store = str(tmp_path / "s.duckdb")
+    runner.invoke(app, ["data", "import", str(sample_dir), "--store", store, "-t", "MSFT"])
+    done = runner.invoke(app, ["data", "summary", "--store", store, "--since", "2099-01-01"])
+    assert done.exit_code == 0, done.output
+    assert "+0.0%" not in done.stdout and "no data" in done.stdout
+    assert "no data in the window" in " ".join(done.stdout.split())
+
+
+def test_rich_markup_in_user_text_is_printed_literally(tmp_path: Path) -> None:
+    root = tmp_path / "in"
+    (root / "prices").mkdir(parents=True)
+    body = "date,open,high,low,close,volume\n2024-01-02,1,1,1,1,5\n2024-01-03,1,1,1,1,5\n"
+    (root / "prices" / "[B].csv").write_text(body)
+    (root / "prices_manifest.csv").write_text(
+        "ticker,close_basis,source_repo,commit\n[B],raw,evil[/x][bold]repo,abc\n"
+    )
+    store = str(tmp_path / "s.duckdb")
+    done = runner.invoke(app, ["data", "import", str(root), "--store", store])
+    assert done.exit_code == 0, done.output
+    for args in (["data", "list"], ["data", "show", "[B]"]):
+        shown = runner.invoke(app, [*args, "--store", store], env={"COLUMNS": "300"})
+        assert shown.exit_code == 0, shown.output
+        assert "evil[/x][bold]repo@abc" in shown.stdout and "[B]" in shown.stdout, shown.stdout

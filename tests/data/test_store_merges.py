@@ -49,6 +49,16 @@ def test_rows_rebased_by_a_split_are_refused_and_nothing_changes(tmp_store: Stor
     assert tmp_store.prices().to_csv() == before
 
 
+def test_an_update_rebased_3_for_2_with_one_overlapping_date_is_refused(tmp_store: Store) -> None:
+    """Issue 18: spliced onto the stored scale it would be a silent -34 % day."""
+    tmp_store.write_batch(prices=_rows("TP", DAYS[:3], [300.0, 303.0, 306.0]))
+    before = tmp_store.prices().to_csv()
+    with pytest.raises(DataError) as info:
+        tmp_store.write_batch(prices=_rows("TP", DAYS[2:], [204.0, 205.0, 206.0]))
+    assert "re-based" in str(info.value) and "2024-06-05: 204 vs stored 306" in str(info.value)
+    assert tmp_store.prices().to_csv() == before
+
+
 def test_rows_rebased_by_a_dividend_factor_are_refused(tmp_store: Store) -> None:
     tmp_store.write_batch(prices=_rows("AA", DAYS[:4], [50.0, 51.0, 52.0, 53.0]))
     rebased = [c * 0.985 for c in (51.0, 52.0, 53.0)] + [54.0]
@@ -208,7 +218,9 @@ def test_a_failure_after_the_delete_rolls_everything_back(
     def boom(*args, **kwargs):
         raise RuntimeError("disk full while writing provenance")
 
-    monkeypatch.setattr(Store, "_record_series", staticmethod(boom))
+    from aithesis.data import store_writes
+
+    monkeypatch.setattr(store_writes, "record_series", boom)
     patch = loaded_store.prices(["GOOD"]).iloc[[0]].assign(close=10.6, high=11.0)
     with pytest.raises(RuntimeError, match="disk full"):
         loaded_store.write_batch(prices=patch)

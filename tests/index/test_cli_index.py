@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
@@ -41,14 +42,41 @@ def test_build_writes_four_files_matching_the_api(tmp_path, store_path, sample_s
     assert "AI infrastructure basket" in result.output and "compute" in result.output
 
 
-def test_build_with_benchmark_adds_relative_metrics(tmp_path, store_path):
+def test_build_with_benchmark_adds_relative_metrics(tmp_path, store_path, sample_store):
     out = tmp_path / "b"
     result = CliRunner().invoke(
-        app, ["build", "ai-infra", "--out", str(out), "--store", store_path, "--benchmark", "SPY"]
-    )
+        app,
+        ["build", "ai-infra", "--out", str(out), "--store", store_path, "--benchmark", "SPY",
+         "--end", "2026-05-29"],
+    )  # fmt: skip
     assert result.exit_code == 0, result.output
     metrics = json.loads((out / "metrics.json").read_text())
-    assert {"beta", "alpha", "tracking_error", "information_ratio"} <= set(metrics)
+    # recompute the relative metrics by hand (pandas/numpy) from the written levels and
+    # SPY's stored total-return prices, as of each index date
+    levels = pd.read_csv(out / "levels.csv", index_col="date", parse_dates=True)["level"]
+    spy = sample_store.price_matrix(["SPY"], field="adj_close")
+    bench = pd.Series(spy.values[:, 0], index=pd.DatetimeIndex(spy.dates)).dropna()
+    bench = bench.reindex(bench.index.union(levels.index)).ffill().reindex(levels.index)
+    assert bench.notna().all()
+    r = levels.pct_change().dropna().to_numpy()
+    b = bench.pct_change().dropna().to_numpy()
+    active = r - b
+    te = active.std(ddof=1) * np.sqrt(252)
+    beta = np.cov(r, b, ddof=0)[0, 1] / b.var()
+    alpha = (1 + np.mean(r - beta * b)) ** 252 - 1
+    assert metrics["tracking_error"] == pytest.approx(te, rel=1e-9)
+    assert metrics["information_ratio"] == pytest.approx(active.mean() * 252 / te, rel=1e-9)
+    assert metrics["beta"] == pytest.approx(beta, rel=1e-9)
+    assert metrics["alpha"] == pytest.approx(alpha, rel=1e-9)
+    assert metrics["benchmark_total_return"] == pytest.approx(
+        bench.iloc[-1] / bench.iloc[0] - 1, rel=1e-12
+    )
+    years = r.size / 252
+    excess = (levels.iloc[-1] / levels.iloc[0]) ** (1 / years) - (
+        bench.iloc[-1] / bench.iloc[0]
+    ) ** (1 / years)
+    assert metrics["excess_annualised_return"] == pytest.approx(excess, rel=1e-9)
+    assert metrics["end"] == "2026-05-29" and 0.5 < beta < 3 and te > 0.05  # sane scale
 
 
 def test_compare_accepts_benchmarks_after_the_option(store_path):

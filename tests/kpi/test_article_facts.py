@@ -19,6 +19,7 @@ def _rows() -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
+@pytest.mark.shared_data  # the seed articles are in ../shared/seeds
 @pytest.mark.parametrize("row", _rows(), ids=lambda r: f"{r['entity']}-{r['metric']}-{r['period']}")
 def test_every_fact_quotes_its_seed_article_verbatim(row: dict[str, str]) -> None:
     source = SEEDS / row["source"]
@@ -38,6 +39,7 @@ def test_every_fact_value_is_written_in_its_quote(row: dict[str, str]) -> None:
     assert number in row["quote"]
 
 
+@pytest.mark.shared_data
 def test_events_quote_their_seed_articles_verbatim() -> None:
     for event in EVENTS:
         text = (SEEDS / event.source).read_text(encoding="utf-8")
@@ -80,5 +82,6 @@ def test_article_facts_load_and_cover_the_frameworks_figures() -> None:
     assert (frame.loc[frame.entity == "alibaba", "currency"] == "CNY").all()
 
 
+@pytest.mark.shared_data
 def test_seed_dir_is_found_via_sample_data_dir() -> None:
     assert isinstance(SEEDS, Path) and any(SEEDS.glob("*.txt"))

@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 from aithesis.cli.kpi import app as kpi_app
 from aithesis.cli.main import _AithesisGroup
 from aithesis.config import sample_data_dir
+from aithesis.data import providers
 from aithesis.data.api import import_dir
 from aithesis.data.providers.sec import SecClient, SecProvider
 from aithesis.data.store import Store
@@ -174,7 +175,11 @@ def test_pull_reports_failures_at_the_end(tmp_path: Path, monkeypatch: pytest.Mo
         sleep=lambda s: None,
         retries=1,
     )
-    monkeypatch.setitem(api.PROVIDERS, "sec", lambda: SecProvider(client))
+    monkeypatch.setitem(
+        providers.REGISTRY,
+        "sec",
+        providers.ProviderEntry(lambda: SecProvider(client), ("fundamentals",)),
+    )
     path = tmp_path / "s.duckdb"
     result = runner.invoke(
         root(), ["kpi", "pull", "--provider", "sec", "AAPL", "MSFT", "--store", str(path)]
@@ -185,6 +190,7 @@ def test_pull_reports_failures_at_the_end(tmp_path: Path, monkeypatch: pytest.Mo
     assert set(Store(path).fundamentals()["ticker"]) == {"AAPL"}
 
 
+@pytest.mark.shared_data  # NVDA's prices from 2015 (the package sample starts 2018)
 def test_leadlag_matches_an_independent_computation(tmp_path: Path) -> None:
     """Synthetic quarterly capex for the four hyperscalers against NVDA's real prices."""
     store = Store(tmp_path / "s.duckdb")

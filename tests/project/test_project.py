@@ -31,7 +31,23 @@ def test_init_refuses_to_overwrite_unless_forced(tmp_path: Path) -> None:
     init_project(tmp_path / "p")
     with pytest.raises(SpecError, match="already exists"):
         init_project(tmp_path / "p")
-    init_project(tmp_path / "p", force=True)
+    root = tmp_path / "p"
+    edited = {
+        root / "aithesis.yaml": "name: mine\n",
+        root / "indexes" / "agix.yaml": "name: edited\n",
+        root / "models" / "nvda-5t.yaml": "broken: [\n",
+        root / "kpi" / "article_facts.csv": "ticker\n",
+    }
+    originals = {path: path.read_bytes() for path in edited}
+    for path, text in edited.items():
+        path.write_text(text, encoding="utf-8")
+    with pytest.raises(SpecError, match="already exists"):
+        init_project(root)
+    assert (root / "aithesis.yaml").read_text(encoding="utf-8") == "name: mine\n"  # untouched
+    assert init_project(root, force=True) == root
+    for path, original in originals.items():
+        assert path.read_bytes() == original, path  # each file rewritten from the template
+    assert load_project(root).config.start.isoformat() == "2022-11-30"
 
 
 def test_unknown_template_is_named(tmp_path: Path) -> None:
@@ -56,7 +72,7 @@ def test_index_numbers_equal_the_library_called_directly(built_project) -> None:
     assert section.result.level_values.tolist() == direct.level_values.tolist()
     qqq = build_benchmark("QQQ", store, "2022-11-30")
     assert section.metrics["benchmark_total_return"] == pytest.approx(qqq.total_return, rel=1e-12)
-    assert results.summary["indexes"][section.name]["total_return"] == pytest.approx(
+    assert results.summary.indexes[section.name].total_return == pytest.approx(
         direct.total_return, rel=1e-12
     )
     assert section.by_stock.sum() == pytest.approx(direct.total_return, rel=1e-9)
@@ -71,9 +87,9 @@ def test_model_numbers_equal_the_library_called_directly(built_project) -> None:
         cfg.monte_carlo.draws, seed=cfg.monte_carlo.seed, target="market_cap>=5000"
     )
     assert section.monte_carlo.probability == mc.probability
-    assert results.summary["targets"]["nvda-5t"]["probability"] == mc.probability
+    assert results.summary.targets["nvda-5t"].probability == mc.probability
     assert section.base.value == model.evaluate().value
-    flagged = {(r["model"], r["claim_id"]) for r in results.summary["flagged"]}
+    flagged = {(r.model, r.claim_id) for r in results.summary.flagged}
     assert ("compute-energy", "gpt4_energy") in flagged
     assert ("inference-memory", "memory_quantised") in flagged
 
@@ -81,11 +97,11 @@ def test_model_numbers_equal_the_library_called_directly(built_project) -> None:
 def test_kpi_latest_equals_growth_from_the_store(built_project) -> None:
     store = Store(built_project.project.store_path, read_only=True)
     table = growth(store, entity="alibaba", metric="capex")
-    latest = built_project.results.summary["kpi_latest"]["alibaba/capex"]
-    assert latest["period"] == "2025Q1"
-    assert latest["qoq"] == pytest.approx(246.12 / 317.75 - 1, rel=1e-12)
-    assert latest["yoy"] == pytest.approx(246.12 / 111.53 - 1, rel=1e-12)
-    assert latest["yoy"] == table["yoy"].iloc[-1]
+    latest = built_project.results.summary.kpi_latest["alibaba/capex"]
+    assert latest.period == "2025Q1"
+    assert latest.qoq == pytest.approx(246.12 / 317.75 - 1, rel=1e-12)
+    assert latest.yoy == pytest.approx(246.12 / 111.53 - 1, rel=1e-12)
+    assert latest.yoy == table["yoy"].iloc[-1]
 
 
 def test_unchanged_rebuild_reads_the_cache(project_copy) -> None:
@@ -208,11 +224,20 @@ def test_two_indexes_with_one_name_are_refused(project_copy) -> None:
     assert "indexes[2]" in str(info.value) and "indexes[0]" in str(info.value)
 
 
-def test_a_deleted_store_is_loaded_again(project_copy) -> None:
+def test_a_deleted_store_is_loaded_again(built_project, project_copy) -> None:
     root = project_copy()
-    (root / ".aithesis" / "store.duckdb").unlink()
+    store = root / ".aithesis" / "store.duckdb"
+    store.unlink()
     outcome = build_project(root)
-    assert outcome.data_loaded and outcome.results.index("agix").result.total_return > 0
+    assert outcome.data_loaded and not outcome.cached and store.is_file()
+    first, again = built_project.results, outcome.results
+    for old, new in zip(first.indexes, again.indexes, strict=True):
+        assert new.result.level_values.tolist() == old.result.level_values.tolist()
+        assert new.result.dates.tolist() == old.result.dates.tolist()
+        assert new.by_stock.to_dict() == old.by_stock.to_dict()
+    assert again.comparison.equals(first.comparison)
+    assert again.summary == first.summary  # every headline figure, exactly
+    assert again.kpi.facts.reset_index(drop=True).equals(first.kpi.facts.reset_index(drop=True))
 
 
 def test_a_corrected_facts_row_replaces_the_old_one(project_copy) -> None:
@@ -224,9 +249,9 @@ def test_a_corrected_facts_row_replaces_the_old_one(project_copy) -> None:
         text.replace(",2025Q1,2025-03-31,246.12,", ",2025Q1,2025-03-31,250.0,"), encoding="utf-8"
     )
     outcome = build_project(root)
-    latest = outcome.results.summary["kpi_latest"]["alibaba/capex"]
-    assert latest["value"] == 250.0
-    assert latest["qoq"] == pytest.approx(250.0 / 317.75 - 1, rel=1e-12)
+    latest = outcome.results.summary.kpi_latest["alibaba/capex"]
+    assert latest.value == 250.0
+    assert latest.qoq == pytest.approx(250.0 / 317.75 - 1, rel=1e-12)
 
 
 def test_every_series_ends_on_the_common_last_date(built_project) -> None:
@@ -238,3 +263,42 @@ def test_every_series_ends_on_the_common_last_date(built_project) -> None:
     assert any(
         "common last date 2026-05-29" in w and "NDX (2026-07-13)" in w for w in results.warnings
     )
+
+
+def test_the_summary_is_typed_and_to_dict_keeps_the_json_shape(built_project) -> None:
+    import json
+
+    summary = built_project.results.summary
+    agix = built_project.results.index("agix")
+    row = summary.indexes[agix.name]
+    assert (row.key, row.total_return, row.sharpe) == (
+        "agix",
+        agix.metrics["total_return"],
+        agix.metrics["sharpe"],
+    )
+    plain = json.loads(json.dumps(summary.to_dict()))
+    assert set(plain) == {
+        "start",
+        "indexes",
+        "benchmarks",
+        "targets",
+        "flagged",
+        "claims_total",
+        "kpi_latest",
+    }
+    assert set(plain["indexes"][agix.name]) == {
+        "key",
+        "total_return",
+        "annualised_return",
+        "end",
+        "max_drawdown",
+        "sharpe",
+    }
+    assert set(plain["benchmarks"]["QQQ"]) == {"total_return", "end"}
+    assert set(plain["targets"]["nvda-5t"]) == {"target", "probability", "draws", "unit"}
+    assert set(plain["kpi_latest"]["alibaba/capex"]) == {"period", "value", "unit", "qoq", "yoy"}
+    claims = built_project.results.claims
+    assert plain["flagged"] == [
+        r.to_dict() | {"note": r.note, "kind": r.kind} for r in claims.flagged
+    ]
+    assert plain["claims_total"] == len(claims)

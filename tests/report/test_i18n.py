@@ -12,6 +12,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
+from aithesis.analytics.catalogue import CATALOGUE
 from aithesis.errors import AithesisError, SpecError
 from aithesis.report import context, i18n
 from aithesis.report.context import SECTIONS
@@ -68,14 +69,14 @@ def test_templates_use_only_catalogue_keys() -> None:
 
 def test_modules_use_only_catalogue_keys() -> None:
     catalogue = load_catalogue()
-    for name in ("charts.py", "context.py", "context_models.py", "i18n.py"):
+    for name in ("charts.py", "context.py", "context_models.py", "fragments.py", "i18n.py"):
         text = (REPORT_DIR / name).read_text(encoding="utf-8")
         keys = set(re.findall(r"\bt\(\s*\"([a-z_]+\.[^\"{}]+)\"", text))
         assert keys <= set(catalogue), (name, keys - set(catalogue))
     # keys built from names: the percentiles and metrics shown
     assert {f"label.p{q}" for q in (5, 10, 25, 50, 75, 90, 95)} <= set(catalogue)
-    metrics = ("start", "end", "max_drawdown_trough", *context.PCT_METRICS, *context.RATIO_METRICS)
-    assert {f"metric.{m}" for m in metrics} <= set(catalogue)
+    assert {m.label_key for m in CATALOGUE} <= set(catalogue)
+    assert [m.name for m in context.report_metrics()][:3] == ["start", "end", "total_return"]
 
 
 def test_templates_hold_no_hard_coded_words() -> None:

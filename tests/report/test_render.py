@@ -16,6 +16,7 @@ from aithesis.data.store import Store
 from aithesis.errors import AithesisError
 from aithesis.index.api import build_benchmark, build_index
 from aithesis.project.results import KpiSection
+from aithesis.project.summary import BuildSummary
 from aithesis.report import charts, render, render_report, write_reports
 from aithesis.report.context import SECTIONS
 from aithesis.report.i18n import load_catalogue
@@ -233,14 +234,7 @@ def test_a_project_with_only_benchmarks_still_renders_every_section(built) -> No
         exposure=None,
         claims=ClaimReport(()),
         kpi=KpiSection(growth={}, aggregates={}, gaps=k.gaps, events=k.events, facts=k.facts[:0]),
-        summary={
-            **results.summary,
-            "indexes": {},
-            "targets": {},
-            "flagged": [],
-            "claims_total": 0,
-            "kpi_latest": {},
-        },
+        summary=BuildSummary(start=results.summary.start),
         comparison=results.comparison[list(results.benchmarks)],
     )
     catalogue = load_catalogue()
@@ -314,3 +308,19 @@ def test_writing_leaves_only_the_reports_in_the_folder(reports) -> None:
     assert sorted(p.name for p in folder.iterdir()) == ["report.en.html", "report.zh.html"]
     for path in reports.values():
         path.read_bytes().decode("utf-8")  # strict UTF-8
+
+
+def test_the_ulcer_index_row_shows_the_hand_computed_value(built, html) -> None:
+    """A catalogue metric reaches the report's table with no edit of the report."""
+    from aithesis.report.context import metrics_table
+    from aithesis.report.i18n import Translator
+
+    for lang, label in (("en", "Ulcer index"), ("zh", "溃疡指数")):
+        table = metrics_table(built.results, Translator(lang))
+        row = next(r for r in table["rows"] if r["label"] == label)
+        for section, (text, tone) in zip(built.results.indexes, row["cells"], strict=False):
+            lv = section.result.level_values
+            dd = lv / np.maximum.accumulate(lv) - 1
+            assert text == f"{np.sqrt(np.mean(dd**2)):.1%}" and tone == ""
+            assert f">{text}<" in html[lang]
+        assert label in html[lang]

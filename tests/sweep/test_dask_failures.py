@@ -5,10 +5,12 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import time
 
 import cloudpickle
 import dask
 import pandas as pd
+import psutil
 import pytest
 from distributed import Client, LocalCluster, WorkerPlugin
 
@@ -24,8 +26,9 @@ GRID = {"nvda_share": "0.5:0.9:5", "pe": "20:50:4"}  # 20 points, 20 tasks
 class KillWorker(WorkerPlugin):
     """Kill the worker process (os._exit) when a sweep task starts executing.
 
-    With ``marker``, only the first time across all workers (the marker file remembers);
-    without it, every time. ``suffix`` limits it to task keys ending so (``-0``: batch 0).
+    With ``marker``, only the first time across all workers (the marker file remembers,
+    and holds the pid of the process it killed); without it, every time. ``suffix``
+    limits it to task keys ending so (``-0``: batch 0).
     """
 
     def __init__(self, marker: str | None = None, suffix: str = "") -> None:
@@ -39,8 +42,8 @@ class KillWorker(WorkerPlugin):
         if self.marker is not None:
             if os.path.exists(self.marker):
                 return
-            with open(self.marker, "w"):
-                pass
+            with open(self.marker, "w") as handle:
+                handle.write(str(os.getpid()))
         os._exit(1)
 
 
@@ -76,14 +79,39 @@ def test_worker_killed_once_is_retried_and_results_are_identical(client, tmp_pat
     pd.testing.assert_frame_equal(serial.table, dask.table, check_exact=True)
 
 
+def _gone(pid: int, timeout: float = 120.0) -> bool:
+    """True once ``pid`` no longer runs (exited, or a zombie awaiting its nanny)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if psutil.Process(pid).status() == psutil.STATUS_ZOMBIE:
+                return True
+        except psutil.NoSuchProcess:
+            return True
+        time.sleep(0.5)
+    return False
+
+
 def test_index_sweep_survives_a_killed_worker(client, tmp_path, sample_store) -> None:
     grid = {"rebalance": ["monthly", "quarterly", "annual"], "costs_bps": [0, 10]}
     serial = run_index_sweep("ai-infra", grid, store=sample_store)
-    client.register_plugin(KillWorker(str(tmp_path / "killed")), name="kill-once-index")
+    before = set(client.run(os.getpid).values())  # the worker processes, by pid
+    assert len(before) == 2
+    marker = tmp_path / "killed"
+    client.register_plugin(KillWorker(str(marker)), name="kill-once-index")
     try:
         dask = run_index_sweep("ai-infra", grid, store=sample_store, cluster=client)
     finally:
         client.unregister_worker_plugin("kill-once-index")
+    # a worker really died mid-sweep: the plugin wrote the pid it killed, that pid was one
+    # of the workers when the sweep started, and it no longer runs
+    killed = int(marker.read_text())
+    assert killed in before
+    assert _gone(killed)
+    client.wait_for_workers(2, timeout=120)  # the nanny restarted it under a new pid
+    assert killed not in set(client.run(os.getpid).values())
+    # and the rerun gave exactly the serial results, every variant built
+    assert dask.table["error"].isna().all() and len(dask.table) == 6
     pd.testing.assert_frame_equal(serial.table, dask.table, check_exact=True)
 
 

@@ -12,6 +12,13 @@ from aithesis.analytics.attribution import (
     group_contributions,
     stock_contributions,
 )
+from aithesis.analytics.catalogue import (
+    CATALOGUE,
+    Metric,
+    MetricInputs,
+    compute_metrics,
+    get_metric,
+)
 from aithesis.analytics.concentration import gain_share, gini, lorenz_curve, top_share, top_shares
 from aithesis.analytics.exposure import ExposureTest, assign_buckets, monotonicity
 from aithesis.analytics.returns import (
@@ -47,9 +54,12 @@ from aithesis.analytics.risk import (
 )
 
 __all__ = [
+    "CATALOGUE",
     "TRADING_DAYS",
     "Drawdown",
     "ExposureTest",
+    "Metric",
+    "MetricInputs",
     "alpha",
     "annualised_return",
     "assign_buckets",
@@ -57,11 +67,13 @@ __all__ = [
     "calendar_year_returns",
     "calmar_ratio",
     "compound",
+    "compute_metrics",
     "cost_contribution",
     "daily_contributions",
     "down_capture",
     "drawdown_series",
     "gain_share",
+    "get_metric",
     "gini",
     "group_contributions",
     "information_ratio",

@@ -33,6 +33,7 @@ __all__ = [
     "sharpe_ratio",
     "sortino_ratio",
     "tracking_error",
+    "ulcer_index",
     "up_capture",
     "volatility",
 ]
@@ -146,6 +147,23 @@ def max_drawdown(levels: np.ndarray) -> Drawdown:
     after = np.flatnonzero(lv[trough + 1 :] >= peak_level)
     recovery = int(trough + 1 + after[0]) if after.size else None
     return Drawdown(depth, peak, trough, recovery)
+
+
+def ulcer_index(levels: np.ndarray) -> float:
+    """Ulcer index: root mean square of the drawdowns from the running peak (decimal).
+
+    ``sqrt(mean(dd_t ** 2))`` over *every* row of the level series, with
+    ``dd_t = levels_t / max(levels_0..t) - 1`` (:func:`drawdown_series`); row 0 (the base)
+    counts as a peak and as a row (drawdown 0). Peter Martin's definition (1987) on
+    daily levels, in decimal rather than percentage points (0.05 = 5). quantstats'
+    ``ulcer_index`` divides the same sum of squares by ``len(returns) - 1`` instead of
+    the number of levels (``len(returns) + 1``): ``ours**2 * T == qs**2 * (T - 2)``.
+    NaN for an empty series.
+    """
+    lv = _r(levels)
+    if lv.size == 0:
+        return float("nan")
+    return float(np.sqrt(np.mean(drawdown_series(lv) ** 2)))
 
 
 def calmar_ratio(returns: np.ndarray, periods: int = TRADING_DAYS) -> float:

@@ -9,26 +9,16 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from aithesis import numfmt
+from aithesis.analytics.catalogue import CATALOGUE, get_metric
+from aithesis.errors import SpecError
+
 __all__ = ["DASH", "PERCENT_METRICS", "fmt_metric", "fmt_num", "fmt_pct", "fmt_value"]
 
-DASH = "–"
+DASH = numfmt.EN_DASH
 
-# IndexResult.metrics keys that are decimals best read as percentages
-PERCENT_METRICS = frozenset(
-    {
-        "total_return",
-        "annualised_return",
-        "volatility",
-        "max_drawdown",
-        "avg_turnover_per_rebalance",
-        "total_costs",
-        "benchmark_total_return",
-        "benchmark_annualised_return",
-        "excess_annualised_return",
-        "alpha",
-        "tracking_error",
-    }
-)
+# IndexResult.metrics keys that are decimals best read as percentages (from the catalogue)
+PERCENT_METRICS = frozenset(m.name for m in CATALOGUE if m.format == "percent")
 
 
 def _missing(value: Any) -> bool:
@@ -42,9 +32,7 @@ def _missing(value: Any) -> bool:
 
 def fmt_pct(value: Any, *, signed: bool = False, digits: int = 1) -> str:
     """A decimal as a percentage: ``0.2254`` -> ``22.5%`` (``+22.5%`` when signed)."""
-    if _missing(value):
-        return DASH
-    return f"{float(value):{'+' if signed else ''}.{digits}%}"
+    return numfmt.percent(value, digits, signed=signed, missing=DASH)
 
 
 def fmt_num(value: Any, digits: int = 4) -> str:
@@ -78,8 +66,12 @@ def fmt_metric(key: str, value: Any) -> str:
         return value
     if _missing(value):
         return DASH
-    if key in PERCENT_METRICS:
+    try:
+        shown = get_metric(key).format
+    except SpecError:
+        shown = "ratio"
+    if shown == "percent":
         return fmt_pct(value)
-    if key == "days":
-        return f"{int(value):,}"
-    return f"{float(value):.2f}"
+    if shown == "count":
+        return numfmt.count(value, missing=DASH)
+    return numfmt.fixed(value, 2, missing=DASH)

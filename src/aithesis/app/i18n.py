@@ -84,7 +84,8 @@ class Messages:
         return key in catalogue() or key in report_catalogue()
 
     def metric(self, key: str) -> str:
-        """Label of an :meth:`IndexResult.metrics` key (report's ``metric.*``, else ours)."""
+        """Label of an :meth:`IndexResult.metrics` key (``metric.*``, from the metric
+        catalogue via the report's catalogue; else ours, else the key itself)."""
         for candidate in (f"metric.{key}", f"m_{key}"):
             if self.has(candidate):
                 return self(candidate)

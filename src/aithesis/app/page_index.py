@@ -14,38 +14,21 @@ import pandas as pd
 import streamlit as st
 
 from aithesis import analytics as an
+from aithesis.analytics.catalogue import dashboard_metrics
 from aithesis.app import charts, data
 from aithesis.app.context import AppContext
 from aithesis.app.fmt import fmt_metric, fmt_pct
 from aithesis.app.widgets import select
 from aithesis.errors import AithesisError
-from aithesis.index.methodology import FREQUENCIES, SCHEMES
+from aithesis.index.methodology import FREQUENCIES
 from aithesis.index.result import IndexResult
+from aithesis.index.schemes import SCHEMES
 from aithesis.project.results import IndexSection
 
 __all__ = ["render"]
 
 _CARDS = ("total_return", "annualised_return", "max_drawdown", "sharpe")
-_TABLE = (
-    "total_return",
-    "annualised_return",
-    "volatility",
-    "sharpe",
-    "sortino",
-    "max_drawdown",
-    "max_drawdown_peak",
-    "max_drawdown_trough",
-    "calmar",
-    "excess_annualised_return",
-    "beta",
-    "alpha",
-    "tracking_error",
-    "information_ratio",
-    "up_capture",
-    "down_capture",
-    "avg_turnover_per_rebalance",
-    "end",
-)
+_TABLE = tuple(m.name for m in dashboard_metrics())  # rows of the metric table, in order
 
 
 def _reset(prefix: str) -> None:
@@ -60,7 +43,11 @@ def _controls(ctx: AppContext, section: IndexSection) -> dict[str, Any]:
     assert base is not None
     prefix = f"ix.{section.key}."
     weighting = base.weighting
-    schemes = [s for s in SCHEMES if s != "theme_targets" or weighting.theme_targets]
+    schemes = [
+        name
+        for name, entry in SCHEMES.items()
+        if "theme_targets" not in entry.needs or weighting.theme_targets
+    ]
     left, middle, right = st.columns(3)
     with left:
         cap_on = st.toggle(
@@ -83,7 +70,7 @@ def _controls(ctx: AppContext, section: IndexSection) -> dict[str, Any]:
             key=prefix + "scheme",
             lang=ctx.lang,
             default=weighting.scheme,
-            format_func=lambda s: t(f"s_{s}"),
+            format_func=lambda s: SCHEMES[s].label(ctx.lang),
         )
         rebalance = select(
             t("index_rebalance"),
@@ -110,7 +97,7 @@ def _controls(ctx: AppContext, section: IndexSection) -> dict[str, Any]:
                     step=0.05,
                     format="%.2f",
                     key=prefix + "target." + theme,
-                    disabled=scheme != "theme_targets",
+                    disabled="theme_targets" not in SCHEMES[scheme].needs,
                 )
     else:
         st.caption(t("index_targets_none"))

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.console import Console
 
+from aithesis import numfmt
 from aithesis.config import default_store_path
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -23,6 +24,7 @@ __all__ = [
     "OutputFormat",
     "SampleDataOption",
     "StoreOption",
+    "coloured_pct",
     "console",
     "err_console",
     "open_store",
@@ -103,6 +105,15 @@ def open_store(value: Path | None, *, read_only: bool = False) -> Iterator[Store
         yield store
     finally:
         store.close()
+
+
+def coloured_pct(value: float | None) -> str:
+    """A signed percentage with one decimal in Rich markup, green when >= 0, red below
+    (``[green]+479.6%[/]``); ``-`` when missing."""
+    if numfmt.is_missing(value):
+        return numfmt.DASH
+    colour = "green" if float(value) >= 0 else "red"  # type: ignore[arg-type]
+    return f"[{colour}]{numfmt.percent(value, signed=True)}[/]"
 
 
 def print_json(obj: Any) -> None:

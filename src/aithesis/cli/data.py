@@ -13,6 +13,7 @@ from rich.table import Table
 from aithesis.cli._common import (
     OutputFormat,
     StoreOption,
+    coloured_pct,
     console,
     err_console,
     open_store,
@@ -38,7 +39,7 @@ def _print_report(report, *, verb: str) -> None:
             for line in lines[:5]:
                 err_console.print(f"  warning: {line}", markup=False)
             if len(lines) > 5:
-                err_console.print(f"  ... {len(lines) - 5} more for {name}")
+                err_console.print(f"  ... {len(lines) - 5} more for {escape(name)}")
     for name, reason in sorted(report.failures.items()):
         err_console.print(f"[red]failed[/] {escape(name)}: {escape(reason)}", highlight=False)
 
@@ -115,10 +116,12 @@ def pull(
         transient=False,
     )
     with open_store(store) as db, progress:
-        task = progress.add_task(f"pulling from {provider}", total=len(tickers))
+        task = progress.add_task(f"pulling from {escape(provider)}", total=len(tickers))
 
         def step(ticker: str, error: str | None) -> None:
-            progress.update(task, advance=1, description=f"{ticker} {'failed' if error else 'ok'}")
+            progress.update(
+                task, advance=1, description=f"{escape(ticker)} {'failed' if error else 'ok'}"
+            )
 
         report = pull_api(db, tickers, provider=provider, start=first, end=last, on_ticker=step)
     _print_report(report, verb="stored")
@@ -160,15 +163,15 @@ def list_(
         table.add_column(column, justify="right" if column == "rows" else "left")
     for row in info.itertuples(index=False):
         table.add_row(
-            row.name,
-            row.kind,
-            row.basis or "",
-            row.currency or "",
+            escape(str(row.name)),
+            escape(str(row.kind)),
+            escape(row.basis or ""),
+            escape(row.currency or ""),
             f"{row.first_date:%Y-%m-%d}",
             f"{row.last_date:%Y-%m-%d}",
             f"{row.rows:,}",
             str(len(row.warnings)),
-            row.source or "",
+            escape(row.source or ""),
         )
     console.print(table)
 
@@ -196,11 +199,12 @@ def show(
         else:
             latest = db.prices([name]).tail(rows)
     console.print(
-        f"[bold]{name}[/] {meta['kind']} basis={meta['basis']} "
-        f"currency={meta['currency']} adj_close from {meta['adj_close_from']}"
+        f"[bold]{escape(name)}[/] {escape(str(meta['kind']))} basis={escape(str(meta['basis']))} "
+        f"currency={escape(str(meta['currency']))} "
+        f"adj_close from {escape(str(meta['adj_close_from']))}"
     )
     console.print(
-        f"source {meta['source']}; {meta['rows']:,} rows "
+        f"source {escape(str(meta['source']))}; {meta['rows']:,} rows "
         f"{meta['first_date']:%Y-%m-%d} .. {meta['last_date']:%Y-%m-%d}"
     )
     for line in meta["warnings"]:
@@ -208,14 +212,14 @@ def show(
     table = Table()
     for column in latest.columns:
         if column not in ("ticker", "currency", "basis", "source"):
-            table.add_column(column, justify="right")
+            table.add_column(escape(str(column)), justify="right")
     for record in latest.itertuples(index=False):
         values = record._asdict()
         table.add_row(
             *[
                 f"{v:%Y-%m-%d}"
                 if hasattr(v, "strftime")
-                else (f"{v:,.4f}" if isinstance(v, float) else str(v))
+                else (f"{v:,.4f}" if isinstance(v, float) else escape(str(v)))
                 for k, v in values.items()
                 if k not in ("ticker", "currency", "basis", "source")
             ]
@@ -239,7 +243,7 @@ def export(
         counts = export_parquet(db, folder)
     console.print(
         f"exported {counts['prices']:,} price rows, {counts['dividends']:,} "
-        f"dividends and {counts['fx']:,} FX rows to {folder}"
+        f"dividends and {counts['fx']:,} FX rows to {escape(str(folder))}"
     )
 
 
@@ -261,7 +265,7 @@ def delete(
     with open_store(store) as db:
         removed = db.delete_tickers(tickers)
     for ticker, rows in removed.items():
-        console.print(f"removed {rows:,} price rows of {ticker}")
+        console.print(f"removed {rows:,} price rows of {escape(ticker)}")
 
 
 @app.command("summary")
@@ -270,6 +274,8 @@ def summary(
     since: Annotated[str, typer.Option(help="Start date of the 'since' column.")] = "2022-11-30",
 ) -> None:
     """Universe companies with stored prices: last close, 1-year and since-date total return."""
+    import pandas as pd
+
     from aithesis.overview import price_summary
     from aithesis.universe import load_universe
 
@@ -280,7 +286,9 @@ def summary(
         console.print("the store is empty; run 'aithesis data import FOLDER' first")
         return
     universe = load_universe()
-    table = Table(title=f"AI value-chain universe: total return (adj_close) from {path}")
+    start = pd.Timestamp(since)
+    title = f"AI value-chain universe: total return (adj_close) from {path}"
+    table = Table(title=escape(title))
     for column, justify in (
         ("ticker", "left"),
         ("company", "left"),
@@ -291,29 +299,29 @@ def summary(
         ("1y", "right"),
         (f"since {since}", "right"),
     ):
-        table.add_column(column, justify=justify, no_wrap=column in ("ticker", "last date"))
+        table.add_column(escape(column), justify=justify, no_wrap=column in ("ticker", "last date"))
     shown = 0
     for company in universe.companies:
         if company.ticker not in table_data.index:
             continue
         row = table_data.loc[company.ticker]
         table.add_row(
-            company.ticker,
-            company.name,
-            company.name_zh,
-            ", ".join(company.themes),
+            escape(company.ticker),
+            escape(company.name),
+            escape(company.name_zh),
+            escape(", ".join(company.themes)),
             f"{row.last_date:%Y-%m-%d}",
-            f"{row.last_close:,.2f} {row.currency}",
-            _pct(row.ret_1y),
-            _pct(row.ret_since),
+            f"{row.last_close:,.2f} {escape(str(row.currency))}",
+            coloured_pct(row.ret_1y),
+            # a window that starts after the last stored date holds no data, not +0.0%
+            "no data" if start > row.last_date else coloured_pct(row.ret_since),
         )
         shown += 1
     console.print(table)
     console.print(f"{shown} of {len(universe)} universe companies have stored prices")
-
-
-def _pct(value: float) -> str:
-    if value != value:  # NaN
-        return "-"
-    colour = "green" if value >= 0 else "red"
-    return f"[{colour}]{value:+.1%}[/]"
+    last = table_data["last_date"].max()
+    if start > last:
+        console.print(
+            f"no data in the window: --since {escape(since)} is after the last stored date "
+            f"{last:%Y-%m-%d}; pass an earlier --since"
+        )

@@ -12,59 +12,57 @@ from __future__ import annotations
 import tempfile
 import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
-from aithesis.cli._common import SampleDataOption, console
+from aithesis import numfmt
+from aithesis.cli._common import SampleDataOption, coloured_pct, console
+
+if TYPE_CHECKING:  # pragma: no cover
+    from aithesis.project.summary import BuildSummary
 
 __all__ = ["demo"]
 
 
-def _pct(value: float | None) -> str:
-    if value is None or value != value:
-        return "-"
-    colour = "green" if value >= 0 else "red"
-    return f"[{colour}]{value:+.1%}[/]"
-
-
-def _print_summary(summary: dict[str, Any]) -> None:
-    start = summary["start"]
-    table = Table(title=f"Indexes vs benchmarks, total return since {start} (ChatGPT's release)")
+def _print_summary(summary: BuildSummary) -> None:
+    table = Table(
+        title=f"Indexes vs benchmarks, total return since {summary.start} (ChatGPT's release)"
+    )
     for column in ("", "total return", "annualised", "max drawdown", "to"):
         table.add_column(column, justify="left" if not column else "right")
-    for name, row in summary["indexes"].items():
+    for name, row in summary.indexes.items():
         table.add_row(
             name,
-            _pct(row["total_return"]),
-            _pct(row["annualised_return"]),
-            _pct(row["max_drawdown"]),
-            row["end"],
+            coloured_pct(row.total_return),
+            coloured_pct(row.annualised_return),
+            coloured_pct(row.max_drawdown),
+            row.end,
         )
-    for ticker, row in summary["benchmarks"].items():
-        table.add_row(ticker, _pct(row["total_return"]), "", "", row["end"])
+    for ticker, bench in summary.benchmarks.items():
+        table.add_row(ticker, coloured_pct(bench.total_return), "", "", bench.end)
     console.print(table)
-    for model, row in summary["targets"].items():
+    for model, target in summary.targets.items():
         console.print(
-            f"[bold]{model}[/]: P({row['target']}) = {row['probability']:.1%} "
-            f"over {row['draws']:,} Monte Carlo draws ({row['unit']})"
+            f"[bold]{model}[/]: P({target.target}) = {numfmt.percent(target.probability)} "
+            f"over {target.draws:,} Monte Carlo draws ({target.unit})"
         )
-    flagged = summary["flagged"]
+    flagged = summary.flagged
     console.print(
-        f"[bold]claims[/]: {summary['claims_total']} checked, [red]{len(flagged)} flagged[/]:"
+        f"[bold]claims[/]: {summary.claims_total} checked, [red]{len(flagged)} flagged[/]:"
     )
     for claim in flagged:
         console.print(
-            f"  - {claim['model']}/{claim['claim_id']}: {claim['text']} "
-            f"(article {_short(claim['claimed'])}, model {_short(claim['computed'])} "
-            f"{claim['unit']})",
+            f"  - {claim.model}/{claim.claim_id}: {claim.text} "
+            f"(article {_short(claim.claimed)}, model {_short(claim.computed)} "
+            f"{claim.unit})",
             markup=False,
         )
-    for key, row in summary["kpi_latest"].items():
+    for key, kpi in summary.kpi_latest.items():
         console.print(
-            f"[bold]{key}[/] {row['period']}: {row['value']:,} {row['unit']}, "
-            f"QoQ {_pct(row['qoq'])}, YoY {_pct(row['yoy'])}"
+            f"[bold]{key}[/] {kpi.period}: {kpi.value:,} {kpi.unit}, "
+            f"QoQ {coloured_pct(kpi.qoq)}, YoY {coloured_pct(kpi.yoy)}"
         )
 
 
@@ -91,7 +89,7 @@ def demo(
     import os
 
     from aithesis.cli.project import progress_bars
-    from aithesis.config import ENV_SAMPLE_DATA, sample_data_dir
+    from aithesis.config import ENV_SAMPLE_DATA, is_package_sample, sample_data_dir
     from aithesis.project import build_project, init_project
     from aithesis.report.render import write_reports
 
@@ -100,9 +98,13 @@ def demo(
         os.environ[ENV_SAMPLE_DATA] = str(sample_data_dir(sample_data))
     root = folder or Path(tempfile.mkdtemp(prefix="aithesis-demo-")) / "agix-thesis"
     init_project(root, "agix", force=force)
-    console.print(
-        f"project: {root} (from the agix template, real sample data in {sample_data_dir()})"
+    data = sample_data_dir()
+    where = (
+        f"{data}: the package's compact sample, ../shared/data not found"
+        if is_package_sample(data)
+        else str(data)
     )
+    console.print(f"project: {root} (from the agix template, real sample data in {where})")
     progress, update = progress_bars()
     with progress:
         outcome = build_project(root, progress=update)

@@ -6,49 +6,39 @@ A thin shell over :mod:`aithesis.index`: every number printed or written comes f
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Annotated, Any
 
-import pandas as pd
 import typer
+from rich.markup import escape
 from rich.table import Table
 
+from aithesis import numfmt
+from aithesis.analytics.catalogue import CATALOGUE
 from aithesis.cli._common import OutputFormat, StoreOption, console, open_store, print_json
+from aithesis.errors import AithesisError, SpecError
+from aithesis.index.result import OUTPUT_FILES, json_ready
+from aithesis.index.schemes import SCHEMES, scheme_help
 
 __all__ = ["app"]
 
 app = typer.Typer(no_args_is_help=True, help="Build thematic indexes and compare them.")
 
-_SIGNED_PERCENT = {
-    "total_return",
-    "annualised_return",
-    "max_drawdown",
-    "benchmark_total_return",
-    "benchmark_annualised_return",
-    "excess_annualised_return",
-    "alpha",
-    "total_costs",
-}
-_PERCENT = {"volatility", "tracking_error", "avg_turnover_per_rebalance"}
+_BY_NAME = {m.name: m for m in CATALOGUE}
 
 
 def _fmt(key: str, value: Any) -> str:
+    """A metric value for the terminal: percentages (signed unless the catalogue says
+    the metric is a size) and ratios with two decimals, other values as text."""
     if value is None:
         return "-"
     if isinstance(value, float):
-        if value != value:  # NaN
-            return "-"
-        if key in _SIGNED_PERCENT:
-            return f"{value:+.2%}"
-        return f"{value:.2%}" if key in _PERCENT else f"{value:.2f}"
+        metric = _BY_NAME.get(key)
+        if metric is not None and metric.format == "percent":
+            return numfmt.percent(value, 2, signed=metric.signed)
+        return numfmt.fixed(value, 2)
     return str(value)
-
-
-def _json_ready(metrics: dict[str, Any]) -> dict[str, Any]:
-    """NaN (undefined ratio) -> None, so the file is strict JSON."""
-    return {k: (None if isinstance(v, float) and v != v else v) for k, v in metrics.items()}
 
 
 def _slug(name: str) -> str:
@@ -66,40 +56,63 @@ def build(
     benchmark: Annotated[
         str | None, typer.Option(help="Benchmark ticker for relative metrics, e.g. SPY.")
     ] = None,
+    scheme: Annotated[
+        str | None,
+        typer.Option(help="Weighting scheme overriding weighting.scheme: " + scheme_help() + "."),
+    ] = None,
     store: StoreOption = None,
 ) -> None:
     """Build an index; write levels.csv, weights.csv, contributions.csv, metrics.json."""
-    from aithesis.index import build_benchmark, build_index
+    from aithesis.index import build_benchmark, build_index, load_methodology
 
+    methodology = load_methodology(name_or_yaml)
+    if scheme is not None:
+        methodology = _with_scheme(methodology, scheme)
     with open_store(store, read_only=True) as db:
-        result = build_index(name_or_yaml, db, start=start, end=end)
+        result = build_index(methodology, db, start=start, end=end)
         reference = (
             build_benchmark(benchmark, db, start=str(result.dates[0]), end=end)
             if benchmark
             else None
         )
-    metrics = result.metrics(benchmark=reference)
     folder = out if out is not None else Path("out") / _slug(result.name)
-    folder.mkdir(parents=True, exist_ok=True)
-    result.levels.rename("level").to_csv(folder / "levels.csv")
-    result.weights.to_csv(folder / "weights.csv")
-    contributions = pd.concat(
-        {
-            "stock": result.contributions(by="stock"),
-            "theme": result.contributions(by="theme"),
-        },
-        names=["by", "name"],
-    )
-    contributions.to_csv(folder / "contributions.csv")
-    (folder / "metrics.json").write_text(
-        json.dumps(_json_ready(metrics), indent=2, default=str, allow_nan=False) + "\n",
-        encoding="utf-8",
-    )
-    _summary(result, metrics, folder)
+    try:
+        result.save(folder, benchmark=reference)
+    except AithesisError as exc:
+        field = "--out" if exc.file == str(folder.expanduser()) else exc.field
+        raise type(exc)(exc.message, file=exc.file, field=field, hint=exc.hint) from None
+    _summary(result, result.metrics(benchmark=reference), folder)
+
+
+def _with_scheme(methodology: Any, scheme: str) -> Any:
+    """The methodology with ``weighting.scheme`` replaced (validated again)."""
+    from aithesis.index import methodology_from_dict
+
+    if scheme not in SCHEMES:
+        raise SpecError(
+            f"unknown weighting scheme {scheme!r}",
+            field="--scheme",
+            hint="use one of: " + ", ".join(SCHEMES),
+        )
+    data = methodology.model_dump()
+    data["weighting"]["scheme"] = scheme
+    return methodology_from_dict(data, file=methodology.file)
+
+
+@app.command("schemes")
+def schemes_cmd() -> None:
+    """List the weighting schemes a methodology's weighting.scheme may name."""
+    table = Table(title="weighting schemes (weighting.scheme)")
+    for column in ("scheme", "label", "中文", "needs", "rule"):
+        table.add_column(column)
+    for entry in SCHEMES.values():
+        needs = ", ".join(sorted(entry.needs)) or "-"
+        table.add_row(entry.name, entry.label("en"), entry.label("zh"), needs, entry.summary)
+    console.print(table)
 
 
 def _summary(result: Any, metrics: dict[str, Any], folder: Path) -> None:
-    title = (
+    title = escape(
         f"{result.name}: {metrics['start']} to {metrics['end']} "
         f"({result.currency}, {result.return_type} return)"
     )
@@ -115,11 +128,11 @@ def _summary(result: Any, metrics: dict[str, Any], folder: Path) -> None:
     themes.add_column("theme")
     themes.add_column("contribution", justify="right")
     for theme, value in result.contributions(by="theme").items():
-        themes.add_row(str(theme), f"{value:+.2%}")
+        themes.add_row(escape(str(theme)), numfmt.percent(value, 2, signed=True))
     console.print(themes)
     for note in result.warnings:
-        console.print(f"[yellow]note:[/yellow] {note}")
-    console.print(f"wrote levels.csv, weights.csv, contributions.csv, metrics.json to {folder}")
+        console.print(f"[yellow]note:[/yellow] {escape(note)}")
+    console.print(escape(f"wrote {', '.join(OUTPUT_FILES)} to {folder}"))
 
 
 @app.command("compare")
@@ -160,15 +173,15 @@ def compare_cmd(
     with open_store(store, read_only=True) as db:
         frame = compare(indexes, db, benchmarks, start=start, end=end, rf=rf)
     if format is OutputFormat.json:
-        print_json({name: _json_ready(col) for name, col in frame.to_dict().items()})
+        print_json({name: json_ready(col) for name, col in frame.to_dict().items()})
         return
     if format is OutputFormat.csv:
         console.print(frame.to_csv(), end="", markup=False, highlight=False)
         return
-    table = Table(title=f"since {start}; relative metrics vs {benchmarks[0]}")
+    table = Table(title=escape(f"since {start}; relative metrics vs {benchmarks[0]}"))
     table.add_column("metric")
     for column in frame.columns:
-        table.add_column(str(column), justify="right")
+        table.add_column(escape(str(column)), justify="right")
     for key, row in frame.iterrows():
         table.add_row(str(key), *(_fmt(str(key), v) for v in row.tolist()))
     console.print(table)

@@ -18,6 +18,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
+from aithesis import numfmt
 from aithesis.cli._common import (
     OutputFormat,
     StoreOption,
@@ -53,11 +54,11 @@ _SHORT_COLUMNS = _RATE_COLUMNS | {
 
 
 def _plain(value: Any) -> Any:
-    """JSON-safe scalar: NaN/NaT -> None, dates -> ISO text, numpy -> Python."""
+    """JSON-safe scalar: NaN/inf/NaT -> None, dates -> ISO text, numpy -> Python."""
     if value is None:
         return None
-    if isinstance(value, float) and math.isnan(value):
-        return None
+    if isinstance(value, float) and not math.isfinite(value):
+        return None  # JSON has no NaN or Infinity
     if value is pd.NaT:
         return None
     if isinstance(value, pd.Timestamp):
@@ -74,7 +75,7 @@ def _cell(column: str, value: Any) -> str:
     if value is None:
         return ""
     if column in _RATE_COLUMNS and isinstance(value, float):
-        return f"{value * 100:+.1f}%"
+        return numfmt.percent(value, signed=True)
     if isinstance(value, float):
         return f"{value:,.2f}" if abs(value) < 1e6 else f"{value:,.0f}"
     return str(value)
@@ -92,12 +93,61 @@ def _emit(
     if fmt is OutputFormat.csv:
         frame.to_csv(sys.stdout, index=False)
         return
-    table = Table(title=title, show_lines=False)
+    # every string a table shows may be user text ("[/x]" is Rich markup): escape it
+    table = Table(title=escape(title), show_lines=False)
     for column in frame.columns:
-        table.add_column(column, overflow="fold", no_wrap=column in _SHORT_COLUMNS)
+        table.add_column(escape(str(column)), overflow="fold", no_wrap=column in _SHORT_COLUMNS)
     for row in frame.itertuples(index=False):
-        table.add_row(*(_cell(c, v) for c, v in zip(frame.columns, row, strict=True)))
+        table.add_row(*(escape(_cell(c, v)) for c, v in zip(frame.columns, row, strict=True)))
     console.print(table)
+
+
+def _warn(lines: list[str], *, limit: int = 20) -> None:
+    """Print ``warning: ...`` lines on stderr, verbatim (no markup), at most ``limit``."""
+    unique = list(dict.fromkeys(lines))
+    for line in unique[:limit]:
+        err_console.print(f"warning: {line}", markup=False, highlight=False, soft_wrap=True)
+    if len(unique) > limit:
+        err_console.print(
+            f"warning: ... and {len(unique) - limit} more; list them with "
+            "aithesis kpi facts --all-versions",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+
+
+def _conflicts(frame: pd.DataFrame, group: Any = None) -> list[str]:
+    """Warnings for the facts in ``frame`` (all versions) whose sources disagree."""
+    from aithesis.kpi.conflicts import source_conflicts
+
+    return [c.message() for c in source_conflicts(frame, group=group)]
+
+
+def _group_conflicts(db: Any, group: str, metric: str | None, groups: Path | None) -> list[str]:
+    from aithesis.kpi import api
+    from aithesis.kpi.groups import load_groups, resolve_group
+
+    grp = resolve_group(group, load_groups(groups))
+    return _conflicts(api.facts(db, metric=metric, latest_only=False), grp)
+
+
+def _import_conflicts(db: Any, file: Path) -> list[str]:
+    """Warnings for stored facts whose sources disagree, where ``file`` gave one side."""
+    from aithesis.kpi import api
+    from aithesis.kpi.conflicts import source_conflicts
+    from aithesis.kpi.facts import read_facts_csv
+
+    new = read_facts_csv(file)
+    keys = set(zip(new["entity"], new["metric"], new["fiscal_period"], strict=True))
+    sources = set(new["source"])
+    every = api.facts(db, latest_only=False)
+    return [
+        c.message()
+        for c in source_conflicts(every)
+        if (c.entity, c.metric, c.fiscal_period) in keys
+        and ({c.kept.source, *(v.source for v in c.overruled)} & sources)
+    ]
 
 
 @app.command("import")
@@ -115,9 +165,14 @@ def import_(
     ] = False,
     store: StoreOption = None,
 ) -> None:
-    """Validate FILE (or the built-in article facts) and write it to the store, all or nothing."""
+    """Validate FILE (or the built-in article facts) and write it to the store, all or nothing.
+
+    A fact that another source states with a different value is kept by a fixed rule
+    (actual before derived, newest as_of, source name A-Z) and listed as a warning.
+    """
     from aithesis.errors import DataError
     from aithesis.kpi import api
+    from aithesis.kpi.facts import article_facts_path
 
     if (file is None) == (not articles):
         raise DataError("give a facts CSV or --articles (not both)", field="file")
@@ -127,7 +182,9 @@ def import_(
             if articles
             else api.import_facts(db, file, replace_sources=replace)
         )
+        warnings = _import_conflicts(db, article_facts_path() if articles else file)
     console.print(f"imported {rows} facts")
+    _warn(warnings)
 
 
 @app.command("pull")
@@ -155,7 +212,9 @@ def pull(
 
         report = api.pull(db, tickers, provider=provider, metrics=metrics, on_ticker=step)
     for ticker, rows in report.written.items():
-        console.print(f"{ticker}: {rows} facts")
+        console.print(f"{escape(ticker)}: {rows} facts", highlight=False)
+    for line in (w for ticker in sorted(report.warnings) for w in report.warnings[ticker]):
+        err_console.print(f"[yellow]warning[/] {escape(line)}", highlight=False)
     for ticker, reason in sorted(report.failures.items()):
         err_console.print(f"[red]failed[/] {escape(ticker)}: {escape(reason)}", highlight=False)
     if report.failures:
@@ -187,6 +246,7 @@ def facts(
         frame = api.facts(
             db, entity=entity, ticker=ticker, metric=metric, kind=kind, latest_only=not all_versions
         )
+        every = api.facts(db, entity=entity, ticker=ticker, metric=metric, latest_only=False)
     columns = None
     if fmt is OutputFormat.table:
         columns = [
@@ -202,6 +262,7 @@ def facts(
             "as_of",
         ]
     _emit(frame, fmt, title="facts", columns=columns)
+    _warn(_conflicts(every))
 
 
 @app.command("growth")
@@ -217,6 +278,9 @@ def growth(
 
     with open_store(store, read_only=True) as db:
         frame = api.growth(db, entity=entity, metric=metric, unit=unit)
+        every = api.facts(db, entity=entity, metric=metric, latest_only=False)
+        if every.empty:  # growth matched a ticker, as api.growth does
+            every = api.facts(db, ticker=entity, metric=metric, latest_only=False)
     columns = None
     if fmt is OutputFormat.table:
         columns = [
@@ -231,6 +295,7 @@ def growth(
             "events",
         ]
     _emit(frame, fmt, title=f"{entity} {metric}", columns=columns)
+    _warn(_conflicts(every))
 
 
 @app.command("aggregate")
@@ -259,13 +324,17 @@ def aggregate(
             allow_partial=partial,
             groups_file=groups,
         )
+        warnings = _group_conflicts(db, group, metric, groups)
     _emit(frame, fmt, title=f"{group} {metric}")
     if frame.empty:
         err_console.print(
             f"note: no {freq} period has {metric} facts for any member of {group}; "
             "load them (aithesis kpi pull --provider sec TICKER..., or aithesis kpi import "
-            "FILE.csv), or try --freq Y"
+            "FILE.csv), or try --freq Y",
+            markup=False,
+            highlight=False,
         )
+    _warn(warnings)
 
 
 @app.command("gaps")
@@ -282,12 +351,19 @@ def gaps(
 
     with open_store(store, read_only=True) as db:
         frame = api.gaps(db, entity=entity, metric=metric, group=group, groups_file=groups)
+        if group is not None:
+            warnings = _group_conflicts(db, group, metric, groups)
+        else:
+            warnings = _conflicts(api.facts(db, entity=entity, metric=metric, latest_only=False))
     _emit(frame, fmt, title="expectation gaps")
     if frame.empty:
         err_console.print(
             "note: no estimate or guidance fact has a reported figure for the same period yet "
-            "(load actuals with aithesis kpi pull / import, or use --group for group estimates)"
+            "(load actuals with aithesis kpi pull / import, or use --group for group estimates)",
+            markup=False,
+            highlight=False,
         )
+    _warn(warnings)
 
 
 @app.command("leadlag")
@@ -318,11 +394,18 @@ def leadlag(
             growth_kind=growth_kind,
             groups_file=groups,
         )
+        if group is not None:
+            warnings = _group_conflicts(db, group, metric, groups)
+        else:
+            warnings = _conflicts(api.facts(db, entity=entity, metric=metric, latest_only=False))
     _emit(frame, fmt, title=f"{group or entity} {metric} {growth_kind} vs {against} returns")
     if fmt is OutputFormat.table:
         for lag, note in zip(frame["lag"], frame["warning"], strict=True):
             if note:
-                err_console.print(f"[yellow]warning[/] lag {lag}: {note}", highlight=False)
+                err_console.print(
+                    f"[yellow]warning[/] lag {lag}: {escape(str(note))}", highlight=False
+                )
+    _warn(warnings)
 
 
 @app.command("events")

@@ -18,6 +18,8 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from aithesis import numfmt
+from aithesis.analytics.catalogue import CATALOGUE
 from aithesis.cli._common import OutputFormat, StoreOption, console, err_console, open_store
 from aithesis.cli._common import print_json as _print_json
 
@@ -52,36 +54,11 @@ BatchOpt = Annotated[
     ),
 ]
 
-_PERCENT = {
-    "total_return",
-    "annualised_return",
-    "volatility",
-    "max_drawdown",
-    "total_costs",
-    "avg_turnover_per_rebalance",
-    "excess_annualised_return",
-    "alpha",
-    "tracking_error",
-    "probability",
-}
-_SHORT = {
-    "total_return": "total",
-    "annualised_return": "annualised",
-    "volatility": "vol",
-    "max_drawdown": "max dd",
-    "tracking_error": "TE",
-    "information_ratio": "IR",
-}
-_PERCENT |= {"total", "annualised", "vol", "max dd", "TE"}
-_INDEX_SHOWN = (
-    "total_return",
-    "annualised_return",
-    "volatility",
-    "sharpe",
-    "max_drawdown",
-    "tracking_error",
-    "information_ratio",
-)
+# from the metric catalogue: percentages, the short headers and the table's columns
+_SHORT = {m.name: m.short for m in CATALOGUE if m.sweep and m.short and m.short != m.name}
+_PERCENT = {m.name for m in CATALOGUE if m.format == "percent"} | {"probability"}
+_PERCENT |= {_SHORT[name] for name in _SHORT if name in _PERCENT}
+_INDEX_SHOWN = tuple(m.name for m in CATALOGUE if m.sweep and m.short)
 
 
 @contextmanager
@@ -109,7 +86,7 @@ def _cell(column: str, value: Any) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "-"
     if isinstance(value, float):
-        return f"{value:.2%}" if column in _PERCENT else f"{value:,.6g}"
+        return numfmt.percent(value, 2) if column in _PERCENT else f"{value:,.6g}"
     return str(value)
 
 
@@ -205,8 +182,8 @@ def index_cmd(
         _rich_table(
             frame,
             f"{result.name}: {result.n_variants} variants",
-            "in %: total and annualised return, volatility, max drawdown, tracking error "
-            f"(TE); IR: information ratio vs {result.benchmark or 'no benchmark'}",
+            f"in %: {', '.join(c for c in frame.columns if c in _PERCENT)}; "
+            f"relative metrics vs {result.benchmark or 'no benchmark'}",
         )
     )
     for label, row in (("best", result.best), ("worst", result.worst)):

@@ -17,10 +17,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from aithesis.data.cells import DATE_MAX, DATE_MIN, is_na_marker, parse_date_text
 from aithesis.errors import DataError
 
 __all__ = [
     "GAP_WARN_DAYS",
+    "OPTIONAL_NUMBER_COLUMNS",
     "SPLIT_JUMP_HIGH",
     "SPLIT_JUMP_LOW",
     "check_prices",
@@ -34,6 +36,7 @@ SPLIT_JUMP_HIGH = 1.8  # ... or above this like an unadjusted reverse split
 GAP_WARN_DAYS = 7  # calendar days between consecutive rows that earn a warning
 _OHLC_RTOL = 1e-7  # float noise allowed in the OHLC order check
 
+OPTIONAL_NUMBER_COLUMNS = ("open", "high", "low", "adj_close", "volume")
 _DATE_ALIASES = ("date", "Date", "DATE", "datetime", "Datetime", "timestamp")
 
 
@@ -96,7 +99,9 @@ def _read_columns(
     return frame
 
 
-def _parse_dates(frame: pd.DataFrame, file: str, column: str = "date") -> pd.Series:
+def _parse_dates(
+    frame: pd.DataFrame, file: str, column: str = "date", tz: str | None = None
+) -> pd.Series:
     text = frame[column].astype("string").str.strip()
     _fail(
         file,
@@ -106,15 +111,28 @@ def _parse_dates(frame: pd.DataFrame, file: str, column: str = "date") -> pd.Ser
         "date is empty",
         "every row needs a date (YYYY-MM-DD)",
     )
-    head = text.str.slice(0, 10)
-    parsed = pd.to_datetime(head, format="%Y-%m-%d", errors="coerce")
-    bad = parsed.isna().to_numpy()
+    parsed, bad, outside = parse_date_text(text, tz)
+    if outside.any():
+        i = int(np.flatnonzero(outside)[0])
+        _fail(
+            file,
+            frame,
+            outside,
+            column,
+            f"date '{text.iloc[i]}' is outside {DATE_MIN} .. {DATE_MAX}",
+            "fix the date (the years 1677-2262 are supported)",
+        )
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         _fail(
-            file, frame, bad, column, f"'{text.iloc[i]}' is not a date", "write dates as YYYY-MM-DD"
+            file,
+            frame,
+            bad,
+            column,
+            f"'{text.iloc[i]}' is not a date",
+            "write dates as YYYY-MM-DD (optionally with a time and a UTC offset)",
         )
-    return parsed.astype("datetime64[ns]")
+    return parsed
 
 
 def _parse_numbers(frame: pd.DataFrame, file: str, column: str, *, required: bool) -> np.ndarray:
@@ -165,7 +183,12 @@ def _check_duplicates(frame: pd.DataFrame, dates: pd.Series, file: str, column: 
 
 
 def parse_price_table(
-    raw: pd.DataFrame, *, file: str, strict: bool = False, volume_expected: bool = True
+    raw: pd.DataFrame,
+    *,
+    file: str,
+    strict: bool = False,
+    volume_expected: bool = True,
+    tz: str | None = None,
 ) -> tuple[pd.DataFrame, list[str]]:
     """Parse and check one ticker's daily price table read as strings.
 
@@ -173,19 +196,24 @@ def parse_price_table(
         raw: the table as read (``dtype=str``); columns ``date, open, high, low, close``
             required, ``adj_close`` and ``volume`` optional; may carry ``_line``.
         file: how to name the source in messages (a path or ``yahoo:NVDA``).
-        strict: refuse vendor anomalies (see :func:`check_prices`) instead of warning.
+        strict: refuse vendor anomalies (see :func:`check_prices`) and missing-value
+            markers (``null``, ``NA``, ``#N/A``, ``NaN``: :mod:`aithesis.data.cells`)
+            instead of warning.
         volume_expected: False for index levels (no volume to miss).
+        tz: the exchange's time zone, for dates written with a UTC offset.
 
     Returns:
         ``(frame, warnings)``: frame sorted by date with columns ``date`` (datetime64),
-        ``open, high, low, close, adj_close, volume`` (float64, NaN where blank).
+        ``open, high, low, close, adj_close, volume`` (float64, NaN where blank or a
+        missing-value marker; the markers are counted per column in one warning).
 
     Raises:
         DataError: naming file, line and column for the first problem found.
     """
     frame = _read_columns(raw, file, ("date", "open", "high", "low", "close"))
-    dates = _parse_dates(frame, file)
+    dates = _parse_dates(frame, file, tz=tz)
     typed = pd.DataFrame({"date": dates, "_line": frame["_line"].to_numpy()})
+    markers = _take_markers(frame, file, strict)
     for column, required in (
         ("open", False),
         ("high", False),
@@ -196,7 +224,42 @@ def parse_price_table(
     ):
         if column in frame or column in ("open", "high", "low", "close"):
             typed[column] = _parse_numbers(frame, file, column, required=required)
-    return check_prices(typed, file=file, strict=strict, volume_expected=volume_expected)
+    typed, warnings = check_prices(typed, file=file, strict=strict, volume_expected=volume_expected)
+    return typed, markers + warnings
+
+
+def _take_markers(frame: pd.DataFrame, file: str, strict: bool) -> list[str]:
+    """Blank the missing-value markers of the optional number columns (in place); one
+    warning counting them per column, or an error at the first under ``strict``."""
+    counts = []
+    first: tuple[int, str] | None = None
+    for column in OPTIONAL_NUMBER_COLUMNS:
+        if column not in frame:
+            continue
+        mask = is_na_marker(frame[column])
+        if not mask.any():
+            continue
+        i = int(np.flatnonzero(mask)[0])
+        if strict:
+            _fail(
+                file,
+                frame,
+                mask,
+                column,
+                f"'{frame[column].iloc[i]}' is a missing-value marker",
+                "give a number, or import without --strict to read it as an empty cell",
+            )
+        line = int(_lines(frame)[i])
+        if first is None or line < first[0]:
+            first = (line, str(frame[column].iloc[i]).strip())
+        counts.append(f"{column} {int(mask.sum())}")
+        frame[column] = frame[column].where(~mask, "")
+    if first is None:
+        return []
+    return [
+        f"{file}:{first[0]}: missing-value markers (null, NA, #N/A, NaN, ...) read as empty "
+        f"cells: {', '.join(counts)} (first '{first[1]}')"
+    ]
 
 
 def check_prices(
@@ -358,7 +421,7 @@ def _price_warnings(frame: pd.DataFrame, file: str) -> list[str]:
     return warnings
 
 
-def parse_dividend_table(raw: pd.DataFrame, *, file: str) -> pd.DataFrame:
+def parse_dividend_table(raw: pd.DataFrame, *, file: str, tz: str | None = None) -> pd.DataFrame:
     """Parse a dividend table (``date`` or ``ex_date``, ``dividend`` or ``amount``).
 
     Returns:
@@ -374,7 +437,7 @@ def parse_dividend_table(raw: pd.DataFrame, *, file: str) -> pd.DataFrame:
     frame = raw.rename(columns=lambda c: str(c).strip().lower())
     frame = frame.rename(columns={"ex_date": "date", "amount": "dividend", "dividends": "dividend"})
     frame = _read_columns(frame, file, ("date", "dividend"), allow_empty=True)
-    dates = _parse_dates(frame, file)
+    dates = _parse_dates(frame, file, tz=tz)
     amount = _parse_numbers(frame, file, "dividend", required=True)
     _fail(
         file,

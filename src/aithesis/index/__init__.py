@@ -27,13 +27,17 @@ from aithesis.index.methodology import (
 )
 from aithesis.index.result import IndexResult
 from aithesis.index.schedule import rebalance_indices
+from aithesis.index.schemes import SCHEMES, Scheme, SchemeInputs, get_scheme, scheme_names
 
 __all__ = [
     "CHATGPT_RELEASE",
+    "SCHEMES",
     "EngineResult",
     "ExposureStudy",
     "IndexResult",
     "Methodology",
+    "Scheme",
+    "SchemeInputs",
     "UniverseSpec",
     "WeightingSpec",
     "build_benchmark",
@@ -41,6 +45,7 @@ __all__ = [
     "compare",
     "eligible_mask",
     "exposure_test",
+    "get_scheme",
     "list_builtin_indexes",
     "listing_window",
     "load_methodology",
@@ -48,4 +53,5 @@ __all__ = [
     "methodology_from_yaml",
     "rebalance_indices",
     "run_index",
+    "scheme_names",
 ]

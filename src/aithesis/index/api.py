@@ -31,6 +31,7 @@ from aithesis.index.inputs import IndexInputs, gather_inputs, shares_outstanding
 from aithesis.index.methodology import Methodology, UniverseSpec, methodology_from_yaml
 from aithesis.index.result import IndexResult
 from aithesis.index.schedule import rebalance_indices
+from aithesis.index.schemes import SchemeInputs, get_scheme
 
 if TYPE_CHECKING:  # pragma: no cover
     from aithesis.data.store import Store
@@ -99,7 +100,8 @@ def load_methodology(source: MethodologyLike) -> Methodology:
 def themes_for(m: Methodology, inputs: IndexInputs) -> tuple[str | None, ...]:
     """The theme each name counts in: its first theme with a target (theme_targets), else
     its main (first) theme; None when the name is not in the universe."""
-    targets = m.weighting.theme_targets if m.weighting.scheme == "theme_targets" else None
+    needs = get_scheme(m.weighting.scheme).needs
+    targets = m.weighting.theme_targets if "theme_targets" in needs else None
     out: list[str | None] = []
     for company in inputs.companies:
         if company is None:
@@ -120,6 +122,9 @@ def target_weights(
 ) -> tuple[np.ndarray, list[str]]:
     """``(R, N)`` target weights, one row per rebalance, by the methodology's rule.
 
+    The rule is the registry entry of ``m.weighting.scheme``
+    (:mod:`aithesis.index.schemes`); it is given only the inputs it declares.
+
     Args:
         m: the methodology; inputs: its gathered prices and companies; rows: rebalance
             rows; themes: each name's theme (:func:`themes_for`).
@@ -131,28 +136,42 @@ def target_weights(
     prices = inputs.prices
     t_rows, n = prices.shape
     first, last, _ = listing_window(prices)
-    scheme = m.weighting.scheme
+    scheme = get_scheme(m.weighting.scheme)
     warnings: list[str] = []
     shares = None
-    if scheme == "market_cap":
+    if "market_caps" in scheme.needs:
         shares, warnings = shares_outstanding(
             shares_facts, inputs.tickers, inputs.dates[rows], m.file
         )
     scores = np.array(
         [c.ai_exposure if c is not None else np.nan for c in inputs.companies], dtype=np.float64
     )
+    if "history" in scheme.needs and inputs.history is None:
+        raise ValueError(
+            f"scheme {scheme.name!r} reads trailing prices: gather the inputs with "
+            "gather_inputs() for this methodology (it keeps the history the scheme needs)"
+        )
+    lead = np.empty((0, n)) if inputs.history is None else inputs.history
+    path = np.vstack([lead, prices]) if "history" in scheme.needs else prices
     out = np.zeros((rows.size, n))
+    notes: list[str] = []
     for k, r in enumerate(rows):
         ok = eligible_mask(first, last, int(r), t_rows)
-        if scheme == "equal":
-            w = wr.equal_weights(ok)
-        elif scheme == "market_cap":
-            assert shares is not None
-            w = wr.market_cap_weights(shares[k] * np.nan_to_num(prices[r]), ok)
-        elif scheme == "exposure":
-            w = wr.exposure_weights(scores, ok)
-        else:
-            w = wr.theme_target_weights(themes, ok, m.weighting.theme_targets or {})
+        end = lead.shape[0] + int(r) + 1  # the rebalance row in ``path``, exclusive
+        given = SchemeInputs(
+            date=inputs.dates[r],
+            tickers=inputs.tickers,
+            prices=prices[r],
+            market_caps=None if shares is None else shares[k] * np.nan_to_num(prices[r]),
+            exposure=scores,
+            themes=themes,
+            theme_targets=m.weighting.theme_targets or {},
+            history=path[max(0, end - scheme.history_days - 1) : end]
+            if "history" in scheme.needs
+            else None,
+            notes=notes,
+        )
+        w = scheme.rule(given, ok)
         if k == 0 and not w.any():
             raise SpecError(
                 f"nothing to hold on the base date {inputs.dates[0]}: no name of the index "
@@ -170,7 +189,7 @@ def target_weights(
                 field=exc.field,
                 hint=exc.hint,
             ) from None
-    return out, warnings
+    return out, warnings + list(dict.fromkeys(notes))
 
 
 def build_index(
@@ -201,7 +220,7 @@ def build_index(
     inputs = gather_inputs(m, store, start=start, end=end, universe=universe)
     facts = (
         store.fundamentals(metric="shares_outstanding")
-        if m.weighting.scheme == "market_cap"
+        if "market_caps" in get_scheme(m.weighting.scheme).needs
         else None
     )
     return build_from_inputs(m, inputs, facts)

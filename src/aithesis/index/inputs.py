@@ -18,6 +18,7 @@ import pandas as pd
 from aithesis.dates import parse_date
 from aithesis.errors import DataError, SpecError, UnknownTickerError
 from aithesis.index.methodology import Methodology
+from aithesis.index.schemes import SCHEMES, get_scheme
 from aithesis.markets import currency_of
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -39,6 +40,9 @@ class IndexInputs:
         prices: ``(T, N)`` index-currency prices, NaN outside each listed window.
         companies: universe record per name (None when a ticker is not in the universe).
         warnings: approximations made (stale FX, names without stored prices, ...).
+        history: ``(H, N)`` index-currency prices of the ``H`` trading days before the
+            base date, for schemes that read trailing returns (``H`` at most the
+            scheme's ``history_days``, fewer when the data start later); None otherwise.
     """
 
     dates: np.ndarray
@@ -46,6 +50,7 @@ class IndexInputs:
     prices: np.ndarray
     companies: tuple[Company | None, ...]
     warnings: tuple[str, ...]
+    history: np.ndarray | None = None
 
 
 def _universe(universe: Universe | None) -> Universe:
@@ -62,6 +67,7 @@ def _resolve_names(
     spec = m.universe
     warnings: list[str] = []
     uni = _universe(universe)
+    scheme = get_scheme(m.weighting.scheme)
     if spec.is_explicit:
         tickers = list(spec.tickers or [])
         companies: list[Company | None] = []
@@ -69,13 +75,14 @@ def _resolve_names(
             company = None
             if t in uni:
                 company = uni.get(t)
-            elif m.weighting.scheme in ("exposure", "theme_targets"):
+            elif scheme.needs_universe:
+                free = " / ".join(s.name for s in SCHEMES.values() if not s.needs_universe)
                 raise SpecError(
                     f"{t} is not in the universe, so it has no "
-                    + ("AI-exposure score" if m.weighting.scheme == "exposure" else "theme"),
+                    + ("AI-exposure score" if "exposure" in scheme.needs else "theme"),
                     file=m.file,
                     field="universe.tickers",
-                    hint="add it to a universe file or use scheme: equal / market_cap",
+                    hint=f"add it to a universe file or use scheme: {free}",
                 )
             companies.append(company)
         return tickers, companies, warnings
@@ -142,6 +149,10 @@ def gather_inputs(
 ) -> IndexInputs:
     """Names, prices (index currency) and dates for building ``m``.
 
+    When the methodology's scheme reads trailing returns (its registry entry's
+    ``history_days``, e.g. ``inverse_volatility``), that many trading days before the
+    base date are kept too, converted the same way, in :attr:`IndexInputs.history`.
+
     Args:
         m: the methodology.
         store: an open store.
@@ -204,15 +215,18 @@ def gather_inputs(
             field=key,
             hint="use an earlier base date or import newer prices",
         )
-    dates, values = dates[row0:], values[row0:]
+    history_days = get_scheme(m.weighting.scheme).history_days
+    lead = min(row0, history_days)  # trading days kept before the base date
+    dates, values = dates[row0 - lead :], values[row0 - lead :]
     currencies = [c or currency_of(t) for t, c in zip(pm.tickers, pm.currency, strict=True)]
     values, fx_warnings = _convert(values, dates, tickers, currencies, m.currency, store, m.file)
     return IndexInputs(
-        dates=dates,
+        dates=dates[lead:],
         tickers=tuple(tickers),
-        prices=values,
+        prices=values[lead:],
         companies=tuple(companies),
         warnings=tuple(warnings + fx_warnings),
+        history=values[:lead] if history_days else None,
     )
 
 

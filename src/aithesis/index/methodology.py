@@ -12,7 +12,7 @@ them* (``weighting``), *when to trade* (``rebalance``) and *what trading costs*
     universe:
       tickers: [NVDA, AVGO, TSM, VST, ETN, EQT, NEE, ANET]
     weighting:
-      scheme: equal              # equal | market_cap | exposure | theme_targets
+      scheme: equal              # a name in aithesis.index.schemes (aithesis index schemes)
       cap: 0.20                  # optional single-name cap
     rebalance: quarterly         # none | monthly | quarterly | semiannual | annual
     costs_bps: 0                 # one-way, charged on every purchase and sale
@@ -47,11 +47,12 @@ from pydantic import (
 )
 
 from aithesis.errors import SpecError
+from aithesis.index.schemes import SCHEMES
 from aithesis.specfile import parse_yaml, spec_error
 
 __all__ = [
+    "BASE_VALUE_RANGE",
     "FREQUENCIES",
-    "SCHEMES",
     "THEMES",
     "Methodology",
     "UniverseSpec",
@@ -68,11 +69,12 @@ THEMES: tuple[str, ...] = (
     "software",
     "power_infra",
 )
-SCHEMES: tuple[str, ...] = ("equal", "market_cap", "exposure", "theme_targets")
 FREQUENCIES: tuple[str, ...] = ("none", "monthly", "quarterly", "semiannual", "annual")
 
 Theme = Literal["compute", "cloud", "edge", "interconnect_storage", "software", "power_infra"]
 _SUM_TOLERANCE = 1e-9
+BASE_VALUE_RANGE: tuple[float, float] = (1e-6, 1e12)
+"""Smallest and largest ``base_value`` accepted (index points)."""
 
 
 class _Strict(BaseModel):
@@ -134,15 +136,24 @@ class WeightingSpec(_Strict):
     """How target weights are set at each rebalance (one rule of :mod:`.weights`).
 
     Args:
-        scheme: ``equal``, ``market_cap`` (shares outstanding x price), ``exposure``
-            (proportional to the AI-exposure score) or ``theme_targets``.
+        scheme: a name in the scheme registry (:data:`aithesis.index.schemes.SCHEMES`:
+            ``equal``, ``market_cap``, ``exposure``, ``theme_targets``, ...).
         cap: optional single-name cap in (0, 1]; excess is redistributed pro rata, iterated.
         theme_targets: theme -> weight, summing to 1 (required by ``theme_targets``).
     """
 
-    scheme: Literal["equal", "market_cap", "exposure", "theme_targets"] = "equal"
+    scheme: str = "equal"
     cap: float | None = Field(default=None, gt=0.0, le=1.0)
     theme_targets: dict[Theme, float] | None = None
+
+    @field_validator("scheme")
+    @classmethod
+    def _known_scheme(cls, value: str) -> str:
+        if value not in SCHEMES:
+            raise ValueError(
+                f"unknown weighting scheme {value!r}; use one of: " + ", ".join(SCHEMES)
+            )
+        return value
 
     @field_validator("theme_targets")
     @classmethod
@@ -161,8 +172,8 @@ class WeightingSpec(_Strict):
 
     @model_validator(mode="after")
     def _targets_when_needed(self) -> WeightingSpec:
-        if self.scheme == "theme_targets" and self.theme_targets is None:
-            raise ValueError("scheme 'theme_targets' needs a 'theme_targets' mapping")
+        if "theme_targets" in SCHEMES[self.scheme].needs and self.theme_targets is None:
+            raise ValueError(f"scheme {self.scheme!r} needs a 'theme_targets' mapping")
         return self
 
 
@@ -173,7 +184,9 @@ class Methodology(_Strict):
         name: display name; name_zh: its Chinese form (reports in Chinese).
         base_date: first index date; the level equals ``base_value`` at its close (the first
             trading day on or after it when it is not one).
-        base_value: index level at the base date (> 0).
+        base_value: index level at the base date, in index points; a finite number in
+            [:data:`BASE_VALUE_RANGE`] (1e-6 to 1e12), so levels stay far from the float
+            range's ends (1e-320 loses precision, 1e308 overflows).
         currency: ISO code of the index currency; other listings are converted with FX.
         return_type: ``total`` (dividend-adjusted ``adj_close``) or ``price`` (``close``).
         universe: which names (:class:`UniverseSpec`).
@@ -187,7 +200,7 @@ class Methodology(_Strict):
     name: str = Field(min_length=1)
     name_zh: str | None = None
     base_date: date
-    base_value: float = Field(default=1000.0, gt=0.0)
+    base_value: float = 1000.0
     currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
     return_type: Literal["total", "price"] = "total"
     universe: UniverseSpec
@@ -197,6 +210,23 @@ class Methodology(_Strict):
     description: str | None = None
     source: str | None = None
     _file: str | None = PrivateAttr(default=None)
+
+    @field_validator("base_value", mode="before")
+    @classmethod
+    def _sane_base_value(cls, value: Any) -> Any:
+        low, high = BASE_VALUE_RANGE
+        if isinstance(value, bool):
+            raise ValueError("base_value must be a number, not true/false")
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            return value  # pydantic reports the type error
+        if not (math.isfinite(number) and low <= number <= high):
+            raise ValueError(
+                f"base_value must be a finite number from {low:g} to {high:g} index points, "
+                f"got {value!r}; use e.g. 100 or 1000"
+            )
+        return value
 
     @property
     def file(self) -> str | None:

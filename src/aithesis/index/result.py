@@ -8,19 +8,32 @@ Levels are index points; returns simple decimals; weights fractions of index val
 from __future__ import annotations
 
 import html
+import json
+import math
 from dataclasses import dataclass, field
+from os import PathLike
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
 
 from aithesis import analytics as an
+from aithesis.analytics.catalogue import MetricInputs, compute_metrics
 from aithesis.errors import DataError
 
 if TYPE_CHECKING:  # pragma: no cover
     from aithesis.index.methodology import Methodology
 
-__all__ = ["IndexResult", "align_benchmark"]
+__all__ = ["OUTPUT_FILES", "IndexResult", "align_benchmark", "json_ready"]
+
+OUTPUT_FILES: tuple[str, ...] = ("levels.csv", "weights.csv", "contributions.csv", "metrics.json")
+"""The files :meth:`IndexResult.save` writes."""
+
+
+def json_ready(metrics: dict[str, Any]) -> dict[str, Any]:
+    """Metrics for strict JSON: NaN (an undefined ratio) becomes None."""
+    return {k: (None if isinstance(v, float) and v != v else v) for k, v in metrics.items()}
 
 
 @dataclass(frozen=True, eq=False)
@@ -110,52 +123,26 @@ class IndexResult:
             periods: periods per year (252 trading days).
 
         Returns:
-            ``{metric: value}``: returns and ratios in decimal, drawdown dates as ISO
-            strings (``max_drawdown_recovery`` None if not recovered).
+            ``{metric: value}`` for every entry of the metric catalogue
+            (:data:`aithesis.analytics.catalogue.CATALOGUE`, relative ones only with a
+            benchmark): returns and ratios in decimal, drawdown dates as ISO strings
+            (``max_drawdown_recovery`` None if not recovered).
 
         Raises:
             DataError: when the benchmark has no price on or before the base date.
         """
-        r = an.simple_returns(self.level_values)
-        dd = an.max_drawdown(self.level_values)
-        day = [str(d) for d in self.dates.astype("datetime64[D]")]
-        out: dict[str, Any] = {
-            "start": day[0],
-            "end": day[-1],
-            "days": int(r.size),
-            "total_return": an.compound(r),
-            "annualised_return": an.annualised_return(r, periods),
-            "volatility": an.volatility(r, periods),
-            "sharpe": an.sharpe_ratio(r, rf, periods),
-            "sortino": an.sortino_ratio(r, rf, periods),
-            "max_drawdown": dd.depth,
-            "max_drawdown_peak": day[dd.peak],
-            "max_drawdown_trough": day[dd.trough],
-            "max_drawdown_recovery": None if dd.recovery is None else day[dd.recovery],
-            "calmar": an.calmar_ratio(r, periods),
-            "avg_turnover_per_rebalance": float(self.turnover[self.rebalance_rows[1:]].mean())
-            if self.rebalance_rows.size > 1
-            else 0.0,
-            "total_costs": float(self.cost_points / self.level_values[0]),
-        }
-        if benchmark is None:
-            return out
-        b = an.simple_returns(align_benchmark(benchmark, self.dates))
-        out.update(
-            {
-                "benchmark_total_return": an.compound(b),
-                "benchmark_annualised_return": an.annualised_return(b, periods),
-                "excess_annualised_return": out["annualised_return"]
-                - an.annualised_return(b, periods),
-                "beta": an.beta(r, b),
-                "alpha": an.alpha(r, b, rf, periods),
-                "tracking_error": an.tracking_error(r, b, periods),
-                "information_ratio": an.information_ratio(r, b, periods),
-                "up_capture": an.up_capture(r, b, periods),
-                "down_capture": an.down_capture(r, b, periods),
-            }
+        bench = None if benchmark is None else align_benchmark(benchmark, self.dates)
+        inputs = MetricInputs(
+            levels=self.level_values,
+            days=tuple(str(d) for d in self.dates.astype("datetime64[D]")),
+            rf=rf,
+            periods=periods,
+            benchmark=bench,
+            turnover=self.turnover,
+            rebalance_rows=self.rebalance_rows,
+            cost_points=self.cost_points,
         )
-        return out
+        return compute_metrics(inputs)
 
     def contributions(self, by: Literal["stock", "theme"] = "stock") -> pd.Series:
         """Contribution of each stock (or theme) to the cumulative return, in decimal.
@@ -217,6 +204,75 @@ class IndexResult:
             index=self.index,
         )
         return frame
+
+    # ---- output -------------------------------------------------------------------
+    def output_files(
+        self, benchmark: pd.Series | IndexResult | None = None, *, rf: float = 0.0
+    ) -> dict[str, bytes]:
+        """The contents of :data:`OUTPUT_FILES`, rendered in memory.
+
+        ``levels.csv`` (date, level), ``weights.csv`` (date x ticker, end of day),
+        ``contributions.csv`` (by stock and by theme, decimal, plus ``(costs)``) and
+        ``metrics.json`` (:meth:`metrics`, NaN written as null).
+
+        Raises:
+            DataError: a level is not finite (``base_value`` x growth overflowed) or a
+                metric is infinite, so the files would not hold real numbers.
+        """
+        if not np.isfinite(self.level_values).all():
+            raise DataError(
+                "index levels overflow the float range (not finite)",
+                field="base_value",
+                hint="use a base_value such as 100 or 1000",
+            )
+        metrics = json_ready(self.metrics(benchmark=benchmark, rf=rf))
+        infinite = [k for k, v in metrics.items() if isinstance(v, float) and math.isinf(v)]
+        if infinite:
+            raise DataError(
+                f"metric {infinite[0]!r} is infinite and cannot be written to metrics.json",
+                field=infinite[0],
+                hint="check base_value and the window of the index",
+            )
+        contributions = pd.concat(
+            {"stock": self.contributions(by="stock"), "theme": self.contributions(by="theme")},
+            names=["by", "name"],
+        )
+        text = {
+            "levels.csv": self.levels.rename("level").to_csv(),
+            "weights.csv": self.weights.to_csv(),
+            "contributions.csv": contributions.to_csv(),
+            "metrics.json": json.dumps(metrics, indent=2, default=str, allow_nan=False) + "\n",
+        }
+        return {name: text[name].encode("utf-8") for name in OUTPUT_FILES}
+
+    def save(
+        self,
+        folder: str | PathLike[str],
+        benchmark: pd.Series | IndexResult | None = None,
+        *,
+        rf: float = 0.0,
+    ) -> Path:
+        """Write :data:`OUTPUT_FILES` into ``folder``, all or nothing.
+
+        Everything is rendered in memory first (:meth:`output_files`), then written
+        through a temporary folder beside the target and renamed into place: on any
+        failure no file of this call is left (an existing folder keeps its old files).
+
+        Args:
+            folder: the output folder (created with its parents when missing).
+            benchmark: for the relative metrics in ``metrics.json``; rf: annual
+                risk-free rate (decimal).
+
+        Returns:
+            The folder.
+
+        Raises:
+            AithesisError: the folder is a file, lies under a file, or cannot be
+                written. DataError: as :meth:`output_files`.
+        """
+        from aithesis.index.output import write_folder
+
+        return write_folder(folder, self.output_files(benchmark, rf=rf))
 
     def _repr_html_(self) -> str:
         m = self.metrics()

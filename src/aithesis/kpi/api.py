@@ -16,13 +16,13 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
 from aithesis.config import default_store_path
+from aithesis.data.providers import FundamentalsQuery, Provider, get_provider
 from aithesis.data.store import Store
-from aithesis.errors import AithesisError, DataError, ProviderError
+from aithesis.errors import AithesisError, DataError
 from aithesis.kpi.events import EVENTS, annotate
 from aithesis.kpi.facts import article_facts_path, read_facts_csv, to_store_frame
 from aithesis.kpi.gaps import expectation_gaps
@@ -32,7 +32,6 @@ from aithesis.kpi.leadlag import cross_correlation, quarterly_returns
 from aithesis.kpi.periods import parse_period, period_bounds
 
 __all__ = [
-    "PROVIDERS",
     "PullReport",
     "aggregate",
     "cagr",
@@ -95,44 +94,21 @@ def load_article_facts(store: StoreLike) -> int:
     return import_facts(store, article_facts_path())
 
 
-def _provider(name: str) -> Any:
-    if name not in PROVIDERS:
-        raise ProviderError(
-            f"unknown fundamentals provider {name!r}",
-            field="provider",
-            hint="choose one of " + ", ".join(sorted(PROVIDERS)),
-        )
-    return PROVIDERS[name]()
-
-
-def _sec() -> Any:
-    from aithesis.data.providers.sec import SecProvider
-
-    return SecProvider()
-
-
-def _akshare() -> Any:
-    from aithesis.data.providers.akshare_provider import AkshareProvider
-
-    return AkshareProvider()
-
-
-PROVIDERS: dict[str, Callable[[], Any]] = {"sec": _sec, "akshare": _akshare}
-
-
 @dataclass
 class PullReport:
-    """What :func:`pull` wrote: rows per ticker and, per failed ticker, why."""
+    """What :func:`pull` wrote: rows per ticker, per failed ticker why, and per ticker the
+    provider's warnings (metrics or periods missing, values refused)."""
 
     written: dict[str, int] = field(default_factory=dict)
     failures: dict[str, str] = field(default_factory=dict)
+    warnings: dict[str, list[str]] = field(default_factory=dict)
 
 
 def pull(
     store: StoreLike,
     tickers: Sequence[str],
     *,
-    provider: str | Any = "sec",
+    provider: str | Provider = "sec",
     metrics: Sequence[str] | None = None,
     on_ticker: Callable[[str, str | None], None] | None = None,
 ) -> PullReport:
@@ -145,19 +121,23 @@ def pull(
     Args:
         store: the store.
         tickers: symbols.
-        provider: ``"sec"``, ``"akshare"`` or an object with ``fundamentals(ticker,
-            metrics=...)`` returning a fundamentals frame.
+        provider: a fundamentals provider's registry name (``"sec"``, ``"akshare"``, see
+            :func:`aithesis.data.providers.get_provider`) or a
+            :class:`~aithesis.data.providers.Provider` giving fundamentals.
         metrics: subset of the provider's metrics (default: all it knows).
         on_ticker: called after each ticker with (ticker, error message or None).
     """
-    source = _provider(provider) if isinstance(provider, str) else provider
+    source = get_provider(provider, kind="fundamentals") if isinstance(provider, str) else provider
+    wanted = tuple(metrics) if metrics is not None else None
     report = PullReport()
     with _open(store, write=True) as st:
         for ticker in tickers:
             symbol = ticker.upper()
             try:
-                frame = source.fundamentals(symbol, metrics=metrics)
-                report.written[symbol] = st.write_fundamentals(frame)
+                batch = source.fetch_fundamentals(FundamentalsQuery(symbol, wanted))
+                report.written[symbol] = st.write_fundamentals(batch.facts)
+                if batch.warnings:
+                    report.warnings[symbol] = list(batch.warnings)
                 error = None
             except AithesisError as exc:
                 report.failures[symbol] = error = str(exc)

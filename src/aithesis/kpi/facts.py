@@ -10,6 +10,12 @@ not stored). ``period`` follows :mod:`aithesis.kpi.periods`; ``unit`` is one of
 :data:`aithesis.kpi.units.UNITS` and the value keeps that unit (no rescaling);
 ``kind`` is ``actual``, ``estimate`` or ``guidance``. Dates are ISO ``YYYY-MM-DD``.
 
+Strict on numbers and dates: ``value`` is an ASCII decimal (``1050.2``, ``-3e6``; not
+``1_000``, ``1,000``, ``١٢٣`` or ``１２３``, which Python's ``float()`` would accept) within
++-:data:`MAX_ABS_VALUE` of its unit; years of periods and dates lie in 1900..2200
+(:data:`aithesis.kpi.periods.MIN_YEAR`/``MAX_YEAR``); a cell longer than csv's field
+limit (131,072 characters) is refused with its line.
+
 Every problem raises :class:`~aithesis.errors.DataError` naming the file, the 1-based
 line (header = line 1) and the column; nothing is returned half-read.
 
@@ -23,6 +29,7 @@ import csv
 import datetime as dt
 import math
 import re
+from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 
@@ -30,11 +37,12 @@ import pandas as pd
 
 from aithesis.data.schema import FUNDAMENTAL_COLUMNS
 from aithesis.errors import DataError
-from aithesis.kpi.periods import parse_period, period_bounds
+from aithesis.kpi.periods import MAX_YEAR, MIN_YEAR, parse_period, period_bounds
 from aithesis.kpi.units import UNITS
 
 __all__ = [
     "CSV_KINDS",
+    "MAX_ABS_VALUE",
     "OPTIONAL_COLUMNS",
     "REQUIRED_COLUMNS",
     "article_facts_path",
@@ -59,6 +67,11 @@ OPTIONAL_COLUMNS: tuple[str, ...] = ("period_start", "as_of", "note")
 CSV_KINDS: tuple[str, ...] = ("actual", "estimate", "guidance")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_.\-]*$")
 _KEY = ("entity", "metric", "fiscal_period", "kind", "source", "as_of")
+# what float() accepts minus '_' separators, non-ASCII digits, nan and inf
+_NUMBER = re.compile(r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$", re.ASCII)
+# a larger figure is a typo or an attack; it would overflow to inf once converted or summed
+MAX_ABS_VALUE = 1e18
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", re.ASCII)
 
 
 def article_facts_path() -> Path:
@@ -66,31 +79,62 @@ def article_facts_path() -> Path:
     return Path(str(resources.files("aithesis.kpi") / "data" / "article_facts.csv"))
 
 
+def _show(text: str, limit: int = 40) -> str:
+    """``repr`` of a cell, shortened so that an error stays one readable line."""
+    return repr(text if len(text) <= limit else text[:limit] + "...")
+
+
 def _date(text: str, *, file: Path, row: int, field: str) -> dt.date | None:
     text = text.strip()
     if not text:
         return None
+    if not _ISO_DATE.match(text):
+        raise DataError(
+            f"{_show(text)} is not a date",
+            file=file,
+            row=row,
+            field=field,
+            hint="write YYYY-MM-DD in ASCII digits",
+        )
     try:
-        return dt.date.fromisoformat(text)
+        date = dt.date.fromisoformat(text)
     except ValueError:
         raise DataError(
-            f"{text!r} is not a date", file=file, row=row, field=field, hint="write YYYY-MM-DD"
+            f"{_show(text)} is not a date", file=file, row=row, field=field, hint="write YYYY-MM-DD"
         ) from None
+    if not MIN_YEAR <= date.year <= MAX_YEAR:
+        raise DataError(
+            f"{text} is outside the years {MIN_YEAR}..{MAX_YEAR}",
+            file=file,
+            row=row,
+            field=field,
+            hint="check the year",
+        )
+    return date
 
 
 def _value(text: str, *, file: Path, row: int) -> float:
-    try:
-        value = float(text.strip())
-    except ValueError:
+    text = text.strip()
+    if not _NUMBER.match(text):
         raise DataError(
-            f"{text!r} is not a number",
+            f"{_show(text)} is not a number",
             file=file,
             row=row,
             field="value",
-            hint="write a plain decimal number (no thousands separators or units)",
-        ) from None
+            hint="write ASCII digits 0-9 with an optional '.' and exponent, e.g. 1050.2 or "
+            "-3e6 (no thousands separators, underscores, units or other scripts' digits)",
+        )
+    value = float(text)
     if not math.isfinite(value):
-        raise DataError(f"{text!r} is not a finite number", file=file, row=row, field="value")
+        raise DataError(f"{_show(text)} is not a finite number", file=file, row=row, field="value")
+    if abs(value) > MAX_ABS_VALUE:
+        raise DataError(
+            f"{_show(text)} is beyond +-{MAX_ABS_VALUE:g} of its unit",
+            file=file,
+            row=row,
+            field="value",
+            hint="check the figure, or state it in a larger unit (USD_bn rather than USD)",
+        )
     return value
 
 
@@ -98,7 +142,7 @@ def _slug(text: str, *, file: Path, row: int, field: str) -> str:
     slug = text.strip().lower()
     if not _SLUG.match(slug):
         raise DataError(
-            f"{text!r} is not a valid {field}",
+            f"{_show(text)} is not a valid {field}",
             file=file,
             row=row,
             field=field,
@@ -139,7 +183,7 @@ def _parse_row(
     unit = get["unit"]
     if unit not in UNITS:
         raise DataError(
-            f"unknown unit {unit!r}",
+            f"unknown unit {_show(unit)}",
             file=file,
             row=row,
             field="unit",
@@ -149,7 +193,7 @@ def _parse_row(
     currency = get["currency"].upper() or None
     if info.currency is None and currency is not None:
         raise DataError(
-            f"unit {unit} is not monetary but currency is {currency}",
+            f"unit {unit} is not monetary but currency is {_show(currency)}",
             file=file,
             row=row,
             field="currency",
@@ -160,7 +204,7 @@ def _parse_row(
             currency == "RMB" and info.currency == "CNY"
         ):
             raise DataError(
-                f"currency {currency} contradicts unit {unit} ({info.currency})",
+                f"currency {_show(currency)} contradicts unit {unit} ({info.currency})",
                 file=file,
                 row=row,
                 field="currency",
@@ -169,7 +213,7 @@ def _parse_row(
     kind = get["kind"].lower()
     if kind not in CSV_KINDS:
         raise DataError(
-            f"unknown kind {get['kind']!r}",
+            f"unknown kind {_show(get['kind'])}",
             file=file,
             row=row,
             field="kind",
@@ -197,6 +241,82 @@ def _parse_row(
         "note": get["note"] or None,
         "_row": row,
     }
+
+
+def _records(
+    reader: csv.DictReader[str], *, file: Path, default_as_of: dt.date
+) -> list[dict[str, object]]:
+    """Validated records of every non-blank data row (raises on the first bad one)."""
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    reader.fieldnames = header
+    for column in REQUIRED_COLUMNS:
+        if column not in header:
+            raise DataError(
+                "required column is missing",
+                file=file,
+                row=1,
+                field=column,
+                hint="columns: " + ", ".join(REQUIRED_COLUMNS),
+            )
+    for i, column in enumerate(header):
+        if column in header[:i]:
+            raise DataError(
+                "column appears twice in the header", file=file, row=1, field=column[:40]
+            )
+        if column not in REQUIRED_COLUMNS and column not in OPTIONAL_COLUMNS:
+            raise DataError(
+                "unknown column",
+                file=file,
+                row=1,
+                field=column[:40],
+                hint="allowed: " + ", ".join((*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)),
+            )
+    records: list[dict[str, object]] = []
+    seen: dict[tuple[object, ...], int] = {}
+    for raw in reader:
+        row = reader.line_num
+        if None in raw:  # more cells than header columns
+            raise DataError("row has more cells than the header", file=file, row=row)
+        if not any((v or "").strip() for v in raw.values()):
+            continue
+        record = _parse_row(raw, file=file, row=row, default_as_of=default_as_of)
+        key = tuple(record[k] for k in _KEY)
+        if key in seen:
+            raise DataError(
+                f"duplicate fact: {record['entity']} {record['metric']} "
+                f"{record['fiscal_period']} ({record['kind']}, {_show(str(record['source']))}) "
+                f"already on line {seen[key]}",
+                file=file,
+                row=row,
+                field="period",
+                hint="keep one row per fact; a restatement needs a later as_of",
+            )
+        seen[key] = row
+        records.append(record)
+    return records
+
+
+class _CountedLines:
+    """Iterate a text file's lines, counting them (csv's ``line_num`` lags on errors)."""
+
+    def __init__(self, handle: Iterator[str]) -> None:
+        self._handle = handle
+        self.count = 0
+
+    def __iter__(self) -> _CountedLines:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._handle)
+        self.count += 1
+        return line
+
+
+def _csv_problem(exc: csv.Error) -> str:
+    text = str(exc)
+    if "field limit" in text:
+        return f"a cell is longer than {csv.field_size_limit():,} characters"
+    return f"not a readable CSV ({text})"
 
 
 def read_facts_csv(path: str | Path, *, default_as_of: dt.date | None = None) -> pd.DataFrame:
@@ -231,49 +351,17 @@ def read_facts_csv(path: str | Path, *, default_as_of: dt.date | None = None) ->
             hint="save it as 'CSV UTF-8', or convert it: iconv -f GBK -t UTF-8",
         ) from None
     with file.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        header = [h.strip() for h in (reader.fieldnames or [])]
-        reader.fieldnames = header
-        for column in REQUIRED_COLUMNS:
-            if column not in header:
-                raise DataError(
-                    "required column is missing",
-                    file=file,
-                    row=1,
-                    field=column,
-                    hint="columns: " + ", ".join(REQUIRED_COLUMNS),
-                )
-        for column in header:
-            if column not in REQUIRED_COLUMNS and column not in OPTIONAL_COLUMNS:
-                raise DataError(
-                    "unknown column",
-                    file=file,
-                    row=1,
-                    field=column,
-                    hint="allowed: " + ", ".join((*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)),
-                )
-        records: list[dict[str, object]] = []
-        seen: dict[tuple[object, ...], int] = {}
-        for raw in reader:
-            row = reader.line_num
-            if None in raw:  # more cells than header columns
-                raise DataError("row has more cells than the header", file=file, row=row)
-            if not any((v or "").strip() for v in raw.values()):
-                continue
-            record = _parse_row(raw, file=file, row=row, default_as_of=default_as_of)
-            key = tuple(record[k] for k in _KEY)
-            if key in seen:
-                raise DataError(
-                    f"duplicate fact: {record['entity']} {record['metric']} "
-                    f"{record['fiscal_period']} ({record['kind']}, {record['source']}) "
-                    f"already on line {seen[key]}",
-                    file=file,
-                    row=row,
-                    field="period",
-                    hint="keep one row per fact; a restatement needs a later as_of",
-                )
-            seen[key] = row
-            records.append(record)
+        lines = _CountedLines(handle)
+        reader = csv.DictReader(lines)
+        try:
+            records = _records(reader, file=file, default_as_of=default_as_of)
+        except csv.Error as exc:
+            raise DataError(
+                _csv_problem(exc),
+                file=file,
+                row=max(lines.count, 1),
+                hint="fix the cell: quote a sentence, not a document; close every quote",
+            ) from None
     frame = pd.DataFrame.from_records(records, columns=[*FUNDAMENTAL_COLUMNS, "note", "_row"])
     frame["value"] = frame["value"].astype("float64")
     return frame.drop(columns="_row")

@@ -173,7 +173,14 @@ def _aligned(
         member = group.member_of(r["entity"], r.get("ticker"))
         if member is None:
             continue
-        period = parse_period(r["fiscal_period"])
+        try:
+            period = parse_period(r["fiscal_period"])
+        except ValueError as exc:  # a label stored before periods were bounded
+            raise DataError(
+                f"{r['entity']} {r['metric']}: {exc}",
+                field="fiscal_period",
+                hint="re-import the fact with a valid period",
+            ) from None
         if period.freq != freq:
             continue
         start, end = period_bounds(

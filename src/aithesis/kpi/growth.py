@@ -63,10 +63,12 @@ def cagr(first: float, last: float, years: float) -> float:
 
 
 def pick_one_per_period(facts: pd.DataFrame) -> pd.DataFrame:
-    """One fact per (entity, metric, fiscal_period): preferred kind, then newest as_of.
+    """One fact per (entity, metric, fiscal_period): preferred kind, then newest as_of,
+    then the source name A-Z (so the choice never depends on row order).
 
     Kind preference is :data:`KIND_PREFERENCE` (reported before derived before guidance
-    before estimates).
+    before estimates). Sources that disagree are listed, not resolved silently:
+    :func:`aithesis.kpi.conflicts.source_conflicts`.
     """
     if facts.empty:
         return facts.copy()
@@ -74,9 +76,12 @@ def pick_one_per_period(facts: pd.DataFrame) -> pd.DataFrame:
     work = facts.copy()
     work["_rank"] = work["kind"].map(rank).fillna(len(rank))
     work["_asof"] = pd.to_datetime(work["as_of"]) if "as_of" in work else pd.NaT
-    work = work.sort_values(["_rank", "_asof"], ascending=[True, False], kind="stable")
+    work["_source"] = work["source"].astype(str) if "source" in work else ""
+    work = work.sort_values(
+        ["_rank", "_asof", "_source"], ascending=[True, False, True], kind="stable"
+    )
     work = work.drop_duplicates(["entity", "metric", "fiscal_period"], keep="first")
-    return work.drop(columns=["_rank", "_asof"])
+    return work.drop(columns=["_rank", "_asof", "_source"])
 
 
 def _common_unit(rows: pd.DataFrame, unit: str | None) -> tuple[str, np.ndarray]:
@@ -94,11 +99,21 @@ def _common_unit(rows: pd.DataFrame, unit: str | None) -> tuple[str, np.ndarray]
                 field="unit",
                 hint="pass an explicit unit of the same currency, or convert with an FX rate first",
             ) from None
+        if not math.isfinite(values[i]):
+            raise DataError(
+                f"{r['entity']} {r['metric']} {r['fiscal_period']}: {r['value']} {r['unit']} "
+                f"is not a finite number in {target}",
+                field="value",
+                hint="check the stored figure (aithesis kpi facts) or pass a larger --unit",
+            )
     return target, values
 
 
 def _rate(now: float, base: float) -> float:
-    return now / base - 1.0 if (np.isfinite(base) and base > 0 and np.isfinite(now)) else math.nan
+    if not (np.isfinite(base) and base > 0 and np.isfinite(now)):
+        return math.nan
+    rate = float(now) / float(base) - 1.0
+    return rate if math.isfinite(rate) else math.nan  # a denormal base overflows
 
 
 def _series_growth(rows: pd.DataFrame, unit: str | None) -> pd.DataFrame:
@@ -120,7 +135,8 @@ def _series_growth(rows: pd.DataFrame, unit: str | None) -> pd.DataFrame:
         yoy.append(_rate(v, by_label.get(shift(p, -p.per_year).label, math.nan)))
         if p.freq == "Q" and flow:
             window = [by_label.get(shift(p, -k).label, math.nan) for k in range(4)]
-            ttm.append(float(np.sum(window)) if np.all(np.isfinite(window)) else math.nan)
+            total = float(np.sum(window)) if np.all(np.isfinite(window)) else math.nan
+            ttm.append(total if math.isfinite(total) else math.nan)
         else:
             ttm.append(math.nan)
     ttm_by_label = {p.label: t for p, t in zip(periods, ttm, strict=True)}

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 __all__ = [
+    "MAX_YEAR",
+    "MIN_YEAR",
     "Period",
     "calendar_bounds",
     "calendar_label",
@@ -29,7 +31,9 @@ __all__ = [
     "shift",
 ]
 
-_RE = re.compile(r"^(FY)?(\d{4})(?:([QH])([1-4]))?$")
+MIN_YEAR: int = 1900
+MAX_YEAR: int = 2200
+_RE = re.compile(r"^(FY)?([0-9]{4})(?:([QH])([1-4]))?$", re.ASCII)
 
 
 @dataclass(frozen=True, order=True)
@@ -71,15 +75,24 @@ def parse_period(text: str) -> Period:
     'FY2026Q1'
 
     Raises:
-        ValueError: the text is not a period label (callers add file/row).
+        ValueError: the text is not a period label, or its year lies outside
+            MIN_YEAR..MAX_YEAR (callers add file/row).
     """
-    match = _RE.match(str(text).strip().upper())
+    text = str(text)
+    match = _RE.match(text.strip().upper())
+    if len(text) > 40:
+        text = text[:40] + "..."
     if not match:
         raise ValueError(
             f"period {text!r} does not parse; "
             "use 2025Q1, 2025H1, 2025, FY2026Q1, FY2026H1 or FY2025"
         )
     fiscal, year, freq, index = match.groups()
+    if not MIN_YEAR <= int(year) <= MAX_YEAR:
+        raise ValueError(
+            f"period {text!r}: year {year} is outside {MIN_YEAR}..{MAX_YEAR}; "
+            "write the four-digit year of the report, e.g. 2025Q1"
+        )
     if freq == "H" and int(index) > 2:
         raise ValueError(f"period {text!r} does not parse: a year has two halves")
     return Period(bool(fiscal), int(year), freq or "Y", int(index) if index else 0)

@@ -42,6 +42,7 @@ from aithesis.project.steps import (
     run_exposure,
     summary_numbers,
 )
+from aithesis.project.summary import BuildSummary
 
 __all__ = ["BuildOutcome", "ProgressFn", "build_project", "load_cached"]
 
@@ -177,7 +178,9 @@ def load_cached(folder: str | Path | None = None) -> ProjectResults | None:
     """The latest cached results of a project, or None (no build yet)."""
     project = load_project(folder)
     results = read_latest(project.root)
-    return results if isinstance(results, ProjectResults) else None
+    if not isinstance(results, ProjectResults) or not isinstance(results.summary, BuildSummary):
+        return None  # nothing built, or a cache written by an older aithesis
+    return results
 
 
 def build_project(

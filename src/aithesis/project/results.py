@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from aithesis.index.result import IndexResult
+from aithesis.project.summary import BuildSummary
 from aithesis.thesis.results import ClaimReport, Evaluation, MonteCarloResult, TornadoResult
 
 __all__ = [
@@ -143,7 +144,8 @@ class ProjectResults:
         models: thesis models in config order; claims: every claim of every model plus
             cross-model checks.
         kpi: KPI section; provenance: the store's series info (source, dates, warnings).
-        summary: the numbers on the report's summary cards (see :func:`summary_numbers`).
+        summary: the numbers on the report's summary cards and in the demo
+            (:class:`~aithesis.project.summary.BuildSummary`, read by attribute).
         input_hash: hash of every input; built_at; seconds: build time.
     """
 
@@ -159,7 +161,7 @@ class ProjectResults:
     claims: ClaimReport
     kpi: KpiSection
     provenance: pd.DataFrame
-    summary: dict[str, Any]
+    summary: BuildSummary
     input_hash: str
     built_at: datetime
     seconds: float

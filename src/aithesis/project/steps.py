@@ -24,6 +24,14 @@ from aithesis.project.results import (
     ModelSection,
     MonteCarloSummary,
 )
+from aithesis.project.summary import (
+    BenchmarkSummary,
+    BuildSummary,
+    ClaimFlag,
+    IndexSummary,
+    KpiLatest,
+    TargetSummary,
+)
 from aithesis.thesis.api import check_all, load_model
 from aithesis.thesis.results import ClaimReport
 
@@ -266,55 +274,60 @@ def summary_numbers(
     models: list[ModelSection],
     claims: ClaimReport,
     kpi: KpiSection,
-) -> dict[str, Any]:
+) -> BuildSummary:
     """The figures on the report's summary cards and in the demo's printout.
 
-    Keys: ``indexes`` (name -> total and annualised return, end date), ``benchmarks``
-    (ticker -> total return), ``targets`` (model -> target, P(target), draws),
-    ``flagged`` (claim records), ``claims_total``, ``kpi_latest`` (series -> latest
-    period, value, unit, qoq, yoy). Returns in decimal.
+    Returns:
+        :class:`~aithesis.project.summary.BuildSummary`: per index its total and
+        annualised return, maximum drawdown, Sharpe and end date; per benchmark its
+        total return; per model with a target P(target) and the draws; the flagged
+        claims and how many were checked; the latest period of each KPI series.
+        Returns in decimal.
     """
-    out: dict[str, Any] = {"start": str(cfg.start)}
-    out["indexes"] = {
-        s.name: {
-            "key": s.key,
-            "total_return": s.metrics["total_return"],
-            "annualised_return": s.metrics["annualised_return"],
-            "end": s.metrics["end"],
-            "max_drawdown": s.metrics["max_drawdown"],
-            "sharpe": s.metrics["sharpe"],
-        }
-        for s in indexes
-    }
-    out["benchmarks"] = {
-        t: {"total_return": b.total_return, "end": str(b.dates[-1].astype("datetime64[D]"))}
-        for t, b in benchmarks.items()
-    }
-    out["targets"] = {
-        m.name: {
-            "target": " ".join(str(x) for x in m.monte_carlo.target),
-            "probability": m.monte_carlo.probability,
-            "draws": m.monte_carlo.n,
-            "unit": m.monte_carlo.unit,
-        }
-        for m in models
-        if m.monte_carlo is not None and m.monte_carlo.target is not None
-    }
-    out["flagged"] = [r.to_dict() | {"note": r.note, "kind": r.kind} for r in claims.flagged]
-    out["claims_total"] = len(claims)
     latest = {}
     for key, table in kpi.growth.items():
         if len(table):
             row = table.iloc[-1]
-            latest[key] = {
-                "period": row["fiscal_period"],
-                "value": float(row["value"]),
-                "unit": row["unit"],
-                "qoq": _num(row.get("qoq")),
-                "yoy": _num(row.get("yoy")),
-            }
-    out["kpi_latest"] = latest
-    return out
+            latest[key] = KpiLatest(
+                period=row["fiscal_period"],
+                value=float(row["value"]),
+                unit=row["unit"],
+                qoq=_num(row.get("qoq")),
+                yoy=_num(row.get("yoy")),
+            )
+    return BuildSummary(
+        start=str(cfg.start),
+        indexes={
+            s.name: IndexSummary(
+                key=s.key,
+                total_return=s.metrics["total_return"],
+                annualised_return=s.metrics["annualised_return"],
+                end=s.metrics["end"],
+                max_drawdown=s.metrics["max_drawdown"],
+                sharpe=s.metrics["sharpe"],
+            )
+            for s in indexes
+        },
+        benchmarks={
+            t: BenchmarkSummary(
+                total_return=b.total_return, end=str(b.dates[-1].astype("datetime64[D]"))
+            )
+            for t, b in benchmarks.items()
+        },
+        targets={
+            m.name: TargetSummary(
+                target=" ".join(str(x) for x in m.monte_carlo.target),
+                probability=m.monte_carlo.probability,
+                draws=m.monte_carlo.n,
+                unit=m.monte_carlo.unit,
+            )
+            for m in models
+            if m.monte_carlo is not None and m.monte_carlo.target is not None
+        },
+        flagged=tuple(ClaimFlag.of(r) for r in claims.flagged),
+        claims_total=len(claims),
+        kpi_latest=latest,
+    )
 
 
 def _num(value: Any) -> float | None:

@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from aithesis import analytics as an
+from aithesis import numfmt
 from aithesis.project.results import IndexSection, ProjectResults
 from aithesis.report.charts_models import kpi_group, kpi_series, monte_carlo, tornado
 from aithesis.report.i18n import Translator
@@ -185,7 +186,7 @@ def _hbar(values: pd.Series, labels: list[str], hover: str) -> go.Bar:
         y=labels,
         orientation="h",
         marker_color=colors,
-        text=[f"{v:+.1%}" for v in values],
+        text=[numfmt.percent(v, signed=True) for v in values],
         textposition="outside",
         cliponaxis=False,
         hovertemplate="%{y}<br>" + hover + ": %{x:+.2%}<extra></extra>",

@@ -12,14 +12,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import pandas as pd
-import plotly.graph_objects as go
-import plotly.io as pio
-from markupsafe import Markup
 
 import aithesis
+from aithesis.analytics.catalogue import Metric, report_metrics
 from aithesis.project.results import ProjectResults
 from aithesis.report import charts
+from aithesis.report import context_models as cm
+from aithesis.report.fragments import figure_html, series_title
 from aithesis.report.i18n import Translator
 
 __all__ = ["SECTIONS", "Stat", "build_context", "figure_html"]
@@ -39,28 +38,6 @@ SECTIONS: tuple[str, ...] = (
     "appendix",
 )
 """Section ids, in page order; each has the catalogue title ``section.<id>``."""
-
-_PLOT_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["lasso2d"]}
-
-PCT_METRICS = (
-    "total_return",
-    "annualised_return",
-    "volatility",
-    "max_drawdown",
-    "alpha",
-    "tracking_error",
-    "excess_annualised_return",
-)
-UNSIGNED_METRICS = ("volatility", "tracking_error")  # sizes, not gains: no sign or colour
-RATIO_METRICS = (
-    "sharpe",
-    "sortino",
-    "calmar",
-    "beta",
-    "information_ratio",
-    "up_capture",
-    "down_capture",
-)
 
 
 @dataclass(frozen=True)
@@ -85,22 +62,6 @@ class Stat:
         return repr(int(self.value)) if isinstance(self.value, int) else repr(float(self.value))
 
 
-def figure_html(fig: go.Figure, div_id: str) -> Markup:
-    """A figure as an HTML fragment that relies on the page's single inlined Plotly JS."""
-    height = fig.layout.height or 420
-    return Markup(
-        pio.to_html(
-            fig,
-            include_plotlyjs=False,
-            full_html=False,
-            div_id=div_id,
-            config=_PLOT_CONFIG,
-            default_width="100%",
-            default_height=f"{height}px",
-        )
-    )
-
-
 def _tone(x: float | None) -> str:
     if x is None or not np.isfinite(x):
         return ""
@@ -118,21 +79,21 @@ def summary_cards(results: ProjectResults, t: Translator) -> list[dict[str, Any]
     bench = next(iter(results.benchmarks), None)
     cards = []
     for section in results.indexes:
-        num = s["indexes"][section.name]
+        num = s.indexes[section.name]
         m, k = section.metrics, f"index.{section.key}"
         stats = [
             _stat(
                 f"{k}.total_return",
                 t("summary.total_return"),
-                num["total_return"],
-                t.pct(num["total_return"], signed=True),
+                num.total_return,
+                t.pct(num.total_return, signed=True),
                 tone=True,
             ),
             _stat(
                 f"{k}.annualised_return",
                 t("summary.annualised_return"),
-                num["annualised_return"],
-                t.pct(num["annualised_return"], signed=True),
+                num.annualised_return,
+                t.pct(num.annualised_return, signed=True),
                 True,
             ),
         ]
@@ -164,30 +125,30 @@ def summary_cards(results: ProjectResults, t: Translator) -> list[dict[str, Any]
             {"title": t.index_name(section), "note": note, "stats": stats, "kind": "index"}
         )
     for model in results.models:
-        target = s["targets"].get(model.name)
+        target = s.targets.get(model.name)
         if target is None or model.monte_carlo is None:
             continue
         name, op, value = model.monte_carlo.target
-        label = t("summary.p_target", output=name, op=_op(op), target=t.num(value, target["unit"]))
+        label = t("summary.p_target", output=name, op=_op(op), target=t.num(value, target.unit))
         stats = [
             _stat(
                 f"model.{model.key}.probability",
                 label,
-                target["probability"],
-                t.pct(target["probability"]),
+                target.probability,
+                t.pct(target.probability),
             ),
             _stat(
                 f"model.{model.key}.draws",
                 t("summary.draws"),
-                int(target["draws"]),
-                t.num(target["draws"]),
+                int(target.draws),
+                t.num(target.draws),
             ),
         ]
         title = t.model_title(model.title, model.title_zh)
         cards.append(
             {"title": title, "note": t("summary.mc_note"), "stats": stats, "kind": "model"}
         )
-    flagged, total = len(s["flagged"]), int(s["claims_total"])
+    flagged, total = len(s.flagged), int(s.claims_total)
     stats = [
         _stat("claims.flagged", t("summary.flagged"), flagged, str(flagged)),
         _stat("claims.total", t("summary.checked"), total, str(total)),
@@ -200,22 +161,18 @@ def summary_cards(results: ProjectResults, t: Translator) -> list[dict[str, Any]
             "kind": "claims",
         }
     )
-    for series, latest in s["kpi_latest"].items():
+    for series, latest in s.kpi_latest.items():
         table = results.kpi.growth[series]
         k = "kpi." + series.replace("/", ".")
         stats = [
             _stat(
                 f"{k}.value",
-                t("summary.latest_value", period=latest["period"]),
-                latest["value"],
-                t.num(latest["value"], latest["unit"]),
+                t("summary.latest_value", period=latest.period),
+                latest.value,
+                t.num(latest.value, latest.unit),
             ),
-            _stat(
-                f"{k}.qoq", t("label.qoq"), latest["qoq"], t.pct(latest["qoq"], signed=True), True
-            ),
-            _stat(
-                f"{k}.yoy", t("label.yoy"), latest["yoy"], t.pct(latest["yoy"], signed=True), True
-            ),
+            _stat(f"{k}.qoq", t("label.qoq"), latest.qoq, t.pct(latest.qoq, signed=True), True),
+            _stat(f"{k}.yoy", t("label.yoy"), latest.yoy, t.pct(latest.yoy, signed=True), True),
         ]
         cards.append(
             {"title": series_title(table, series, t), "note": "", "stats": stats, "kind": "kpi"}
@@ -225,14 +182,6 @@ def summary_cards(results: ProjectResults, t: Translator) -> list[dict[str, Any]
 
 def _op(op: str) -> str:
     return {">=": "≥", "<=": "≤", "=": "=", "in": "∈", "plausible": "≈"}.get(op, op)
-
-
-def series_title(table: pd.DataFrame, key: str, t: Translator) -> str:
-    """``Company — metric`` for a KPI series (company in the reader's language)."""
-    entity, metric = key.split("/", 1)
-    ticker = table["ticker"].iloc[0] if len(table) and "ticker" in table else None
-    name = t.company(ticker) if isinstance(ticker, str) and ticker else t.label("entity", entity)
-    return t("kpi.series_title", company=name, metric=t.label("metric", metric))
 
 
 def _columns(results: ProjectResults, t: Translator) -> list[tuple[str, Any]]:
@@ -246,21 +195,27 @@ def metrics_table(results: ProjectResults, t: Translator) -> dict[str, Any]:
     names = [s.name for s in results.indexes] + list(results.benchmarks)
     heads = [c for c, _ in _columns(results, t)]
     rows = []
-    for metric in ("start", "end", *PCT_METRICS, *RATIO_METRICS, "max_drawdown_trough"):
-        if metric not in frame.index:
+    for metric in report_metrics():
+        if metric.name not in frame.index:
             continue
         cells = []
         for name in names:
-            v = frame.at[metric, name] if name in frame.columns else None
-            if metric in PCT_METRICS:
-                plain = metric in UNSIGNED_METRICS
-                cells.append((t.pct(v, signed=not plain), "" if plain else _tone(v)))
-            elif metric in RATIO_METRICS:
-                cells.append((t.ratio(v), ""))
-            else:
-                cells.append((t.date(v), ""))
-        rows.append({"label": t(f"metric.{metric}"), "cells": cells})
+            v = frame.at[metric.name, name] if name in frame.columns else None
+            cells.append(metric_cell(metric, v, t))
+        rows.append({"label": t(metric.label_key), "cells": cells})
     return {"heads": heads, "rows": rows}
+
+
+def metric_cell(metric: Metric, value: Any, t: Translator) -> tuple[str, str]:
+    """``(text, tone)`` of one metric value: percentages signed and coloured unless the
+    metric is a size (volatility), ratios with two decimals, dates as ISO text."""
+    if metric.format == "percent":
+        return t.pct(value, signed=metric.signed), _tone(value) if metric.signed else ""
+    if metric.format == "ratio":
+        return t.ratio(value), ""
+    if metric.format == "count":
+        return t.num(value), ""
+    return t.date(value), ""
 
 
 def calendar_table(results: ProjectResults, t: Translator) -> dict[str, Any]:
@@ -325,8 +280,6 @@ def exposure_view(results: ProjectResults, t: Translator) -> dict[str, Any] | No
 
 def build_context(results: ProjectResults, t: Translator) -> dict[str, Any]:
     """Everything the template shows, for one language."""
-    from aithesis.report import context_models as cm
-
     title = results.title_zh if t.lang == "zh" and results.title_zh else results.name
     last = max((s.metrics["end"] for s in results.indexes), default=None)
     return {

@@ -16,7 +16,7 @@ import pandas as pd
 
 from aithesis.project.results import ModelSection, ProjectResults
 from aithesis.report import charts
-from aithesis.report.context import figure_html, series_title
+from aithesis.report.fragments import figure_html, series_title
 from aithesis.report.i18n import Translator
 
 __all__ = ["appendix_view", "claims_view", "driver_tree", "kpi_view", "model_view"]

@@ -30,6 +30,8 @@ from typing import Any
 import numpy as np
 import yaml
 
+from aithesis import numfmt
+from aithesis.analytics.catalogue import label_entries
 from aithesis.errors import AithesisError, SpecError, UnknownTickerError
 
 __all__ = ["CATALOGUE_FILE", "LANGUAGES", "Translator", "check_language", "load_catalogue"]
@@ -46,11 +48,12 @@ def load_catalogue(path: Path = CATALOGUE_FILE) -> Mapping[str, Mapping[str, str
         path: the YAML file (``key: {en: ..., zh: ...}``).
 
     Returns:
-        ``{key: {language: text}}`` for every key.
+        ``{key: {language: text}}`` for every key, plus the index metrics' labels
+        ``metric.<name>`` from :mod:`aithesis.analytics.catalogue`.
 
     Raises:
-        SpecError: invalid YAML, or a key without a non-empty text in every language
-            (naming the key).
+        SpecError: invalid YAML, a key without a non-empty text in every language
+            (naming the key), or a key the metric catalogue already defines.
     """
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -67,6 +70,15 @@ def load_catalogue(path: Path = CATALOGUE_FILE) -> Mapping[str, Mapping[str, str
             if not isinstance(text, str) or not text.strip():
                 raise SpecError(f"no '{lang}' text", file=path, field=str(key))
         out[str(key)] = {lang: entry[lang] for lang in LANGUAGES}
+    for key, labels in label_entries().items():
+        if key in out:
+            raise SpecError(
+                "this label is defined in the metric catalogue",
+                file=path,
+                field=key,
+                hint="edit aithesis/analytics/catalogue.py instead",
+            )
+        out[key] = labels
     return out
 
 
@@ -151,10 +163,7 @@ class Translator:
     # ---- numbers --------------------------------------------------------------------
     def pct(self, x: float | None, digits: int = 1, *, signed: bool = False) -> str:
         """A decimal as a percentage (``0.123`` -> ``12.3%``); ``—`` for missing values."""
-        if x is None or not math.isfinite(float(x)):
-            return "—"
-        sign = "+" if signed else ""
-        return f"{float(x) * 100:{sign},.{digits}f}%"
+        return numfmt.percent(x, digits, signed=signed, grouping=True, missing=numfmt.EM_DASH)
 
     def num(self, x: float | None, unit: str | None = None) -> str:
         """A number (with its unit label when given) in this language's style.
@@ -192,9 +201,7 @@ class Translator:
 
     def ratio(self, x: float | None, digits: int = 2) -> str:
         """A ratio or coefficient (Sharpe, beta, Gini) with fixed decimals."""
-        if x is None or not math.isfinite(float(x)):
-            return "—"
-        return f"{float(x):,.{digits}f}"
+        return numfmt.fixed(x, digits, grouping=True, missing=numfmt.EM_DASH)
 
     def unit(self, unit: str | None) -> str:
         """The reader's label for a unit (``USD_bn`` -> ``USD bn`` / ``十亿美元``)."""

@@ -26,11 +26,13 @@ import numpy as np
 import pandas as pd
 
 from aithesis import analytics as an
+from aithesis.analytics.catalogue import sweep_metrics
 from aithesis.errors import AithesisError, SpecError
 from aithesis.index.api import build_benchmark, build_from_inputs, load_methodology
 from aithesis.index.inputs import IndexInputs, gather_inputs
 from aithesis.index.methodology import Methodology
 from aithesis.index.result import IndexResult
+from aithesis.index.schemes import get_scheme
 from aithesis.sweep.cluster import Executor, ProgressCallback, plan_batches
 from aithesis.sweep.grid import Grid
 from aithesis.sweep.results import IndexSweepResult
@@ -52,24 +54,10 @@ __all__ = [
     "plan_index_sweep",
 ]
 
-METRICS: tuple[str, ...] = (
-    "total_return",
-    "annualised_return",
-    "volatility",
-    "sharpe",
-    "sortino",
-    "max_drawdown",
-    "calmar",
-    "avg_turnover_per_rebalance",
-    "total_costs",
-)
-RELATIVE: tuple[str, ...] = (
-    "excess_annualised_return",
-    "beta",
-    "alpha",
-    "tracking_error",
-    "information_ratio",
-)
+METRICS: tuple[str, ...] = sweep_metrics(benchmark=False)
+"""Absolute metrics of every variant (catalogue entries with ``sweep=True``)."""
+RELATIVE: tuple[str, ...] = sweep_metrics(benchmark=True)
+"""Metrics relative to the benchmark (catalogue entries with ``sweep`` and ``benchmark``)."""
 _SHAPE = ("days", "skewness", "kurtosis")
 
 
@@ -139,6 +127,8 @@ def _batch(batch: range, p: _Payload) -> list[dict[str, Any]]:
 
 
 def _inputs_key(m: Methodology) -> str:
+    """Variants with the same key read the same inputs (the scheme decides which names
+    must be in the universe and how much history is gathered)."""
     part = m.model_dump(include={"universe", "return_type", "currency", "base_date"})
     part["scheme"] = m.weighting.scheme
     return json.dumps(part, sort_keys=True, default=str)
@@ -264,7 +254,7 @@ def plan_index_sweep(
         if key not in groups:
             groups[key] = _gather(m, store, start, end, benchmark, where)
         variants.append((m, key))
-    need_facts = any(m.weighting.scheme == "market_cap" for m, _ in variants)
+    need_facts = any("market_caps" in get_scheme(m.weighting.scheme).needs for m, _ in variants)
     facts = store.fundamentals(metric="shares_outstanding") if need_facts else None
     payload = _Payload(groups=groups, facts=facts, variants=tuple(variants))
     return IndexSweepPlan(

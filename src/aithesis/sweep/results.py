@@ -123,10 +123,8 @@ class IndexSweepResult:
     Attributes:
         name: the methodology's name; params: the swept parameters (as given).
         table: one row per combination in grid order: the parameters, the metrics
-            (``total_return``, ``annualised_return``, ``volatility``, ``sharpe``,
-            ``sortino``, ``max_drawdown``, ``calmar``, ``avg_turnover_per_rebalance``,
-            ``total_costs``; with a benchmark also ``excess_annualised_return``, ``beta``,
-            ``alpha``, ``tracking_error``, ``information_ratio``), ``days``,
+            (:data:`aithesis.sweep.index_sweep.METRICS`, with a benchmark also
+            ``RELATIVE``: the metric catalogue's entries with ``sweep=True``), ``days``,
             ``skewness``, ``kurtosis`` of daily returns, and ``error`` (None if built).
         rank_by: metric choosing best and worst (higher is better).
         benchmark: benchmark ticker of the relative metrics (None: none).

@@ -8,6 +8,8 @@ A sweep parameter is a dotted path into the methodology YAML. These are sweepabl
 
 ``weighting.`` may be left out (``cap``, ``scheme``, ``theme_targets.compute``), as may
 ``universe.`` (``top_n``). ``none`` removes an optional rule (``weighting.cap=none``).
+``weighting.scheme`` takes any name in the scheme registry
+(:data:`aithesis.index.schemes.SCHEMES`; ``aithesis index schemes`` lists them).
 
 Theme targets must sum to 1, so setting some themes' targets rescales the *other*
 themes' targets pro rata to fill the rest: with ``compute 0.35, cloud 0.25, edge 0.15,

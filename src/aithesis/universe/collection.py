@@ -1,6 +1,7 @@
 """The :class:`Universe`: an immutable, ordered set of companies keyed by ticker.
 
-Built by :mod:`aithesis.universe.loader` (which validates YAML and ``alias_of`` links);
+Built by :mod:`aithesis.universe.loader` from entries parsed by
+:mod:`aithesis.universe.parse` (which validates YAML; ``alias_of`` links are checked here);
 :meth:`Universe.filter` returns sub-universes, :meth:`Universe.to_frame` a tidy frame.
 """
 
@@ -8,37 +9,15 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from os import PathLike
 
 import pandas as pd
 
 from aithesis.errors import SpecError, UnknownTickerError
 from aithesis.universe.model import COMPANY_FIELDS, MARKET_CODES, ROLES, THEMES, Company
+from aithesis.universe.parse import ALIAS_HINT, Entry, Origin, read_entries
 
 __all__ = ["Entry", "Origin", "Universe"]
-
-ALIAS_HINT = "give the ticker of the company's canonical entry"
-
-
-@dataclass(frozen=True)
-class Origin:
-    """Where an entry was defined: file and 1-based line of the entry's first key."""
-
-    file: str
-    row: int | None
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.row}" if self.row is not None else self.file
-
-
-@dataclass(frozen=True)
-class Entry:
-    """A validated company with where it was defined (loader bookkeeping)."""
-
-    company: Company
-    origin: Origin
-    key_rows: Mapping[str, int]
 
 
 def _as_set(value: str | Iterable[str] | None) -> set[str] | None:
@@ -110,12 +89,22 @@ class Universe:
     def extended(self, path: str | PathLike[str]) -> Universe:
         """A new universe with one user YAML file applied on top of this one.
 
-        Raises:
-            SpecError: as :func:`aithesis.universe.loader.read_universe_file`.
-        """
-        from aithesis.universe.loader import extend_universe  # loader imports this module
+        New tickers are appended; known tickers are overridden in place (field-wise merge).
 
-        return extend_universe(self, path)
+        Raises:
+            SpecError: as :func:`aithesis.universe.loader.read_universe_file`, or an
+                ``alias_of`` naming no canonical entry.
+        """
+        prior = [Entry(c, self.origin(c.ticker) or Origin("?", None), {}) for c in self]
+        added = read_entries(path, {c.ticker: c for c in self})
+        positions = {e.company.ticker: i for i, e in enumerate(prior)}
+        for entry in added:
+            if entry.company.ticker in positions:
+                prior[positions[entry.company.ticker]] = entry
+            else:
+                positions[entry.company.ticker] = len(prior)
+                prior.append(entry)
+        return Universe._from_entries(prior, sources=(*self.sources, str(path)))
 
     # -- access --------------------------------------------------------------
     @property

@@ -44,7 +44,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from aithesis.data.providers.base import PriceQuery, Provider, ProviderBatch, empty_frame
+from aithesis.data.providers.base import (
+    FundamentalsBatch,
+    FundamentalsQuery,
+    PriceQuery,
+    Provider,
+    ProviderBatch,
+    empty_frame,
+)
 from aithesis.data.schema import FUNDAMENTAL_COLUMNS, PRICE_COLUMNS
 from aithesis.errors import ProviderError
 
@@ -109,6 +116,7 @@ class AkshareProvider(Provider):
     """
 
     name = "akshare"
+    kinds = ("prices", "fundamentals")
 
     def __init__(self, module: Any | None = None, *, currency: str = "CNY") -> None:
         self._module = module
@@ -190,13 +198,54 @@ class AkshareProvider(Provider):
         return out.loc[:, list(PRICE_COLUMNS)].sort_values("date").reset_index(drop=True)
 
     # ----------------------------------------------------------------- financials
+    def transform_fundamentals_query(
+        self, query: FundamentalsQuery
+    ) -> tuple[FundamentalsQuery, str, str]:
+        """(query, market, akshare code); an unsupported symbol fails here."""
+        return (query, *split_symbol(query.ticker))
+
+    def extract_fundamentals(
+        self, params: tuple[FundamentalsQuery, str, str]
+    ) -> dict[str, tuple[pd.DataFrame, str]]:
+        """Per metric, the year-to-date rows read from akshare and their currency."""
+        query, market, code = params
+        wanted = list(query.metrics) if query.metrics is not None else list(A_SHARE_FIELDS)
+        hk_items = query.options.get("hk_items") or HK_ITEMS
+        raw: dict[str, tuple[pd.DataFrame, str]] = {}
+        for metric in wanted:
+            if market == "CN":
+                raw[metric] = (self._a_share_ytd(query.ticker, code, metric), "CNY")
+            else:
+                raw[metric] = (self._hk_ytd(query.ticker, code, metric, hk_items), self.currency)
+        return raw
+
+    def transform_fundamentals(
+        self, raw: Mapping[str, tuple[pd.DataFrame, str]], query: FundamentalsQuery
+    ) -> FundamentalsBatch:
+        """De-cumulate the year-to-date rows into quarters (pure)."""
+        entity = query.entity or query.ticker.lower()
+        rows: list[dict] = []
+        for metric, (ytd, currency) in raw.items():
+            rows.extend(
+                _decumulate(
+                    ytd,
+                    entity=entity,
+                    ticker=query.ticker.upper(),
+                    metric=metric,
+                    currency=currency,
+                )
+            )
+        return FundamentalsBatch(pd.DataFrame(rows, columns=list(FUNDAMENTAL_COLUMNS)))
+
     def fundamentals(
         self,
         ticker: str,
         *,
-        entity: str | None = None,
         metrics: Sequence[str] | None = None,
+        entity: str | None = None,
+        refresh: bool = False,
         hk_items: Mapping[str, tuple[str, tuple[str, ...]]] | None = None,
+        **options: Any,
     ) -> pd.DataFrame:
         """Quarterly and annual financials of an HK or A-share company.
 
@@ -209,23 +258,11 @@ class AkshareProvider(Provider):
             ProviderError: akshare missing, an unsupported symbol, a table without the
                 needed columns or items, or an akshare call that failed.
         """
-        market, code = split_symbol(ticker)
-        entity = entity or ticker.lower()
-        wanted = list(metrics) if metrics is not None else list(A_SHARE_FIELDS)
-        rows: list[dict] = []
-        for metric in wanted:
-            if market == "CN":
-                ytd = self._a_share_ytd(ticker, code, metric)
-                currency = "CNY"
-            else:
-                ytd = self._hk_ytd(ticker, code, metric, hk_items or HK_ITEMS)
-                currency = self.currency
-            rows.extend(
-                _decumulate(
-                    ytd, entity=entity, ticker=ticker.upper(), metric=metric, currency=currency
-                )
-            )
-        return pd.DataFrame(rows, columns=list(FUNDAMENTAL_COLUMNS))
+        if hk_items is not None:
+            options["hk_items"] = hk_items
+        return super().fundamentals(
+            ticker, metrics=metrics, entity=entity, refresh=refresh, **options
+        )
 
     def _call(self, ticker: str, fn_name: str, **kwargs: Any) -> pd.DataFrame:
         try:

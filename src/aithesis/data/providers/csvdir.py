@@ -27,6 +27,16 @@ import pandas as pd
 
 from aithesis.data.adjust import dividend_factors
 from aithesis.data.providers.base import PriceQuery, Provider, ProviderBatch
+from aithesis.data.providers.csvfiles import (
+    check_ticker_column,
+    file_problem,
+    read_parquet_folder,
+    read_text_table,
+    read_typed_csv,
+    require_file,
+    require_listable,
+    typed_prices,
+)
 from aithesis.data.schema import BASES, PRICE_COLUMNS
 from aithesis.data.validate import (
     check_prices,
@@ -34,109 +44,12 @@ from aithesis.data.validate import (
     parse_fx_table,
     parse_price_table,
 )
-from aithesis.errors import AithesisError, DataError, ProviderError, UnknownTickerError
+from aithesis.errors import AithesisError, DataError, UnknownTickerError
 from aithesis.markets import currency_of, timezone_of
 
 __all__ = ["CsvDirProvider", "read_parquet_folder", "read_text_table", "read_typed_csv"]
 
 _PAIR = re.compile(r"^[A-Z]{6}$")
-
-
-def read_text_table(path: Path) -> pd.DataFrame:
-    """Read a CSV with every cell as a string; keep source line numbers in ``_line``.
-
-    Raises:
-        DataError: empty file, not UTF-8, or rows with the wrong number of fields.
-    """
-    try:
-        frame = pd.read_csv(
-            path, dtype=str, keep_default_na=False, skip_blank_lines=False, index_col=False
-        )
-    except pd.errors.EmptyDataError as exc:
-        raise DataError(
-            "file is empty", file=path, hint="give a header line and data rows"
-        ) from exc
-    except UnicodeDecodeError as exc:
-        raise DataError("file is not UTF-8 text", file=path, hint="save it as UTF-8 CSV") from exc
-    except pd.errors.ParserError as exc:
-        match = re.search(r"line (\d+)", str(exc))
-        raise DataError(
-            f"malformed CSV ({str(exc).strip()})",
-            file=path,
-            row=int(match.group(1)) if match else None,
-            hint="every row needs the same number of comma-separated fields",
-        ) from exc
-    except OSError as exc:
-        raise DataError(f"cannot read file ({exc.strerror})", file=path) from exc
-    frame["_line"] = np.arange(len(frame)) + 2
-    return frame
-
-
-def read_typed_csv(path: Path, numeric: tuple[str, ...]) -> pd.DataFrame | None:
-    """Fast path: read a clean CSV straight into typed columns.
-
-    Returns None (so the caller takes the slow, exact-error path) when anything is off:
-    a parse error, a blank line, a non-date in ``date``, text in a ``numeric`` column.
-    Line numbers go to ``_line`` (header = line 1).
-    """
-    try:
-        frame = pd.read_csv(path, skip_blank_lines=False, dtype={"date": str}, index_col=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError):
-        return None
-    except OSError as exc:
-        raise DataError(f"cannot read file ({exc.strerror})", file=path) from exc
-    frame.columns = [str(c).strip().lower().replace(" ", "_") for c in frame.columns]
-    if "date" not in frame or frame.empty:
-        return None
-    for column in numeric:
-        if column in frame and not pd.api.types.is_numeric_dtype(frame[column]):
-            return None
-    text = frame["date"].astype("string")
-    if text.isna().any():
-        return None
-    dates = pd.to_datetime(text.str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
-    if dates.isna().any():
-        return None
-    out = pd.DataFrame({"date": dates.astype("datetime64[ns]"), "_line": np.arange(len(frame)) + 2})
-    for column in numeric:  # absent columns stay absent (the checks tell them apart)
-        if column in frame:
-            out[column] = frame[column].to_numpy(dtype=float)
-    for column in frame.columns:
-        if column not in out:
-            out[column] = frame[column].to_numpy()
-    return out
-
-
-def read_parquet_folder(folder: Path, *, partition: str | None = None) -> pd.DataFrame:
-    """Every ``*.parquet`` file under ``folder`` as one frame, read with pyarrow.
-
-    Paths are handed to pyarrow as paths (never spliced into SQL), so a folder or
-    partition name cannot run anything. With ``partition`` (e.g. ``ticker``), the
-    sub-folders are hive partitions ``<partition>=<value>`` whose value (URL-decoded, as
-    DuckDB and pyarrow write them) becomes a string column.
-
-    Raises:
-        ProviderError: the files cannot be read as Parquet (names the folder).
-    """
-    import pyarrow as pa
-    import pyarrow.dataset as ds
-
-    try:
-        if partition is None:
-            files = sorted(str(p) for p in folder.glob("*.parquet") if p.is_file())
-            if not files:
-                raise ProviderError("no Parquet files in the folder", file=folder)
-            dataset = ds.dataset(files, format="parquet")
-        else:
-            scheme = ds.partitioning(pa.schema([(partition, pa.string())]), flavor="hive")
-            dataset = ds.dataset(
-                str(folder), format="parquet", partitioning=scheme, exclude_invalid_files=False
-            )
-        return dataset.to_table().to_pandas(date_as_object=False)
-    except ProviderError:
-        raise
-    except (pa.ArrowException, OSError, ValueError) as exc:
-        raise ProviderError(f"cannot read the Parquet export: {exc}", file=folder) from exc
 
 
 @dataclass(frozen=True)
@@ -146,6 +59,7 @@ class _Files:
     dividends: dict[str, Path]
     fx: dict[str, Path]
     manifest: pd.DataFrame | None
+    skipped: dict[str, list[str]]  # price entries that are not regular files: why
 
 
 class CsvDirProvider(Provider):
@@ -196,11 +110,25 @@ class CsvDirProvider(Provider):
     # -- step 1 ------------------------------------------------------------
     def transform_query(self, query: PriceQuery) -> _Files:
         price_dir = self.root / "prices" if (self.root / "prices").is_dir() else self.root
-        hive = price_dir if any(price_dir.glob("ticker=*")) else None
+        try:
+            entries = sorted(price_dir.iterdir())
+        except OSError as exc:
+            raise DataError(
+                f"cannot list the folder ({exc.strerror})",
+                file=price_dir,
+                hint="check its permissions (it must be readable and searchable)",
+            ) from exc
+        hive = price_dir if any(p.name.startswith("ticker=") for p in entries) else None
         prices: dict[str, Path] = {}
-        for path in sorted(price_dir.iterdir()):
-            if path.is_file() and path.suffix.lower() in (".csv", ".parquet"):
+        skipped: dict[str, list[str]] = {}
+        for path in entries:
+            if path.suffix.lower() not in (".csv", ".parquet"):
+                continue
+            problem = file_problem(path)
+            if problem is None:
                 prices[path.stem.upper().lstrip("^")] = path
+            else:
+                skipped[str(path)] = [f"{path}: {problem}; skipped"]
         if query.tickers is not None:
             wanted = [t.upper() for t in query.tickers]
             missing = [t for t in wanted if t not in prices]
@@ -255,12 +183,13 @@ class CsvDirProvider(Provider):
                 file=self.root,
                 hint="expected prices/<TICKER>.csv, <TICKER>.csv or fx/<PAIR>.csv",
             )
-        return _Files(prices, hive, dividends, fx, manifest)
+        return _Files(prices, hive, dividends, fx, manifest, skipped)
 
     @staticmethod
     def _hive_files(folder: Path, key: str) -> dict[str, Path]:
         if not folder.is_dir():
             return {}
+        require_listable(folder)
         # partition values are URL-encoded on disk (``ticker=A%20B``), as pyarrow writes them
         return {
             unquote(p.name.split("=", 1)[1]).upper(): p
@@ -270,8 +199,10 @@ class CsvDirProvider(Provider):
 
     @staticmethod
     def _named_files(folder: Path) -> dict[str, Path]:
+        """``<NAME>.csv`` entries of ``folder`` (each checked to be a file when read)."""
         if not folder.is_dir():
             return {}
+        require_listable(folder)
         return {p.stem.upper(): p for p in sorted(folder.glob("*.csv"))}
 
     # -- step 2 ------------------------------------------------------------
@@ -282,6 +213,7 @@ class CsvDirProvider(Provider):
     # -- step 3 ------------------------------------------------------------
     def transform_data(self, raw: _Files, query: PriceQuery) -> ProviderBatch:
         batch = ProviderBatch()
+        batch.warnings.update(raw.skipped)
         price_parts: list[pd.DataFrame] = []
         for ticker, path in raw.prices.items():
             part = self._guard(batch, ticker, lambda t=ticker, p=path: self._price_file(t, p, raw))
@@ -367,19 +299,24 @@ class CsvDirProvider(Provider):
 
     def _price_file(self, ticker: str, path: Path, raw: _Files) -> tuple[pd.DataFrame, list[str]]:
         strict = self.anomalies == "refuse"
+        tz = timezone_of(ticker)
         if path.suffix.lower() == ".parquet":
             table = self._read_parquet(path)
             table["_line"] = np.arange(len(table)) + 1
             basis = self._basis(ticker, path, table, raw)
+            markers: list[str] = []
             frame, warnings = check_prices(
-                self._typed(table, path, ticker),
+                typed_prices(table, path, ticker, strict=strict, warnings=markers),
                 file=str(path),
                 strict=strict,
                 volume_expected=basis != "index",
             )
+            warnings = markers + warnings
             basis_source = table
         else:
-            fast = read_typed_csv(path, ("open", "high", "low", "close", "adj_close", "volume"))
+            fast = read_typed_csv(
+                path, ("open", "high", "low", "close", "adj_close", "volume"), tz=tz
+            )
             if fast is not None and "close" in fast and fast["close"].notna().all():
                 basis = self._basis(ticker, path, fast, raw)
                 frame, warnings = check_prices(
@@ -390,7 +327,11 @@ class CsvDirProvider(Provider):
                 table = read_text_table(path)
                 basis = self._basis(ticker, path, table, raw)
                 frame, warnings = parse_price_table(
-                    table, file=str(path), strict=strict, volume_expected=basis != "index"
+                    table,
+                    file=str(path),
+                    strict=strict,
+                    volume_expected=basis != "index",
+                    tz=tz,
                 )
                 basis_source = table
         guessed = (
@@ -412,7 +353,8 @@ class CsvDirProvider(Provider):
                     "dividends/"
                 ),
             ]
-        out = frame.drop(columns="_line")
+        check_ticker_column(basis_source, ticker, path)
+        out = frame.drop(columns=["_line", "ticker"], errors="ignore")
         out.insert(0, "ticker", ticker)
         out["currency"] = currency_of(ticker)
         out["basis"] = basis
@@ -423,33 +365,13 @@ class CsvDirProvider(Provider):
 
     @staticmethod
     def _read_parquet(path: Path) -> pd.DataFrame:
+        require_file(path)
         try:
             return pd.read_parquet(path)
         except Exception as exc:  # pyarrow raises several unrelated types
             raise DataError(
                 f"cannot read Parquet ({type(exc).__name__}: {exc})", file=path
             ) from exc
-
-    @staticmethod
-    def _typed(table: pd.DataFrame, path: Path, ticker: str) -> pd.DataFrame:
-        table = table.rename(columns=lambda c: str(c).strip().lower().replace(" ", "_"))
-        if "date" not in table or "close" not in table:
-            raise DataError("missing required column 'date' or 'close'", file=path, row=1)
-        out = pd.DataFrame({"date": pd.to_datetime(table["date"], errors="coerce")})
-        if out["date"].isna().any():
-            i = int(np.flatnonzero(out["date"].isna().to_numpy())[0])
-            raise DataError("date does not parse", file=path, row=i + 1, field="date")
-        if out["date"].dt.tz is not None:  # the exchange-local trading date
-            out["date"] = out["date"].dt.tz_convert(timezone_of(ticker)).dt.tz_localize(None)
-        out["date"] = out["date"].dt.normalize()
-        for column in ("open", "high", "low", "close", "adj_close", "volume"):
-            values = table.get(column, np.nan)
-            out[column] = pd.to_numeric(values, errors="coerce")
-        out["_line"] = table["_line"].to_numpy()
-        if out["close"].isna().any():
-            i = int(np.flatnonzero(out["close"].isna().to_numpy())[0])
-            raise DataError("close is empty or not a number", file=path, row=i + 1, field="close")
-        return out
 
     def _hive(self, folder: Path, query: PriceQuery) -> pd.DataFrame:
         table = read_parquet_folder(folder, partition="ticker")
@@ -461,7 +383,7 @@ class CsvDirProvider(Provider):
             rows = rows.reset_index(drop=True)
             rows["_line"] = np.arange(len(rows)) + 1
             frame, _ = check_prices(
-                self._typed(rows, folder / f"ticker={ticker}", str(ticker)),
+                typed_prices(rows, folder / f"ticker={ticker}", str(ticker)),
                 file=str(folder / f"ticker={ticker}"),
             )
             frame = frame.drop(columns="_line")
@@ -474,7 +396,7 @@ class CsvDirProvider(Provider):
     @staticmethod
     def _table(path: Path) -> pd.DataFrame:
         """A CSV as text, or a hive partition folder of Parquet files rendered as text."""
-        if not path.is_dir():
+        if not (path.is_dir() and "=" in path.name):  # a hive partition of an export
             return read_text_table(path)
         frame = read_parquet_folder(path)
         frame = frame.drop(
@@ -528,7 +450,8 @@ class CsvDirProvider(Provider):
 
     @classmethod
     def _dividend_file(cls, ticker: str, path: Path) -> pd.DataFrame:
-        fast = None if path.is_dir() else read_typed_csv(path, ("dividend",))
+        tz = timezone_of(ticker)
+        fast = None if path.is_dir() else read_typed_csv(path, ("dividend",), tz=tz)
         if (
             fast is not None
             and "dividend" in fast
@@ -542,7 +465,7 @@ class CsvDirProvider(Provider):
                 .sort_values("ex_date")
             )
         else:  # slow path: exact errors
-            frame = parse_dividend_table(cls._table(path), file=str(path))
+            frame = parse_dividend_table(cls._table(path), file=str(path), tz=tz)
         frame.insert(0, "ticker", ticker)
         frame["currency"] = currency_of(ticker)
         frame["source"] = f"csvdir:{path.parent.name}/{path.name}"

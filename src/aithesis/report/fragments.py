@@ -1,0 +1,44 @@
+"""Pieces of the report's template context shared by its section modules.
+
+:mod:`aithesis.report.context` (summary, indexes, calendar, exposure) and
+:mod:`aithesis.report.context_models` (models, claims, KPIs, appendix) both use these;
+they live here, below both, so neither module imports the other's internals.
+Presentation only.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+from markupsafe import Markup
+
+from aithesis.report.i18n import Translator
+
+__all__ = ["figure_html", "series_title"]
+
+_PLOT_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["lasso2d"]}
+
+
+def figure_html(fig: go.Figure, div_id: str) -> Markup:
+    """A figure as an HTML fragment that relies on the page's single inlined Plotly JS."""
+    height = fig.layout.height or 420
+    return Markup(
+        pio.to_html(
+            fig,
+            include_plotlyjs=False,
+            full_html=False,
+            div_id=div_id,
+            config=_PLOT_CONFIG,
+            default_width="100%",
+            default_height=f"{height}px",
+        )
+    )
+
+
+def series_title(table: pd.DataFrame, key: str, t: Translator) -> str:
+    """``Company — metric`` for a KPI series (company in the reader's language)."""
+    entity, metric = key.split("/", 1)
+    ticker = table["ticker"].iloc[0] if len(table) and "ticker" in table else None
+    name = t.company(ticker) if isinstance(ticker, str) and ticker else t.label("entity", entity)
+    return t("kpi.series_title", company=name, metric=t.label("metric", metric))
