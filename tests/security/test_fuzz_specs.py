@@ -188,26 +188,6 @@ def small_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return store
 
 
-def _base_value_unbounded() -> bool:
-    """True on a tree where a subnormal base_value is still accepted (then case 107 of the
-    methodology fuzz, ``base_value: 5e-324``, ends in an IndexError in index/engine.py:
-    issue 18's 'bound base_value to a sane range', fixed on the index branch)."""
-    from aithesis.errors import SpecError
-    from aithesis.index.methodology import methodology_from_dict
-
-    try:
-        methodology_from_dict({**METHODOLOGY, "base_value": 5e-324})
-    except SpecError:
-        return False
-    return True
-
-
-@pytest.mark.xfail(
-    _base_value_unbounded(),
-    reason="index/methodology.py accepts base_value 5e-324, which crashes index build "
-    "(IndexError); fixed by the index branch's base_value bounds",
-    strict=True,
-)
 def test_fuzzed_methodology_files(tmp_path: Path, small_store: Path) -> None:
     generated = fuzz.cases(METHODOLOGY, TICKERS, count=110, seed=4)
     generated += [(i + 1000, t) for i, t in fuzz.cases(THEMED, TICKERS, count=40, seed=5)]
