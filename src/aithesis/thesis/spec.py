@@ -58,6 +58,11 @@ _SLUG = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 Finite = Annotated[float, Field(allow_inf_nan=False)]
 
 
+def _short(text: str, limit: int = 60) -> str:
+    """``text`` cut to ``limit`` characters for an error message (one short line)."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -196,7 +201,7 @@ class ClaimSpec(_Strict):
     @model_validator(mode="after")
     def _check(self) -> ClaimSpec:
         if not _IDENT.match(self.id):
-            raise ValueError(f"claim id {self.id!r} must be an identifier")
+            raise ValueError(f"claim id {_short(self.id)!r} must be an identifier")
         if isinstance(self.claimed, tuple) and self.claimed[0] > self.claimed[1]:
             raise ValueError(f"claimed range {list(self.claimed)} has low > high")
         if self.op == "plausible" and isinstance(self.claimed, tuple):
@@ -326,7 +331,9 @@ class ModelSpec(_Strict):
     @model_validator(mode="after")
     def _check(self) -> ModelSpec:
         if not _SLUG.match(self.name):
-            raise ValueError(f"model name {self.name!r} must be lower-case letters, digits, -_.")
+            raise ValueError(
+                f"model name {_short(self.name)!r} must be lower-case letters, digits, -_."
+            )
         if not self.drivers:
             raise ValueError("a model needs at least one driver")
         return self
