@@ -246,7 +246,7 @@ class RecordClaimSpec(_Strict):
     @model_validator(mode="after")
     def _check(self) -> RecordClaimSpec:
         if not _IDENT.match(self.id):
-            raise ValueError(f"claim id {self.id!r} must be an identifier")
+            raise ValueError(f"claim id {_short(self.id)!r} must be an identifier")
         first = self.expr.replace(" ", "").startswith("first_date(")
         if self.claimed is None and not first:
             raise ValueError("a record claim needs 'claimed' (unless its expr is first_date)")
