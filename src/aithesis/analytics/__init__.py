@@ -49,6 +49,7 @@ from aithesis.analytics.risk import (
     sharpe_ratio,
     sortino_ratio,
     tracking_error,
+    ulcer_index,
     up_capture,
     volatility,
 )
@@ -96,6 +97,7 @@ __all__ = [
     "top_shares",
     "total_return",
     "tracking_error",
+    "ulcer_index",
     "up_capture",
     "volatility",
 ]
