@@ -81,8 +81,18 @@ _SINGLE = {
     "volatility": an.volatility,
     "sharpe": an.sharpe_ratio,
     "sortino": an.sortino_ratio,
+    "omega": an.omega_ratio,
+    "var_historical": an.var_historical,
+    "cvar_historical": an.cvar_historical,
+    "var_gaussian": an.var_gaussian,
+    "cvar_gaussian": an.cvar_gaussian,
+    "tail_ratio": an.tail_ratio,
+    "skew": an.skew,
+    "kurtosis": an.kurtosis,
+    "win_rate": an.win_rate,
 }
 _RATIOS = {"sharpe", "sortino", "beta", "information_ratio", "up_capture", "down_capture"}
+_RATIOS |= {"omega", "tail_ratio", "skew", "kurtosis"}
 _PAIRED = {
     "beta": an.beta,
     "alpha": an.alpha,
@@ -113,6 +123,18 @@ def test_every_array_function_is_finite_nan_or_an_aithesis_error(
     calls.append(("rolling_beta", lambda: an.rolling_beta(r, b, window)))
     calls.append(("max_drawdown", lambda: an.max_drawdown(100 * an.levels_from_returns(r)).depth))
     calls.append(("levels", lambda: an.levels_from_returns(r)))
+    d = np.datetime64("2024-01-30") + np.arange(r.size) * 3  # across month and year ends
+    for p in ("day", "month", "year"):
+        calls.append(("best", lambda p=p: an.best(d, r, p)))
+        calls.append(("worst", lambda p=p: an.worst(d, r, p)))
+    calls.append(("avg_up_month", lambda: an.avg_up_month(d, r)))
+    calls.append(("avg_down_month", lambda: an.avg_down_month(d, r)))
+    calls.append(("monthly_table", lambda: an.monthly_returns_table(d, r)[1].ravel()))
+    lv = 100 * an.levels_from_returns(r)
+    dl = np.concatenate(([d[0] - 1], d)) if r.size else np.array([], "datetime64[D]")
+    if r.size:
+        calls.append(("longest_dd", lambda: an.longest_drawdown_days(dl, lv)))
+        calls.append(("recovery", lambda: an.recovery_days(dl, lv)))
     for name, call in calls:
         try:
             out = call()

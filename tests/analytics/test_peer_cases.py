@@ -415,3 +415,80 @@ def test_qs_volatility_annualised_is_sqrt_periods(qs_returns: np.ndarray) -> Non
     assert an.volatility(qs_returns) / an.volatility(qs_returns, periods=1) == pytest.approx(
         math.sqrt(252), rel=1e-12
     )
+
+
+# ---- empyrical: omega, tail ratio, value at risk, CVaR (the tear-sheet metrics) ----------
+def _annual(per_period: float) -> float:
+    return (1 + per_period) ** 252 - 1
+
+
+@pytest.mark.parametrize(
+    ("name", "threshold", "expected"),
+    [
+        ("empty_returns", 0.0, NAN),
+        ("one_return", 0.0, NAN),
+        ("mixed_returns", 10.0, 0.83354263497557934),
+        ("mixed_returns", _annual(0.01), 0.8125),
+        ("positive_returns", _annual(0.01), NAN),
+        ("positive_returns", _annual(0.011), 1.125),
+        ("positive_returns", _annual(0.02), 0.0),
+        ("negative_returns", _annual(0.01), 0.0),
+    ],
+)
+def test_empyrical_omega(name: str, threshold: float, expected: float) -> None:
+    """EMP test_omega. empyrical adds a per-period ``risk_free`` (0.01, 0.011, 0.02 or
+    the flat_line_1 series of 0.01) to the annual ``required_return``; aithesis has one
+    annual ``threshold``, so the per-period rate enters as ``(1 + rf_p) ** 252 - 1``."""
+    _same(an.omega_ratio(S[name], threshold), expected)
+
+
+def test_empyrical_omega_threshold_at_or_below_minus_100_percent_is_nan() -> None:
+    """EMP test_omega ("mixed_returns", 0.0, -10.0, nan): a required return <= -100%."""
+    assert math.isnan(an.omega_ratio(S["mixed_returns"], -10.0))
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("empty_returns", NAN), ("one_return", 1.0), ("mixed_returns", 0.9473684210526313)],
+)
+def test_empyrical_tail_ratio(name: str, expected: float) -> None:
+    """EMP test_tail_ratio, to 1 decimal place as there (its literal for mixed_returns,
+    18/19, is not what empyrical's function returns, 0.95570: compared to 1e-12 too)."""
+    import empyrical as ep
+
+    _same(an.tail_ratio(S[name]), expected, 1)
+    _same(an.tail_ratio(S[name]), ep.tail_ratio(S[name]), 12)
+
+
+@pytest.mark.parametrize(
+    ("returns", "cutoff", "expected"),
+    [
+        ([1.0, 2.0], 0.3, 1.3),
+        ([1, 81, 82, 83, 84, 85], 0.1, 41),
+        ([1, 81, 82, 83, 84, 85], 0.2, 81),
+        ([1, 81, 82, 83, 84, 85], 0.3, 81.5),
+    ],
+)
+def test_empyrical_value_at_risk(returns: list[float], cutoff: float, expected: float) -> None:
+    """EMP test_value_at_risk: aithesis takes ``confidence = 1 - cutoff``."""
+    _same(an.var_historical(np.array(returns, float), 1 - cutoff), expected, 7)
+
+
+def test_empyrical_value_at_risk_cutoffs_0_and_1_are_refused() -> None:
+    """EMP test_value_at_risk (cutoff 0.0 -> min, 1.0 -> max): a confidence of 100% or
+    0% is not a value at risk; aithesis refuses it, naming ``confidence``."""
+    for confidence in (1.0, 0.0):
+        with pytest.raises(DataError) as info:
+            an.var_historical(np.array([1.0, 2.0]), confidence)
+        assert info.value.field == "confidence"
+
+
+@pytest.mark.parametrize("cutoff", [0.0499, 0.05, 0.20, 0.999])
+def test_empyrical_conditional_value_at_risk(cutoff: float) -> None:
+    """EMP test_conditional_value_at_risk: the mean of the returns at or below the VaR
+    (21 normal returns); a single return is its own CVaR."""
+    r = np.random.RandomState(5).normal(0, 0.02, 21)
+    var = np.percentile(r, cutoff * 100)
+    _same(an.cvar_historical(r, 1 - cutoff), float(r[r <= var].mean()))
+    one = np.array([0.013])
+    _same(an.cvar_historical(one, 1 - cutoff), 0.013)

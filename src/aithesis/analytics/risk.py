@@ -225,16 +225,21 @@ def beta(returns: np.ndarray, benchmark: np.ndarray, rf: float = 0.0) -> float:
 
     ``rf`` shifts both series equally, so it does not change beta. Equals
     ``empyrical.beta``. NaN for fewer than 2 pairs and when the benchmark does not vary
-    (``sd(b) <= 1e-10 * max(|mean(b)|, sd(r))``).
+    (``sd(b) <= 1e-10 * max(|mean(b)|, sd(r))``); 0 for constant returns
+    (``sd(r) <= 1e-10 * |mean(r)|``: their covariance is rounding residue).
     """
     r, b = clean_pair(returns, benchmark)
     if r.size < 2:
         return float("nan")
     bc = b - b.mean()
     var = float(np.mean(bc * bc))
-    if negligible(np.sqrt(var), float(b.mean()), float(np.std(r))):
+    rc = r - r.mean()
+    sd_r = float(np.sqrt(np.mean(rc * rc)))
+    if negligible(np.sqrt(var), float(b.mean()), sd_r):
         return float("nan")
-    return float(np.mean(bc * r) / var)
+    if negligible(sd_r, float(r.mean())):
+        return 0.0  # constant returns do not move with anything
+    return float(np.mean(bc * rc) / var)
 
 
 def alpha(

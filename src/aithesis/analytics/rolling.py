@@ -75,7 +75,7 @@ def rolling_sharpe(
 def rolling_beta(returns: np.ndarray, benchmark: np.ndarray, window: int) -> np.ndarray:
     """Beta over each trailing window (see :func:`aithesis.analytics.beta`), on the
     periods of the window where both returns are present. Equals ``empyrical.roll_beta``
-    on NaN-free returns.
+    on NaN-free returns; NaN for a flat benchmark window, 0 for flat returns.
     """
     r, b = as_1d(returns), as_1d(benchmark, "benchmark")
     if r.shape != b.shape:
@@ -93,7 +93,8 @@ def rolling_beta(returns: np.ndarray, benchmark: np.ndarray, window: int) -> np.
         rc = np.where(np.isnan(rw), 0.0, rw - rmean[:, None])
         out = np.sum(bc * rc, axis=1) / (n - 1) / (bsd * bsd)
     flat = ~(bsd > RTOL * np.maximum(np.abs(bmean), np.nan_to_num(rsd)))
-    return np.where(flat, np.nan, out)
+    still = ~(rsd > RTOL * np.abs(rmean)) & ~np.isnan(rsd)
+    return np.where(flat, np.nan, np.where(still, 0.0, out))
 
 
 def rolling_max_drawdown(returns: np.ndarray, window: int) -> np.ndarray:
