@@ -157,7 +157,9 @@ def skew(returns: np.ndarray) -> float:
     if m is None:
         return float("nan")
     n, m2, m3, _ = m
-    return float(np.sqrt(n * (n - 1)) / (n - 2) * m3 / m2**1.5)
+    with np.errstate(all="ignore"):  # m2 of subnormal size: no usable shape
+        out = float(np.sqrt(n * (n - 1)) / (n - 2) * m3 / m2**1.5)
+    return out if np.isfinite(out) else float("nan")
 
 
 def kurtosis(returns: np.ndarray) -> float:
@@ -169,5 +171,7 @@ def kurtosis(returns: np.ndarray) -> float:
     if m is None:
         return float("nan")
     n, m2, _, m4 = m
-    g2 = m4 / (m2 * m2) - 3.0
-    return float(((n + 1) * g2 + 6.0) * (n - 1) / ((n - 2) * (n - 3)))
+    with np.errstate(all="ignore"):
+        g2 = m4 / (m2 * m2) - 3.0
+        out = float(((n + 1) * g2 + 6.0) * (n - 1) / ((n - 2) * (n - 3)))
+    return out if np.isfinite(out) else float("nan")
