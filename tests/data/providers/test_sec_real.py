@@ -13,29 +13,26 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import json
-import os
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from aithesis.config import sample_data_dir
+from aithesis.config import shared_data_dir
 from aithesis.data.providers.sec import companyfacts_to_frame, shares_outstanding_frame
-from aithesis.errors import AithesisError
 
 M = 1_000_000
 CAPEX = ("PaymentsToAcquirePropertyPlantAndEquipment", "PaymentsToAcquireProductiveAssets")
 
 
+pytestmark = pytest.mark.shared_data  # skipped without ../shared, an error under CI=true
+
+
 def _sec_dir() -> Path:
-    try:
-        folder = sample_data_dir() / "sec"
-    except AithesisError:
-        folder = Path("/nonexistent")
-    if not folder.is_dir():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"real SEC payloads missing at {folder} (required under CI=true)")
-        pytest.skip(f"real SEC payloads not found at {folder} (../shared/data/sec)")
+    root = shared_data_dir()
+    folder = root / "sec" if root is not None else None
+    if folder is None or not folder.is_dir():
+        pytest.fail(f"real SEC payloads missing under {root} (../shared/data/sec)")
     return folder
 
 
