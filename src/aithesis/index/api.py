@@ -250,6 +250,7 @@ def build_from_inputs(
         targets,
         base_value=m.base_value,
         costs_bps=m.costs_bps,
+        costs_on_launch=m.costs_on_launch,
         tickers=inputs.tickers,
     )
     assert out.weights is not None

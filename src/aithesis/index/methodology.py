@@ -16,6 +16,7 @@ them* (``weighting``), *when to trade* (``rebalance``) and *what trading costs*
       cap: 0.20                  # optional single-name cap
     rebalance: quarterly         # none | monthly | quarterly | semiannual | annual
     costs_bps: 0                 # one-way, charged on every purchase and sale
+    costs_on_launch: true        # the launch purchase pays costs_bps too (as bt)
 
 Conventions (see :mod:`aithesis.index.engine` for the arithmetic): weights are set at the
 close of the base date and of the first trading day of each new period (bt's
@@ -193,6 +194,9 @@ class Methodology(_Strict):
         weighting: how to weigh them (:class:`WeightingSpec`).
         rebalance: ``none``, ``monthly``, ``quarterly``, ``semiannual`` or ``annual``.
         costs_bps: one-way trading cost in basis points, charged on every purchase and sale.
+        costs_on_launch: charge ``costs_bps`` on the launch purchase at the base close too
+            (default True, as bt does: at 25 bps the index starts 0.25% lower); False: the
+            index launches fully invested at no cost.
         description: free text.
         source: the article file a built-in comes from.
     """
@@ -207,6 +211,7 @@ class Methodology(_Strict):
     weighting: WeightingSpec = WeightingSpec()
     rebalance: Literal["none", "monthly", "quarterly", "semiannual", "annual"] = "quarterly"
     costs_bps: float = Field(default=0.0, ge=0.0, lt=10_000.0)
+    costs_on_launch: bool = True
     description: str | None = None
     source: str | None = None
     _file: str | None = PrivateAttr(default=None)
