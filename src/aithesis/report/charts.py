@@ -142,13 +142,15 @@ def index_levels(results: ProjectResults, t: Translator) -> go.Figure:
         "showactive": True,
         "x": 0.0,
         "xanchor": "left",
-        "y": 1.1,
+        "y": 1.02,
         "yanchor": "bottom",
         "active": 0,
         "pad": {"r": 4, "t": 0},
         "font": {"size": 11},
     }
-    style(fig, 500, updatemenus=[menu], margin={"l": 60, "r": 170, "t": 80, "b": 50})
+    # legend under the plot: the scale buttons keep the top, direct labels name the lines
+    legend = {"orientation": "h", "yanchor": "top", "y": -0.1, "x": 0}
+    style(fig, 540, updatemenus=[menu], legend=legend, margin={"l": 60, "r": 170, "t": 50, "b": 50})
     fig.update_yaxes(title_text=t("chart.growth_of_100"))
     return date_axis(fig, t.lang)
 
