@@ -101,7 +101,9 @@ class ModelSection:
 
     Attributes:
         tree: one dict per node, in evaluation order: ``name, kind (driver|formula),
-            value, unit, title, expr, low, high, inputs`` (names the formula uses).
+            value, unit, title, title_zh, expr, low, high, inputs`` (names the formula uses).
+        description_zh: the model's description in Chinese (None: not translated).
+        claim_texts_zh: claim id -> the claim's text in Chinese (``text_zh`` of the spec).
     """
 
     key: str
@@ -119,6 +121,8 @@ class ModelSection:
     tree: list[dict[str, Any]]
     model_yaml: str
     file: str
+    description_zh: str | None = None
+    claim_texts_zh: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

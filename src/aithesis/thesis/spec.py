@@ -82,6 +82,7 @@ class DriverSpec(_Strict):
         year: the year an outside reference figure refers to.
         quote: the article's sentence, verbatim.
         note: anything a reader needs (e.g. "not stated in the article; assumed").
+        title_zh: the title in Chinese (the report's ``zh`` language shows it).
         constant: a definitional constant (``one_day``); never varied to reconcile claims.
     """
 
@@ -92,6 +93,7 @@ class DriverSpec(_Strict):
     dist: str | None = None
     params: dict[str, Finite] = Field(default_factory=dict)
     title: str | None = None
+    title_zh: str | None = None
     source: str | None = None
     year: int | None = None
     quote: str | None = None
@@ -175,6 +177,7 @@ class ClaimSpec(_Strict):
         given: pin names to the article's own previous figures, to check one step alone.
         range_over: drivers whose [low, high] give the computed range (default: every
             driver ``expr`` depends on that has a range; ``[]`` = base value only).
+        text_zh: ``text`` in Chinese (shown by the ``zh`` report).
         quantity: a name this claim implies a value of; claims implying different values
             of the same quantity are flagged by the cross-claim check.
     """
@@ -188,6 +191,7 @@ class ClaimSpec(_Strict):
     tol: Annotated[float, Field(gt=0, le=10)] = 0.05
     quote: str | None = None
     text: str | None = None
+    text_zh: str | None = None
     source: str | None = None
     given: dict[str, Finite] = Field(default_factory=dict)
     range_over: list[str] | None = None
@@ -278,6 +282,7 @@ class FormulaSpec(_Strict):
     expr: str
     unit: str | None = None
     title: str | None = None
+    title_zh: str | None = None
     note: str | None = None
 
     @field_validator("expr", mode="before")
@@ -301,6 +306,7 @@ class ModelSpec(_Strict):
     title_zh: str | None = None
     source: str | None = None
     description: str | None = None
+    description_zh: str | None = None
     output: str | None = None
     drivers: dict[str, DriverSpec]
     formulas: dict[str, FormulaSpec] = Field(default_factory=dict)
