@@ -242,7 +242,7 @@ def build_kpi(project: Project, store: Store, progress: ProgressFn) -> KpiSectio
     for i, series in enumerate(spec.growth):
         try:
             growth[f"{series.entity}/{series.metric}"] = kpi.growth(
-                store, entity=series.entity, metric=series.metric
+                store, entity=series.entity, metric=series.metric, unit=series.unit
             )
         except AithesisError as exc:
             raise _in_project(project, exc, f"kpi.growth[{i}]") from None
@@ -287,7 +287,7 @@ def summary_numbers(
     latest = {}
     for key, table in kpi.growth.items():
         if len(table):
-            row = table.iloc[-1]
+            row = _latest_quarter(table)
             latest[key] = KpiLatest(
                 period=row["fiscal_period"],
                 value=float(row["value"]),
@@ -328,6 +328,15 @@ def summary_numbers(
         claims_total=len(claims),
         kpi_latest=latest,
     )
+
+
+def _latest_quarter(table: pd.DataFrame) -> pd.Series:
+    """The growth table's last quarter row (QoQ exists only for quarters), else its last
+    row: a table lists quarters in order, then half-years and years."""
+    from aithesis.kpi.periods import parse_period
+
+    quarters = [i for i, p in enumerate(table["fiscal_period"]) if parse_period(p).freq == "Q"]
+    return table.iloc[quarters[-1] if quarters else -1]
 
 
 def _num(value: Any) -> float | None:
