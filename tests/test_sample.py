@@ -6,7 +6,10 @@ from __future__ import annotations
 import importlib.util
 import json
 import math
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -128,6 +131,21 @@ def test_no_shared_data_falls_back_to_the_package_sample(
     assert config.shared_data_dir() is None and sample_data_dir() == SAMPLE
 
 
+def test_without_the_full_data_tests_skip_saying_why_and_ci_refuses(tmp_path: Path) -> None:
+    def pytest_run(test: str, ci: str) -> subprocess.CompletedProcess[str]:
+        env = os.environ | {"CI": ci, config.ENV_SAMPLE_DATA: str(tmp_path / "missing")}
+        args = [sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider", test]
+        return subprocess.run(args, cwd=REPO, env=env, capture_output=True, text=True, check=False)
+
+    needs_full = "tests/test_sample.py::test_prices_equal_the_origin_csv_rows_from_2018"
+    done = pytest_run(needs_full, "false")
+    assert done.returncode == 0, done.stdout
+    assert "1 skipped" in done.stdout and "needs the full sample data" in done.stdout
+    done = pytest_run("tests/test_sample.py::test_sample_is_at_most_5_mb", "true")
+    assert done.returncode == 4, done.stdout  # pytest's usage error: nothing ran
+    assert "CI=true but the full sample data is missing" in done.stderr + done.stdout
+
+
 # -- with the full data: the sample is an exact, reproducible cut of it --------------------
 
 
@@ -197,7 +215,7 @@ def test_demo_numbers_equal_on_the_sample_and_on_the_full_data(
         root = init_project(tmp_path / name)
         results[name] = build_project(root, sample_data=data).results
     full, small = results["full"], results["sample"]
-    assert small.summary == full.summary
+    assert small.summary.to_dict() == full.summary.to_dict()
     for a, b in zip(full.indexes, small.indexes, strict=True):
         np.testing.assert_array_equal(a.result.dates, b.result.dates)
         np.testing.assert_array_equal(a.result.level_values, b.result.level_values)

@@ -104,7 +104,7 @@ def test_installed_wheel_runs_init_and_demo_outside_the_repository(
         assert (here / "demo" / "out" / f"report.{lang}.html").stat().st_size > 10_000
     # the same numbers as the source tree computes on the same sample
     reference = build_project(init_project(tmp_path / "ref"), sample_data=package_sample_dir())
-    summary = reference.results.summary
+    summary = reference.results.summary.to_dict()
     lines = out.splitlines()
     for name, row in [*summary["indexes"].items(), *summary["benchmarks"].items()]:
         line = next(x for x in lines if x.startswith(f"│ {name} "))
