@@ -41,6 +41,8 @@ class IndexSection:
         top_shares: share of the total gain made by the top fraction of names.
         methodology_yaml: the methodology file's text (report appendix).
         file: the methodology file.
+        coverage: :meth:`IndexResult.coverage` (per constituent: first/last date with a
+            price, days with and without one, whether its data end early).
     """
 
     key: str
@@ -56,6 +58,7 @@ class IndexSection:
     methodology_yaml: str
     file: str
     name_zh: str | None = None
+    coverage: pd.DataFrame | None = None
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from aithesis.analytics.catalogue import Metric, report_metrics
 from aithesis.project.results import ProjectResults
 from aithesis.report import charts
 from aithesis.report import context_models as cm
+from aithesis.report.context_coverage import coverage_view
 from aithesis.report.fragments import figure_html, series_title
 from aithesis.report.generated import build_warning
 from aithesis.report.i18n import Translator
@@ -33,6 +34,7 @@ SECTIONS: tuple[str, ...] = (
     "contributions",
     "concentration",
     "exposure",
+    "coverage",
     "models",
     "claims",
     "kpi",
@@ -333,6 +335,7 @@ def build_context(results: ProjectResults, t: Translator) -> dict[str, Any]:
         ],
         "fig_lorenz": figure_html(charts.lorenz(results, t), "fig-lorenz"),
         "concentration": concentration_rows(results, t),
+        "coverage": coverage_view(results, t),
         "exposure": exposure_view(results, t),
         "models": [cm.model_view(m, i, t) for i, m in enumerate(results.models)],
         "claims": cm.claims_view(results, t),
