@@ -22,10 +22,12 @@ from aithesis import numfmt
 from aithesis.cli._common import (
     OutputFormat,
     StoreOption,
+    WideOption,
     console,
     err_console,
     open_store,
     print_json,
+    print_table,
 )
 
 __all__ = ["app"]
@@ -50,6 +52,8 @@ _SHORT_COLUMNS = _RATE_COLUMNS | {
     "corr",
     "n",
     "as_of",
+    "n_members",
+    "complete",
 }
 
 
@@ -82,7 +86,12 @@ def _cell(column: str, value: Any) -> str:
 
 
 def _emit(
-    frame: pd.DataFrame, fmt: OutputFormat, *, title: str, columns: list[str] | None = None
+    frame: pd.DataFrame,
+    fmt: OutputFormat,
+    *,
+    title: str,
+    columns: list[str] | None = None,
+    wide: bool = False,
 ) -> None:
     frame = frame.loc[:, columns] if columns else frame
     if fmt is OutputFormat.json:
@@ -99,7 +108,7 @@ def _emit(
         table.add_column(escape(str(column)), overflow="fold", no_wrap=column in _SHORT_COLUMNS)
     for row in frame.itertuples(index=False):
         table.add_row(*(escape(_cell(c, v)) for c, v in zip(frame.columns, row, strict=True)))
-    console.print(table)
+    print_table(table, wide=wide)
 
 
 def _warn(lines: list[str], *, limit: int = 20) -> None:
@@ -310,8 +319,12 @@ def aggregate(
     groups: GroupsOption = None,
     fmt: FormatOption = OutputFormat.table,
     store: StoreOption = None,
+    wide: WideOption = False,
 ) -> None:
-    """Sum a metric over a group's members per calendar period."""
+    """Sum a metric over a group's members per calendar period.
+
+    The table shows period, value, unit and membership; --wide (or csv/json) shows all.
+    """
     from aithesis.kpi import api
 
     with open_store(store, read_only=True) as db:
@@ -325,12 +338,15 @@ def aggregate(
             groups_file=groups,
         )
         warnings = _group_conflicts(db, group, metric, groups)
-    _emit(frame, fmt, title=f"{group} {metric}")
+    narrow = ["period", "value", "unit", "n_members", "members_missing", "complete"]
+    short = fmt is OutputFormat.table and not wide and set(narrow) <= set(frame.columns)
+    _emit(frame, fmt, title=f"{group} {metric}", columns=narrow if short else None, wide=wide)
     if frame.empty:
+        other = "or try --freq Y" if freq.upper() != "Y" else "or try --freq Q"
         err_console.print(
             f"note: no {freq} period has {metric} facts for any member of {group}; "
             "load them (aithesis kpi pull --provider sec TICKER..., or aithesis kpi import "
-            "FILE.csv), or try --freq Y",
+            f"FILE.csv), {other}",
             markup=False,
             highlight=False,
         )

@@ -15,13 +15,16 @@ from rich.markup import escape
 from rich.table import Table
 from rich.tree import Tree
 
+from aithesis import numfmt
 from aithesis.cli._common import (
     OutputFormat,
     StoreOption,
+    WideOption,
     console,
     err_console,
     open_store,
     print_json,
+    print_table,
 )
 from aithesis.errors import SpecError
 
@@ -96,8 +99,9 @@ def _print_json(obj: Any) -> None:
     print_json(_finite(obj))
 
 
-def _frame_out(frame: Any, fmt: OutputFormat, title: str) -> None:
-    """Print a frame as JSON, CSV or a Rich table (title and every cell escaped)."""
+def _frame_out(frame: Any, fmt: OutputFormat, title: str, *, wide: bool = False) -> None:
+    """Print a frame as JSON, CSV or a Rich table (title and every cell escaped); a
+    ``wide`` table is printed at its natural width, past the terminal's edge if need be."""
     if fmt is OutputFormat.json:
         _print_json(frame.to_dict(orient="records"))
     elif fmt is OutputFormat.csv:
@@ -109,7 +113,7 @@ def _frame_out(frame: Any, fmt: OutputFormat, title: str) -> None:
             table.add_column(escape(str(col)), justify=justify)
         for row in frame.itertuples(index=False):
             table.add_row(*[_num(v) if isinstance(v, float) else escape(str(v)) for v in row])
-        console.print(table)
+        print_table(table, wide=wide)
 
 
 @app.command("list")
@@ -221,6 +225,7 @@ def check(
     name: Annotated[str | None, typer.Argument(help="Model name or YAML path.")] = None,
     all_: Annotated[bool, typer.Option("--all", help="Check every built-in model.")] = False,
     fmt: FormatOpt = OutputFormat.table,
+    wide: WideOption = False,
 ) -> None:
     """Check an article's claims against what the model computes from its inputs."""
     from aithesis.thesis import check_all
@@ -236,6 +241,9 @@ def check(
         return
     undetermined = f", {len(report.undetermined)} undetermined" if report.undetermined else ""
     table = Table(title=f"claims: {len(report.flagged)} flagged{undetermined} of {len(report)}")
+    if not wide:
+        _print_claims(report, str(table.title))
+        return
     for col in (
         "model",
         "claim",
@@ -260,6 +268,33 @@ def check(
             f"[{colour}]{escape(r.status)}[/]",
             escape(r.note),
         )
+    print_table(table, wide=True)
+
+
+_STATUS_COLOUR = {"flagged": "red", "ok": "green"}
+
+
+def _print_claims(report: Any, title: str) -> None:
+    """Claims one per row, grouped by model, each note on the lines under its claim: the
+    text column wraps at spaces, so nothing is cut at any terminal width."""
+    table = Table(title=escape(title), show_header=False, box=None, padding=(0, 1))
+    table.add_column("status", no_wrap=True)
+    table.add_column("claim", overflow="fold", ratio=1)
+    model = None
+    for r in report:
+        if r.model != model:
+            model = r.model
+            table.add_row("", f"[bold]{escape(model)}[/]")
+        colour = _STATUS_COLOUR.get(r.status, "yellow")
+        gap = f"gap {r.rel_error:.1%}" if math.isfinite(r.rel_error) else "gap n/a"
+        text = (
+            f"[cyan]{escape(r.claim_id)}[/] {escape(r.op)} "
+            f"{escape(numfmt.quantity(r.claimed, r.unit, name=r.claim_id))}; "
+            f"model {escape(numfmt.quantity(r.computed, r.unit, name=r.claim_id))}, {gap}"
+        )
+        if r.note:
+            text += f"\n[dim]{escape(r.note)}[/]"
+        table.add_row(f"[{colour}]{escape(r.status)}[/]", text)
     console.print(table)
 
 
@@ -278,8 +313,12 @@ def mc(
     output: Annotated[str | None, typer.Option("--output", help="Output name.")] = None,
     scenario: ScenarioOpt = None,
     fmt: FormatOpt = OutputFormat.table,
+    wide: WideOption = False,
 ) -> None:
-    """Monte Carlo: percentiles, mean, P(target) and variance contributions."""
+    """Monte Carlo: percentiles, mean, P(target) and variance contributions.
+
+    The table shows the output's statistics; --wide shows every driver and formula.
+    """
     from aithesis.thesis import load_model
 
     res = load_model(name).monte_carlo(
@@ -307,12 +346,47 @@ def mc(
             }
         )
         return
-    _frame_out(res.to_frame(), fmt, f"{res.model}: {res.n:,} draws, seed {res.seed}")
+    seeded = f"seed {res.seed}" if res.seed is not None else "unseeded"
+    title = f"{res.model}: {res.n:,} draws, {seeded}"
+    if fmt is OutputFormat.table and not wide:
+        _mc_output_table(res, title)
+    else:
+        _frame_out(res.to_frame(), fmt, title, wide=True)
     if res.target is not None:
         t_name, t_op, t_value = res.target
-        what = escape(f"P({t_name} {t_op} {_num(t_value)})")
+        shown = numfmt.quantity(t_value, res.unit, name=t_name)
+        what = escape(f"P({t_name} {t_op} {shown})")
         console.print(f"{what} = [bold]{res.probability:.2%}[/]")
     _frame_out(contrib, fmt, f"contribution to variance of {res.output}")
+
+
+def _mc_output_table(res: Any, title: str) -> None:
+    """The output's statistics as rows (statistic | value): fits an 80-column terminal."""
+    frame = res.to_frame()
+    row = frame[frame["name"] == res.output].iloc[0]
+    label = numfmt.unit_label(res.unit, res.output)
+    table = Table(title=escape(title))
+    if res.seed is None:
+        table.caption = "--seed N repeats a run"
+    table.add_column("statistic")
+    header = f"{res.output} ({label})" if label else res.output
+    table.add_column(escape(header), justify="right")
+    for col in frame.columns:
+        if col in ("name", "unit"):
+            continue
+        table.add_row(col, escape(_shown(row[col], res.unit, res.output)))
+    console.print(table)
+    others = len(frame) - 1
+    if others:
+        console.print(f"[dim]{others} other names: add --wide, or --format csv[/]")
+
+
+def _shown(value: Any, unit: str, name: str) -> str:
+    """A statistic in the output's unit, the analysts' way ($bn grouped, P/E as 33.6x)."""
+    if numfmt.is_multiple(name, unit):
+        return numfmt.multiple(value)
+    factor = numfmt.unit_factor(unit)
+    return numfmt.fixed(float(value) * factor, 2, grouping=True)
 
 
 @app.command("sensitivity")
