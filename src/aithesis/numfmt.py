@@ -216,9 +216,8 @@ def quantity(
     trailing space).
     """
     if is_multiple(name, unit):
-        if isinstance(value, tuple | list):
-            return span(value, 3) + "x"
-        return multiple(value, missing=missing)
+        text = span(value, sig, missing=missing)
+        return missing if text == missing else text + "x"
     money = money_unit(unit, lang)
     if money is not None:
         prefix, suffix, factor = money
