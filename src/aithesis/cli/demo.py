@@ -75,8 +75,8 @@ def _print_summary(summary: BuildSummary) -> None:
 def _short(value: Any, unit: str = "", name: str | None = None) -> str:
     """A claimed or computed figure with its unit, the analysts' way (``$2,250bn``,
     ``21.79%/year``, ``1.5..3.39 month``, a bare number when there is no unit)."""
-    if isinstance(value, (list, tuple)) or isinstance(value, int | float):
-        shown = tuple(value) if isinstance(value, (list, tuple)) else value
+    if isinstance(value, list | tuple | int | float):
+        shown = tuple(value) if isinstance(value, list | tuple) else value
         return numfmt.quantity(shown, unit, name=name)
     return f"{value} {unit}".strip()
 
