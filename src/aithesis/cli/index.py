@@ -171,6 +171,7 @@ def compare_cmd(
         indexes += extra  # unknown names: let the API say what is wrong with them
         benchmarks = ["SPY", "QQQ"]
     with open_store(store, read_only=True) as db:
+        _check_benchmarks(db, benchmarks)
         frame = compare(indexes, db, benchmarks, start=start, end=end, rf=rf)
     if format is OutputFormat.json:
         print_json({name: json_ready(col) for name, col in frame.to_dict().items()})
@@ -192,6 +193,22 @@ def compare_cmd(
         for i, key in enumerate(keys):
             table.add_row(escape(key), *(cells[c][i] for c in group))
         console.print(table)
+
+
+def _check_benchmarks(db: Any, benchmarks: list[str]) -> None:
+    """A benchmark ticker the store has no prices for is an error naming --benchmark."""
+    import difflib
+
+    stored = set(db.tickers())
+    for ticker in benchmarks:
+        if ticker not in stored:
+            close = difflib.get_close_matches(ticker, sorted(stored), n=1)
+            hint = f"did you mean {close[0]}? " if close else ""
+            raise SpecError(
+                f"no prices stored for benchmark {ticker}",
+                field="--benchmark",
+                hint=hint + "import or pull it first (aithesis data import / data pull)",
+            )
 
 
 def _fit_columns(keys: list[str], cells: dict[str, list[str]], width: int) -> list[list[str]]:

@@ -83,6 +83,29 @@ def _pairs(items: list[str], option: str) -> dict[str, str]:
     return out
 
 
+def _overrides(items: list[str]) -> dict[str, Any]:
+    """``--set NAME=VALUE`` pairs: a number (``30``), a multiple (``30x``, a P/E) or a
+    number with a unit (``2.5 USD_tn``, converted by the API). Text that does not start
+    with a number is a one-line error naming ``--set``."""
+    out: dict[str, Any] = {}
+    for key, value in _pairs(items, "--set").items():
+        text = value.replace(",", "").replace("_", "")
+        if text.lower().endswith("x"):
+            text = text[:-1].strip()
+        first = text.split(maxsplit=1)[0] if text.split() else ""
+        try:
+            float(first)
+        except ValueError:
+            raise SpecError(
+                f"{value!r} for {key!r} is not a number",
+                field="--set",
+                hint="write NAME=NUMBER, e.g. --set pe=30 or --set pe=30x, "
+                "or with a unit: --set 'dc_it_tam=2.5 USD_tn'",
+            ) from None
+        out[key] = float(text) if text == first else text
+    return out
+
+
 def _finite(obj: Any) -> Any:
     """``obj`` with every NaN/inf float replaced by ``None`` (JSON has no such numbers)."""
     if isinstance(obj, dict):
@@ -209,14 +232,18 @@ def run(
     scenario: ScenarioOpt = None,
     set_: Annotated[
         list[str] | None,
-        typer.Option("--set", help="Override NAME=VALUE (VALUE may carry a unit: '2.5 USD_tn')."),
+        typer.Option(
+            "--set",
+            help="Override NAME=VALUE (a number, a multiple like 30x, or with a unit: "
+            "'2.5 USD_tn').",
+        ),
     ] = None,
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
     """Evaluate a model at its base case, a scenario and/or overrides."""
     from aithesis.thesis import load_model
 
-    ev = load_model(name).evaluate(scenario=scenario, overrides=_pairs(set_ or [], "--set"))
+    ev = load_model(name).evaluate(scenario=scenario, overrides=_overrides(set_ or []))
     _frame_out(ev.to_frame(), fmt, f"{ev.model} ({scenario or 'base'}); output {ev.output}")
 
 
