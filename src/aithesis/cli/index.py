@@ -17,7 +17,7 @@ from rich.table import Table
 from aithesis import numfmt
 from aithesis.analytics.catalogue import CATALOGUE
 from aithesis.cli._common import OutputFormat, StoreOption, console, open_store, print_json
-from aithesis.errors import AithesisError, SpecError
+from aithesis.errors import AithesisError, SpecError, UnknownTickerError
 from aithesis.index.result import OUTPUT_FILES, json_ready
 from aithesis.index.schemes import SCHEMES, scheme_help
 
@@ -204,7 +204,7 @@ def _check_benchmarks(db: Any, benchmarks: list[str]) -> None:
         if ticker not in stored:
             close = difflib.get_close_matches(ticker, sorted(stored), n=1)
             hint = f"did you mean {close[0]}? " if close else ""
-            raise SpecError(
+            raise UnknownTickerError(
                 f"no prices stored for benchmark {ticker}",
                 field="--benchmark",
                 hint=hint + "import or pull it first (aithesis data import / data pull)",
