@@ -224,8 +224,12 @@ def pull(
         console.print(f"{escape(ticker)}: {rows} facts", highlight=False)
     for line in (w for ticker in sorted(report.warnings) for w in report.warnings[ticker]):
         err_console.print(f"[yellow]warning[/] {escape(line)}", highlight=False)
+    by_reason: dict[str, list[str]] = {}  # one line per reason: "failed A, B: no User-Agent"
     for ticker, reason in sorted(report.failures.items()):
-        err_console.print(f"[red]failed[/] {escape(ticker)}: {escape(reason)}", highlight=False)
+        by_reason.setdefault(reason, []).append(ticker)
+    for reason, names in by_reason.items():
+        shown = escape(", ".join(names))
+        err_console.print(f"[red]failed[/] {shown}: {escape(reason)}", highlight=False)
     if report.failures:
         raise typer.Exit(1)
 
