@@ -124,7 +124,8 @@ def test_missing_value_markers_are_counted_per_column_and_refused_under_strict(
     )
     _one_error_line(strict, "MK.csv:3", "missing-value marker")
     loose = runner.invoke(app, ["data", "import", str(root), "--store", str(tmp_path / "d.duckdb")])
-    assert loose.exit_code == 0 and "open 2, high 1, adj_close 1, volume 1" in loose.stderr
+    assert loose.exit_code == 0  # Rich may wrap the warning: compare words
+    assert "open 2, high 1, adj_close 1, volume 1" in " ".join(loose.stderr.split())
 
 
 def test_odd_entries_named_csv_are_named_and_skipped_never_read(tmp_path: Path) -> None:

@@ -95,6 +95,7 @@ def _gone(pid: int, timeout: float = 120.0) -> bool:
 def test_index_sweep_survives_a_killed_worker(client, tmp_path, sample_store) -> None:
     grid = {"rebalance": ["monthly", "quarterly", "annual"], "costs_bps": [0, 10]}
     serial = run_index_sweep("ai-infra", grid, store=sample_store)
+    client.wait_for_workers(2, timeout=120)  # an earlier test's killed worker is back
     before = set(client.run(os.getpid).values())  # the worker processes, by pid
     assert len(before) == 2
     marker = tmp_path / "killed"

@@ -29,6 +29,7 @@ __all__ = [
     "parse_dividend_table",
     "parse_fx_table",
     "parse_price_table",
+    "refuse_duplicate_columns",
 ]
 
 SPLIT_JUMP_LOW = 0.55  # close_t / close_{t-1} below this looks like an unadjusted split
@@ -62,6 +63,24 @@ def _fail(
     raise DataError(what + more, file=file, row=line, field=field, hint=hint)
 
 
+def refuse_duplicate_columns(columns: list[str], file: str) -> None:
+    """Raise DataError when two header names mean the same column (``close``, ``CLOSE``).
+
+    Names are compared as the readers use them: stripped, lower-cased, spaces as ``_``.
+    """
+    seen: set[str] = set()
+    for name in columns:
+        if name in seen:
+            raise DataError(
+                f"column '{name}' appears twice in the header",
+                file=file,
+                row=1,
+                field=name,
+                hint="keep one column of each name (names ignore case and spaces)",
+            )
+        seen.add(name)
+
+
 def _read_columns(
     raw: pd.DataFrame, file: str, required: tuple[str, ...], *, allow_empty: bool = False
 ) -> pd.DataFrame:
@@ -72,6 +91,7 @@ def _read_columns(
     renames = {c: "date" for c in frame.columns if c in _DATE_ALIASES}
     frame = frame.rename(columns=renames)
     frame.columns = [c.lower().replace(" ", "_") for c in frame.columns]
+    refuse_duplicate_columns(list(frame.columns), file)
     missing = [c for c in required if c not in frame.columns]
     if missing:
         raise DataError(

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from aithesis.data.cells import DATE_MAX, DATE_MIN, is_na_marker, parse_date_text
+from aithesis.data.validate import refuse_duplicate_columns
 from aithesis.errors import DataError, ProviderError
 from aithesis.markets import timezone_of
 
@@ -228,6 +229,7 @@ def typed_prices(
             outside 1677..2262, text that is not a number, an empty close.
     """
     table = table.rename(columns=lambda c: str(c).strip().lower().replace(" ", "_"))
+    refuse_duplicate_columns([str(c) for c in table.columns], str(path))
     if "date" not in table or "close" not in table:
         raise DataError("missing required column 'date' or 'close'", file=path, row=1)
     lines = table["_line"].to_numpy()
