@@ -110,4 +110,7 @@ def test_installed_wheel_runs_init_and_demo_outside_the_repository(
         line = next(x for x in lines if x.startswith(f"│ {name} "))
         assert f"{row['total_return']:+.1%}" in line, (name, line)
     for model, row in summary["targets"].items():
-        assert f"{model}: P({row['target']}) = {row['probability']:.1%}" in out
+        name, op, value = row["target"].split()  # market_cap >= 5000.0, in USD_bn
+        assert row["unit"] == "USD_bn"
+        shown = f"{name} {op} ${float(value):,.0f}bn"
+        assert f"{model}: P({shown}) = {row['probability']:.1%}" in out

@@ -13,14 +13,35 @@ em dash in the report), so each shell passes its own.
 '1,234.6%'
 >>> fixed(1.2345), fixed(float("nan"))
 ('1.23', '-')
+>>> number(141500.0), number(0.087361), multiple(33.5964)
+('141,500', '0.08736', '33.6x')
+>>> quantity(5000.0, "USD_bn"), quantity(246.12, "RMB_100M"), quantity(33.0, "year", name="pe")
+('$5,000bn', 'RMB 24.61bn', '33x')
 """
 
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
-__all__ = ["DASH", "EM_DASH", "EN_DASH", "count", "fixed", "is_missing", "percent"]
+__all__ = [
+    "DASH",
+    "EM_DASH",
+    "EN_DASH",
+    "count",
+    "fixed",
+    "is_missing",
+    "is_multiple",
+    "money_unit",
+    "multiple",
+    "number",
+    "percent",
+    "quantity",
+    "span",
+    "unit_factor",
+    "unit_label",
+]
 
 DASH = "-"
 EN_DASH = "–"
@@ -77,3 +98,138 @@ def count(value: Any, *, grouping: bool = True, missing: str = DASH) -> str:
     if is_missing(value):
         return missing
     return f"{int(value):,}" if grouping else str(int(value))
+
+
+def number(value: Any, sig: int = 4, *, missing: str = DASH) -> str:
+    """A quantity as analysts write it: ``sig`` significant digits, thousands separators,
+    no scientific notation and no trailing zeros (``1.415e5`` -> ``141,500``,
+    ``0.0873612`` -> ``0.08736``, ``2.0`` -> ``2``). Values below 1e-4 in size keep
+    Python's ``g`` notation (``1e-05``)."""
+    if is_missing(value):
+        return missing
+    x = float(value)
+    if x == 0:
+        return "0"
+    if abs(x) < 1e-4:
+        return f"{x:.{sig}g}"
+    digits = sig - 1 - math.floor(math.log10(abs(x)))
+    rounded = round(x, digits)
+    if digits <= 0:
+        return f"{rounded:,.0f}"
+    text = f"{rounded:,.{digits}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def span(values: Any, sig: int = 4, *, sep: str = "..", missing: str = DASH) -> str:
+    """A number, or a range written low to high (``(6, 3)`` -> ``3..6``); equal ends
+    collapse to one number."""
+    if isinstance(values, tuple | list):
+        nums = [float(v) for v in values if not is_missing(v)]
+        if not nums:
+            return missing
+        shown = list(dict.fromkeys(number(v, sig) for v in sorted(nums)))
+        return sep.join(shown)
+    return number(values, sig, missing=missing)
+
+
+def multiple(value: Any, digits: int = 1, *, missing: str = DASH) -> str:
+    """A valuation multiple: ``33.5964`` -> ``33.6x``, ``30`` -> ``30x``."""
+    if is_missing(value):
+        return missing
+    text = f"{float(value):,.{digits}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return f"{text}x"
+
+
+# money units: code -> (prefix, suffix, factor to the shown figure), English display
+_MONEY: dict[str, tuple[str, str, float]] = {
+    "USD": ("$", "", 1.0),
+    "USD_k": ("$", "k", 1.0),
+    "USD_mn": ("$", "mn", 1.0),
+    "USD_bn": ("$", "bn", 1.0),
+    "USD_tn": ("$", "tn", 1.0),
+    "RMB": ("RMB ", "", 1.0),
+    "RMB_bn": ("RMB ", "bn", 1.0),
+    "RMB_100M": ("RMB ", "bn", 0.1),
+}
+_MONEY_RE = re.compile(r"^(USD_k|USD_mn|USD_bn|USD_tn|USD|RMB_100M|RMB_bn|RMB)((?:\s*/\s*\w+)?)$")
+_MULTIPLE_NAME = re.compile(r"(^|_)(pe|ps|pb|ev_ebitda|multiple)($|_)", re.IGNORECASE)
+
+
+def is_multiple(name: str | None, unit: str) -> bool:
+    """True for a valuation multiple: a P/E-like name (``pe``, ``target_pe``, ``ps``)
+    whose unit is years (price over yearly earnings) or dimensionless."""
+    return bool(name) and unit in ("year", "") and bool(_MULTIPLE_NAME.search(str(name)))
+
+
+def money_unit(unit: str, lang: str = "en") -> tuple[str, str, float] | None:
+    """``(prefix, suffix, factor)`` to show a money unit the analysts' way, or None.
+
+    ``USD_bn`` -> ``("$", "bn", 1)``; ``RMB_100M`` -> ``("RMB ", "bn", 0.1)`` in English
+    and ``("", "亿元", 1)`` in Chinese; a per-period tail stays (``USD_bn/year`` ->
+    suffix ``bn/year``).
+    """
+    match = _MONEY_RE.match(unit.strip())
+    if not match:
+        return None
+    code, tail = match.group(1), match.group(2).replace(" ", "")
+    if lang == "zh" and code == "RMB_100M":
+        return ("", "亿元" + tail, 1.0)
+    prefix, suffix, factor = _MONEY[code]
+    return (prefix, suffix + tail, factor)
+
+
+def unit_label(unit: str, name: str | None = None, lang: str = "en") -> str:
+    """The unit as a column header or label: ``USD_bn`` -> ``$bn``, ``RMB_100M`` ->
+    ``RMB bn`` (``亿元`` in Chinese), a P/E's ``year`` -> ``x``; others unchanged."""
+    if is_multiple(name, unit):
+        return "x"
+    money = money_unit(unit, lang)
+    if money is None:
+        return unit
+    prefix, suffix, _ = money
+    return f"{prefix.strip()} {suffix}".strip() if prefix.strip() == "RMB" else prefix + suffix
+
+
+def unit_factor(unit: str, lang: str = "en") -> float:
+    """What a value in ``unit`` is multiplied by before it is shown with
+    :func:`unit_label` (0.1 for ``RMB_100M`` in English: 亿元 to bn)."""
+    money = money_unit(unit, lang)
+    return money[2] if money else 1.0
+
+
+def quantity(
+    value: Any,
+    unit: str,
+    *,
+    name: str | None = None,
+    sig: int = 4,
+    lang: str = "en",
+    missing: str = DASH,
+) -> str:
+    """A number (or low..high range) with its unit, as analysts write it.
+
+    ``(5000, "USD_bn")`` -> ``$5,000bn``; ``(246.12, "RMB_100M")`` -> ``RMB 24.61bn``
+    (``246.1亿元`` in Chinese); a P/E in years -> ``33x``; ``(141500, "GPU")`` ->
+    ``141,500 GPU``; ``(20, "percent")`` -> ``20%``; no unit -> the number alone (never a
+    trailing space).
+    """
+    if is_multiple(name, unit):
+        text = span(value, sig, missing=missing)
+        return missing if text == missing else text + "x"
+    money = money_unit(unit, lang)
+    if money is not None:
+        prefix, suffix, factor = money
+        if isinstance(value, tuple | list):
+            value = tuple(float(v) * factor for v in value if not is_missing(v))
+        elif not is_missing(value):
+            value = float(value) * factor
+        text = span(value, sig, missing=missing)
+        return missing if text == missing else f"{prefix}{text}{suffix}"
+    text = span(value, sig, missing=missing)
+    if text == missing or not unit:
+        return text
+    if unit == "percent" or unit.startswith("percent/"):
+        return text + "%" + unit[len("percent") :]
+    return f"{text} {unit}"

@@ -24,11 +24,13 @@ __all__ = [
     "OutputFormat",
     "SampleDataOption",
     "StoreOption",
+    "WideOption",
     "coloured_pct",
     "console",
     "err_console",
     "open_store",
     "print_json",
+    "print_table",
     "resolve_store_path",
 ]
 
@@ -67,6 +69,29 @@ SampleDataOption = Annotated[
         show_default=False,
     ),
 ]
+
+
+WideOption = Annotated[
+    bool,
+    typer.Option("--wide", help="Show every row and column, wider than the terminal if need be."),
+]
+
+
+def print_table(table: Any, *, wide: bool = False) -> None:
+    """Print a Rich table; ``wide`` lays it out at its natural width (no cell is cut or
+    wrapped, lines may run past the terminal's edge), else it fits the terminal."""
+    if not wide:
+        console.print(table)
+        return
+    from rich.measure import Measurement
+
+    natural = Measurement.get(console, console.options.update_width(10_000), table).maximum
+    before = console.width
+    console.width = max(natural, before)
+    try:
+        console.print(table, crop=False)
+    finally:
+        console.width = before
 
 
 class OutputFormat(StrEnum):

@@ -42,11 +42,17 @@ def _print_summary(summary: BuildSummary) -> None:
         )
     for ticker, bench in summary.benchmarks.items():
         table.add_row(ticker, coloured_pct(bench.total_return), "", "", bench.end)
+    if summary.benchmarks:
+        first = next(iter(summary.benchmarks))
+        table.caption = (
+            "benchmarks: total return only; their annualised figures: "
+            f"aithesis index compare agix -b {first}"
+        )
     console.print(table)
     for model, target in summary.targets.items():
         console.print(
-            f"[bold]{model}[/]: P({target.target}) = {numfmt.percent(target.probability)} "
-            f"over {target.draws:,} Monte Carlo draws ({target.unit})"
+            f"[bold]{model}[/]: P({_target(target.target, target.unit)}) = "
+            f"{numfmt.percent(target.probability)} over {target.draws:,} Monte Carlo draws"
         )
     flagged = summary.flagged
     console.print(
@@ -55,24 +61,47 @@ def _print_summary(summary: BuildSummary) -> None:
     for claim in flagged:
         console.print(
             f"  - {claim.model}/{claim.claim_id}: {claim.text} "
-            f"(article {_short(claim.claimed)}, model {_short(claim.computed)} "
-            f"{claim.unit})",
+            f"(article {_short(claim.claimed, claim.unit, claim.claim_id)}, "
+            f"model {_short(claim.computed, claim.unit, claim.claim_id)})",
             markup=False,
         )
     for key, kpi in summary.kpi_latest.items():
         console.print(
-            f"[bold]{key}[/] {kpi.period}: {kpi.value:,} {kpi.unit}, "
+            f"[bold]{key}[/] {kpi.period}: {numfmt.quantity(kpi.value, kpi.unit, sig=5)}, "
             f"QoQ {coloured_pct(kpi.qoq)}, YoY {coloured_pct(kpi.yoy)}"
         )
 
 
-def _short(value: Any) -> str:
-    if isinstance(value, (list, tuple)):
-        parts = list(dict.fromkeys(_short(v) for v in value))
-        return "-".join(parts)
-    if isinstance(value, float):
-        return f"{value:.4g}"
-    return str(value)
+def _short(value: Any, unit: str = "", name: str | None = None) -> str:
+    """A claimed or computed figure with its unit, the analysts' way (``$2,250bn``,
+    ``21.79%/year``, ``1.5..3.39 month``, a bare number when there is no unit)."""
+    if isinstance(value, list | tuple | int | float):
+        shown = tuple(value) if isinstance(value, list | tuple) else value
+        return numfmt.quantity(shown, unit, name=name)
+    return f"{value} {unit}".strip()
+
+
+def _target(text: str, unit: str) -> str:
+    """``market_cap >= 5000.0`` in ``USD_bn`` -> ``market_cap >= $5,000bn``."""
+    parts = text.split()
+    try:
+        value = float(parts[-1])
+    except (IndexError, ValueError):
+        return f"{text} {unit}".strip()
+    return " ".join([*parts[:-1], numfmt.quantity(value, unit, name=parts[0])])
+
+
+def _next_steps(root: Path, paths: list[Path]) -> None:
+    """What to do after the demo: browse, read, edit, rebuild."""
+    console.print("[bold]next[/]:")
+    console.print(f"  browse it:       aithesis serve {root}", markup=False)
+    if paths:
+        console.print(f"  read the report: {paths[0]} (open it in a browser)", markup=False)
+    console.print(
+        f"  edit the thesis: {root / 'aithesis.yaml'} and {root / 'models'}/*.yaml, "
+        f"then rebuild: aithesis build {root}",
+        markup=False,
+    )
 
 
 def demo(
@@ -116,3 +145,4 @@ def demo(
     for path in paths:
         console.print(f"report: {path}")
     console.print(f"done in {time.perf_counter() - started:.1f} s")
+    _next_steps(root, list(paths))

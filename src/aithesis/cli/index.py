@@ -24,7 +24,7 @@ from aithesis.cli._common import (
     open_store,
     print_json,
 )
-from aithesis.errors import AithesisError, SpecError
+from aithesis.errors import AithesisError, SpecError, UnknownTickerError
 from aithesis.index.coverage import data_end_warning
 from aithesis.index.result import OUTPUT_FILES, json_ready
 from aithesis.index.schemes import SCHEMES, scheme_help
@@ -183,6 +183,7 @@ def compare_cmd(
         indexes += extra  # unknown names: let the API say what is wrong with them
         benchmarks = ["SPY", "QQQ"]
     with open_store(store, read_only=True) as db:
+        _check_benchmarks(db, benchmarks)
         frame = compare(indexes, db, benchmarks, start=start, end=end, rf=rf)
     if format is OutputFormat.json:
         print_json({name: json_ready(col) for name, col in frame.to_dict().items()})
@@ -190,10 +191,49 @@ def compare_cmd(
     if format is OutputFormat.csv:
         console.print(frame.to_csv(), end="", markup=False, highlight=False)
         return
-    table = Table(title=escape(f"since {start}; relative metrics vs {benchmarks[0]}"))
-    table.add_column("metric")
-    for column in frame.columns:
-        table.add_column(escape(str(column)), justify="right")
-    for key, row in frame.iterrows():
-        table.add_row(str(key), *(_fmt(str(key), v) for v in row.tolist()))
-    console.print(table)
+    title = f"since {start}; relative metrics vs {benchmarks[0]}"
+    cells = {
+        str(column): [_fmt(str(key), v) for key, v in frame[column].items()]
+        for column in frame.columns
+    }
+    keys = [str(key) for key in frame.index]
+    for part, group in enumerate(_fit_columns(keys, cells, console.width)):
+        table = Table(title=escape(title if part == 0 else f"{title} (continued)"))
+        table.add_column("metric", no_wrap=True)
+        for column in group:
+            table.add_column(escape(column), justify="right", overflow="fold")
+        for i, key in enumerate(keys):
+            table.add_row(escape(key), *(cells[c][i] for c in group))
+        console.print(table)
+
+
+def _check_benchmarks(db: Any, benchmarks: list[str]) -> None:
+    """A benchmark ticker the store has no prices for is an error naming --benchmark."""
+    import difflib
+
+    stored = set(db.tickers())
+    for ticker in benchmarks:
+        if ticker not in stored:
+            close = difflib.get_close_matches(ticker, sorted(stored), n=1)
+            hint = f"did you mean {close[0]}? " if close else ""
+            raise UnknownTickerError(
+                f"no prices stored for benchmark {ticker}",
+                field="--benchmark",
+                hint=hint + "import or pull it first (aithesis data import / data pull)",
+            )
+
+
+def _fit_columns(keys: list[str], cells: dict[str, list[str]], width: int) -> list[list[str]]:
+    """Split value columns into groups whose table fits ``width`` (each group repeats the
+    metric column), so no cell is cut; a header may wrap at its spaces."""
+    used = max((len(k) for k in keys), default=6) + 4
+    groups: list[list[str]] = [[]]
+    for column, values in cells.items():
+        longest_word = max((len(w) for w in column.split()), default=1)
+        need = max([longest_word, *(len(v) for v in values)]) + 3
+        if groups[-1] and used + need > width:
+            groups.append([])
+            used = max((len(k) for k in keys), default=6) + 4
+        groups[-1].append(column)
+        used += need
+    return groups

@@ -22,10 +22,12 @@ from aithesis import numfmt
 from aithesis.cli._common import (
     OutputFormat,
     StoreOption,
+    WideOption,
     console,
     err_console,
     open_store,
     print_json,
+    print_table,
 )
 
 __all__ = ["app"]
@@ -50,6 +52,8 @@ _SHORT_COLUMNS = _RATE_COLUMNS | {
     "corr",
     "n",
     "as_of",
+    "n_members",
+    "complete",
 }
 
 
@@ -82,7 +86,12 @@ def _cell(column: str, value: Any) -> str:
 
 
 def _emit(
-    frame: pd.DataFrame, fmt: OutputFormat, *, title: str, columns: list[str] | None = None
+    frame: pd.DataFrame,
+    fmt: OutputFormat,
+    *,
+    title: str,
+    columns: list[str] | None = None,
+    wide: bool = False,
 ) -> None:
     frame = frame.loc[:, columns] if columns else frame
     if fmt is OutputFormat.json:
@@ -99,7 +108,7 @@ def _emit(
         table.add_column(escape(str(column)), overflow="fold", no_wrap=column in _SHORT_COLUMNS)
     for row in frame.itertuples(index=False):
         table.add_row(*(escape(_cell(c, v)) for c, v in zip(frame.columns, row, strict=True)))
-    console.print(table)
+    print_table(table, wide=wide)
 
 
 def _warn(lines: list[str], *, limit: int = 20) -> None:
@@ -215,8 +224,12 @@ def pull(
         console.print(f"{escape(ticker)}: {rows} facts", highlight=False)
     for line in (w for ticker in sorted(report.warnings) for w in report.warnings[ticker]):
         err_console.print(f"[yellow]warning[/] {escape(line)}", highlight=False)
+    by_reason: dict[str, list[str]] = {}  # one line per reason: "failed A, B: no User-Agent"
     for ticker, reason in sorted(report.failures.items()):
-        err_console.print(f"[red]failed[/] {escape(ticker)}: {escape(reason)}", highlight=False)
+        by_reason.setdefault(reason, []).append(ticker)
+    for reason, names in by_reason.items():
+        shown = escape(", ".join(names))
+        err_console.print(f"[red]failed[/] {shown}: {escape(reason)}", highlight=False)
     if report.failures:
         raise typer.Exit(1)
 
@@ -349,8 +362,12 @@ def aggregate(
     groups: GroupsOption = None,
     fmt: FormatOption = OutputFormat.table,
     store: StoreOption = None,
+    wide: WideOption = False,
 ) -> None:
-    """Sum a metric over a group's members per calendar period."""
+    """Sum a metric over a group's members per calendar period.
+
+    The table shows period, value, unit and membership; --wide (or csv/json) shows all.
+    """
     from aithesis.kpi import api
 
     with open_store(store, read_only=True) as db:
@@ -364,12 +381,15 @@ def aggregate(
             groups_file=groups,
         )
         warnings = _group_conflicts(db, group, metric, groups)
-    _emit(frame, fmt, title=f"{group} {metric}")
+    narrow = ["period", "value", "unit", "n_members", "members_missing", "complete"]
+    short = fmt is OutputFormat.table and not wide and set(narrow) <= set(frame.columns)
+    _emit(frame, fmt, title=f"{group} {metric}", columns=narrow if short else None, wide=wide)
     if frame.empty:
+        other = "or try --freq Y" if freq.upper() != "Y" else "or try --freq Q"
         err_console.print(
             f"note: no {freq} period has {metric} facts for any member of {group}; "
             "load them (aithesis kpi pull --provider sec TICKER..., or aithesis kpi import "
-            "FILE.csv), or try --freq Y",
+            f"FILE.csv), {other}",
             markup=False,
             highlight=False,
         )

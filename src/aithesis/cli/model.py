@@ -16,13 +16,23 @@ from rich.markup import escape
 from rich.table import Table
 from rich.tree import Tree
 
+from aithesis import numfmt
 from aithesis.cli._common import (
     OutputFormat,
     StoreOption,
+    WideOption,
     console,
     err_console,
     open_store,
-    print_json,
+    print_table,
+)
+from aithesis.cli.model_options import (
+    _frame_out,
+    _integer,
+    _num,
+    _overrides,
+    _pairs,
+    _print_json,
 )
 from aithesis.errors import SpecError
 
@@ -38,79 +48,6 @@ app = typer.Typer(
 NameArg = Annotated[str, typer.Argument(help="Built-in model name or path to a model YAML.")]
 FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
 ScenarioOpt = Annotated[str | None, typer.Option("--scenario", "-s", help="Scenario name.")]
-
-
-def _num(value: Any) -> str:
-    if isinstance(value, tuple | list):
-        return " .. ".join(_num(v) for v in value)
-    return f"{value:,.6g}" if isinstance(value, float | int) else str(value)
-
-
-def _integer(text: str, option: str) -> int:
-    """An integer option given as text (``100000``, ``100_000`` or ``1e5``).
-
-    Typer would reject ``1e5`` with a usage error (exit 2); here any text that is not a
-    whole number is a one-line :class:`SpecError` naming the option; ranges are checked
-    by the API.
-    """
-    cleaned = text.strip().replace("_", "").replace(",", "")
-    try:
-        return int(cleaned)
-    except ValueError:
-        pass
-    try:
-        number = float(cleaned)
-    except ValueError:
-        number = math.nan
-    if math.isfinite(number) and number == int(number):
-        return int(number)
-    raise SpecError(
-        f"{text!r} is not a whole number",
-        field=option,
-        hint="give an integer, e.g. 100000",
-    )
-
-
-def _pairs(items: list[str], option: str) -> dict[str, str]:
-    out = {}
-    for item in items:
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip():
-            raise SpecError(f"cannot read {item!r}", field=option, hint="write NAME=VALUE")
-        out[key.strip()] = value.strip()
-    return out
-
-
-def _finite(obj: Any) -> Any:
-    """``obj`` with every NaN/inf float replaced by ``None`` (JSON has no such numbers)."""
-    if isinstance(obj, dict):
-        return {k: _finite(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_finite(v) for v in obj]
-    if isinstance(obj, float) and not math.isfinite(obj):
-        return None
-    return obj
-
-
-def _print_json(obj: Any) -> None:
-    """Strict JSON on stdout: ``null`` where a number is NaN or infinite."""
-    print_json(_finite(obj))
-
-
-def _frame_out(frame: Any, fmt: OutputFormat, title: str) -> None:
-    """Print a frame as JSON, CSV or a Rich table (title and every cell escaped)."""
-    if fmt is OutputFormat.json:
-        _print_json(frame.to_dict(orient="records"))
-    elif fmt is OutputFormat.csv:
-        typer.echo(frame.to_csv(index=False), nl=False)
-    else:
-        table = Table(title=escape(title))
-        for col in frame.columns:
-            justify = "right" if frame[col].dtype.kind in "fi" else "left"
-            table.add_column(escape(str(col)), justify=justify)
-        for row in frame.itertuples(index=False):
-            table.add_row(*[_num(v) if isinstance(v, float) else escape(str(v)) for v in row])
-        console.print(table)
 
 
 @app.command("list")
@@ -206,14 +143,18 @@ def run(
     scenario: ScenarioOpt = None,
     set_: Annotated[
         list[str] | None,
-        typer.Option("--set", help="Override NAME=VALUE (VALUE may carry a unit: '2.5 USD_tn')."),
+        typer.Option(
+            "--set",
+            help="Override NAME=VALUE (a number, a multiple like 30x, or with a unit: "
+            "'2.5 USD_tn').",
+        ),
     ] = None,
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
     """Evaluate a model at its base case, a scenario and/or overrides."""
     from aithesis.thesis import load_model
 
-    ev = load_model(name).evaluate(scenario=scenario, overrides=_pairs(set_ or [], "--set"))
+    ev = load_model(name).evaluate(scenario=scenario, overrides=_overrides(set_ or []))
     _frame_out(ev.to_frame(), fmt, f"{ev.model} ({scenario or 'base'}); output {ev.output}")
 
 
@@ -236,6 +177,7 @@ def check(
     strict: Annotated[
         bool, typer.Option("--strict", help="A missing series or fact is an error, not no_data.")
     ] = False,
+    wide: WideOption = False,
 ) -> None:
     """Check an article's claims against what the model computes from its inputs.
 
@@ -264,6 +206,9 @@ def check(
         console.print(record_table(records))
     undetermined = f", {len(report.undetermined)} undetermined" if report.undetermined else ""
     table = Table(title=f"claims: {len(report.flagged)} flagged{undetermined} of {len(report)}")
+    if not wide:
+        _print_claims(report, str(table.title))
+        return
     for col in (
         "model",
         "claim",
@@ -288,6 +233,33 @@ def check(
             f"[{colour}]{escape(r.status)}[/]",
             escape(r.note),
         )
+    print_table(table, wide=True)
+
+
+_STATUS_COLOUR = {"flagged": "red", "ok": "green"}
+
+
+def _print_claims(report: Any, title: str) -> None:
+    """Claims one per row, grouped by model, each note on the lines under its claim: the
+    text column wraps at spaces, so nothing is cut at any terminal width."""
+    table = Table(title=escape(title), show_header=False, box=None, padding=(0, 1))
+    table.add_column("status", no_wrap=True)
+    table.add_column("claim", overflow="fold", ratio=1)
+    model = None
+    for r in report:
+        if r.model != model:
+            model = r.model
+            table.add_row("", f"[bold]{escape(model)}[/]")
+        colour = _STATUS_COLOUR.get(r.status, "yellow")
+        gap = f"gap {r.rel_error:.1%}" if math.isfinite(r.rel_error) else "gap n/a"
+        text = (
+            f"[cyan]{escape(r.claim_id)}[/] {escape(r.op)} "
+            f"{escape(numfmt.quantity(r.claimed, r.unit, name=r.claim_id))}; "
+            f"model {escape(numfmt.quantity(r.computed, r.unit, name=r.claim_id))}, {gap}"
+        )
+        if r.note:
+            text += f"\n[dim]{escape(r.note)}[/]"
+        table.add_row(f"[{colour}]{escape(r.status)}[/]", text)
     console.print(table)
 
 
@@ -306,8 +278,12 @@ def mc(
     output: Annotated[str | None, typer.Option("--output", help="Output name.")] = None,
     scenario: ScenarioOpt = None,
     fmt: FormatOpt = OutputFormat.table,
+    wide: WideOption = False,
 ) -> None:
-    """Monte Carlo: percentiles, mean, P(target) and variance contributions."""
+    """Monte Carlo: percentiles, mean, P(target) and variance contributions.
+
+    The table shows the output's statistics; --wide shows every driver and formula.
+    """
     from aithesis.thesis import load_model
 
     res = load_model(name).monte_carlo(
@@ -335,12 +311,47 @@ def mc(
             }
         )
         return
-    _frame_out(res.to_frame(), fmt, f"{res.model}: {res.n:,} draws, seed {res.seed}")
+    seeded = f"seed {res.seed}" if res.seed is not None else "unseeded"
+    title = f"{res.model}: {res.n:,} draws, {seeded}"
+    if fmt is OutputFormat.table and not wide:
+        _mc_output_table(res, title)
+    else:
+        _frame_out(res.to_frame(), fmt, title, wide=True)
     if res.target is not None:
         t_name, t_op, t_value = res.target
-        what = escape(f"P({t_name} {t_op} {_num(t_value)})")
+        shown = numfmt.quantity(t_value, res.unit, name=t_name)
+        what = escape(f"P({t_name} {t_op} {shown})")
         console.print(f"{what} = [bold]{res.probability:.2%}[/]")
     _frame_out(contrib, fmt, f"contribution to variance of {res.output}")
+
+
+def _mc_output_table(res: Any, title: str) -> None:
+    """The output's statistics as rows (statistic | value): fits an 80-column terminal."""
+    frame = res.to_frame()
+    row = frame[frame["name"] == res.output].iloc[0]
+    label = numfmt.unit_label(res.unit, res.output)
+    table = Table(title=escape(title))
+    if res.seed is None:
+        table.caption = "--seed N repeats a run"
+    table.add_column("statistic")
+    header = f"{res.output} ({label})" if label else res.output
+    table.add_column(escape(header), justify="right")
+    for col in frame.columns:
+        if col in ("name", "unit"):
+            continue
+        table.add_row(col, escape(_shown(row[col], res.unit, res.output)))
+    console.print(table)
+    others = len(frame) - 1
+    if others:
+        console.print(f"[dim]{others} other names: add --wide, or --format csv[/]")
+
+
+def _shown(value: Any, unit: str, name: str) -> str:
+    """A statistic in the output's unit, the analysts' way ($bn grouped, P/E as 33.6x)."""
+    if numfmt.is_multiple(name, unit):
+        return numfmt.multiple(value)
+    factor = numfmt.unit_factor(unit)
+    return numfmt.fixed(float(value) * factor, 2, grouping=True)
 
 
 @app.command("sensitivity")

@@ -139,15 +139,25 @@ def list_companies(
     console.print(table)
 
 
+def _by_name(universe: Universe, text: str) -> Company | None:
+    """The one company whose English or Chinese name is exactly ``text`` (case-insensitive
+    for English), or None (then the ticker lookup names what is wrong)."""
+    key = text.strip().casefold()
+    if key.upper() in universe:
+        return None
+    found = [c for c in universe if key in (c.name.casefold(), (c.name_zh or "").casefold())]
+    return found[0] if len(found) == 1 else None
+
+
 @app.command("show")
 def show_company(
     ticker: Annotated[str, typer.Argument(help="Ticker such as NVDA, 0992.HK or BYTEDANCE.")],
     fmt: FormatOption = OutputFormat.table,
     universe_files: UniverseFiles = None,
 ) -> None:
-    """Show every field of one company."""
+    """Show every field of one company (by ticker, or by its exact English or Chinese name)."""
     universe = _load(universe_files)
-    company = universe.get(ticker)
+    company = _by_name(universe, ticker) or universe.get(ticker)
     if fmt is OutputFormat.json:
         print_json(_record(company, universe))
         return

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from aithesis import numfmt
 from aithesis.errors import SpecError
 from aithesis.thesis.results import UNDETERMINED, ClaimReport, ClaimResult
 from aithesis.thesis.solve import find_root
@@ -211,11 +212,11 @@ def _solve_for(
 
 
 def _fmt(x: float) -> str:
-    return f"{x:.4g}"
+    return numfmt.number(x)
 
 
 def _fmt_any(x: Any) -> str:
-    return "..".join(_fmt(v) for v in x) if isinstance(x, tuple) else _fmt(x)
+    return numfmt.span(x) if isinstance(x, tuple) else _fmt(x)
 
 
 def _reconcile(model: CompiledModel, claim: CompiledClaim, targets: list[float]) -> str:
@@ -232,7 +233,7 @@ def _reconcile(model: CompiledModel, claim: CompiledClaim, targets: list[float])
         found = [_solve_for(model, claim, d, t, base) for t in targets]
         if any(v is None for v in found):
             continue
-        shown = "..".join(_fmt(v) for v in found)
+        shown = numfmt.span(tuple(found))
         unit = model.unit_text(d)
         parts.append(f"{d} = {shown}{' ' + unit if unit else ''} (model: {_fmt(base)})")
         if len(parts) == 3:

@@ -24,12 +24,34 @@ from aithesis.config import aithesis_home
 from aithesis.data.providers.sec_facts import parse_json
 from aithesis.errors import AithesisError, ProviderError
 
-__all__ = ["COMPANYFACTS_URL", "ENV_USER_AGENT", "TICKERS_URL", "SecClient"]
+__all__ = ["COMPANYFACTS_URL", "ENV_USER_AGENT", "TICKERS_URL", "SecClient", "require_user_agent"]
 
 COMPANYFACTS_URL = "https://data.sec.gov/api/xbrl/companyfacts/CIK{cik:010d}.json"
 TICKERS_URL = "https://www.sec.gov/files/company_tickers.json"
 ENV_USER_AGENT = "AITHESIS_SEC_USER_AGENT"
 _RETRY_STATUS = {429, 500, 502, 503, 504}
+
+
+def require_user_agent(user_agent: str | None = None) -> str:
+    """The SEC User-Agent (``user_agent`` or ``$AITHESIS_SEC_USER_AGENT``), checked.
+
+    Raises:
+        ProviderError: none is set, or it has no contact e-mail.
+    """
+    agent = (user_agent or os.environ.get(ENV_USER_AGENT, "")).strip()
+    if not agent:
+        raise ProviderError(
+            "the SEC requires a User-Agent naming you",
+            field="user_agent",
+            hint=f'set {ENV_USER_AGENT}="Your Name you@example.com"',
+        )
+    if "@" not in agent:
+        raise ProviderError(
+            f"User-Agent {agent!r} has no contact e-mail",
+            field="user_agent",
+            hint=f'set {ENV_USER_AGENT}="Your Name you@example.com"',
+        )
+    return agent
 
 
 class SecClient:
@@ -63,21 +85,12 @@ class SecClient:
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        agent = (user_agent or os.environ.get(ENV_USER_AGENT, "")).strip()
-        if not agent:
-            raise ProviderError(
-                "the SEC requires a User-Agent naming you",
-                field="user_agent",
-                hint=f'set {ENV_USER_AGENT}="Your Name you@example.com"',
-            )
-        if "@" not in agent:
-            raise ProviderError(
-                f"User-Agent {agent!r} has no contact e-mail",
-                field="user_agent",
-                hint=f'set {ENV_USER_AGENT}="Your Name you@example.com"',
-            )
+        agent = require_user_agent(user_agent)
         self.user_agent = agent
-        self._client = client or httpx.Client(timeout=timeout)
+        # a dead network fails fast: connecting gets at most 5 s, and after a request
+        # found no network at all the next ones give up at once (see get_json)
+        self._client = client or httpx.Client(timeout=httpx.Timeout(timeout, connect=5.0))
+        self._offline: str | None = None
         self._headers = {"User-Agent": agent, "Accept-Encoding": "gzip, deflate"}
         self.cache_dir = Path(cache_dir) if cache_dir else aithesis_home() / "cache" / "sec"
         self.max_age = max_age
@@ -130,13 +143,26 @@ class SecClient:
             hit = self._cached(cache_name)
             if hit is not None:
                 return hit
+        if self._offline is not None:
+            raise ProviderError(
+                f"SEC request for {what} skipped: {self._offline}",
+                file=url,
+                hint="check the network connection, then try again",
+            )
         last_problem = ""
+        unreachable = 0
         for attempt in range(self.retries + 1):
             self._throttle()
             self.requests_made += 1
             wait = self.backoff * (2**attempt)
             try:
                 response = self._client.get(url, headers=self._headers)
+            except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+                last_problem = f"network unreachable ({type(exc).__name__})"
+                unreachable += 1
+                if unreachable >= 2:  # no network: retrying for longer will not help
+                    self._offline = f"the network was unreachable ({type(exc).__name__})"
+                    break
             except httpx.TimeoutException:
                 last_problem = "timed out"
             except httpx.TransportError as exc:
@@ -166,7 +192,8 @@ class SecClient:
             if attempt < self.retries:
                 self._sleep(wait)
         raise ProviderError(
-            f"SEC request for {what} failed after {self.retries + 1} attempts ({last_problem})",
+            f"SEC request for {what} failed after {min(attempt + 1, self.retries + 1)} "
+            f"attempts ({last_problem})",
             file=url,
             hint="check the network connection, then try again later (the SEC also "
             "limits clients to 10 requests a second)",

@@ -16,8 +16,11 @@ injected ``history`` function; the real call runs only under ``pytest -m live``.
 
 from __future__ import annotations
 
+import contextlib
+import io
+import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from typing import Any
 
@@ -64,7 +67,43 @@ def yfinance_history(ticker: str, start: date | None, end: date | None) -> pd.Da
         kwargs["end"] = (
             None if end is None else end + timedelta(days=1)
         )  # yfinance end is exclusive
-    return yfinance.Ticker(ticker).history(**kwargs)
+    with _quiet_yfinance() as noise:
+        frame = yfinance.Ticker(ticker).history(**kwargs)
+    said = " ".join(noise)
+    if (frame is None or len(frame) == 0) and any(m in said for m in _NO_NETWORK):
+        raise ProviderError(
+            f"cannot reach Yahoo Finance for {ticker} (no network?)",
+            hint="check the network connection and try again; nothing was stored",
+        )
+    return frame
+
+
+# what yfinance/curl say when the network is down (DNS or connection failure)
+_NO_NETWORK = ("Could not resolve host", "DNSError", "Failed to connect", "Connection refused")
+
+
+@contextlib.contextmanager
+def _quiet_yfinance() -> Iterator[list[str]]:
+    """Collect what yfinance logs or prints during a call instead of showing it (it writes
+    a dozen lines per ticker when offline); yields the collected messages."""
+    messages: list[str] = []
+
+    class _Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            messages.append(record.getMessage())
+
+    logger = logging.getLogger("yfinance")
+    saved = (logger.handlers[:], logger.propagate, logger.level)
+    logger.handlers, logger.propagate = [_Collect()], False
+    logger.setLevel(logging.DEBUG)
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            yield messages
+    finally:
+        logger.handlers, logger.propagate = saved[0], saved[1]
+        logger.setLevel(saved[2])
+        messages.extend(x for x in (out.getvalue(), err.getvalue()) if x)
 
 
 class YahooProvider(Provider):
