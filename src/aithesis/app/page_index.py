@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -127,14 +128,18 @@ def _levels(ctx: AppContext, section: IndexSection, mine: IndexResult, changed: 
     t = ctx.t
     base = section.result.methodology
     assert base is not None
-    series: dict[str, pd.Series] = {t("index_yours"): mine.levels}
+    name = t.shared.index_name(section)
+    # the legend names the index; "your settings" only tells it apart from the as-built one
+    yours = t("index_yours_named", name=name) if changed else name
+    series: dict[str, pd.Series] = {yours: mine.levels}
     if changed:
-        series[t("index_as_built")] = section.result.levels
+        series[t("index_as_built_named", name=name)] = section.result.levels
+    # benchmarks stop where the index stops (the report's common end date)
+    last = str(np.datetime64(mine.dates[-1], "D")) if len(mine.dates) else ctx.end
+    end = min(last, ctx.end) if ctx.end and last else (last or ctx.end)
     for ticker in ctx.project.config.benchmarks:
         try:
-            bench = data.benchmark_index(
-                ctx.store_path, ticker, ctx.start, ctx.end, base.base_value
-            )
+            bench = data.benchmark_index(ctx.store_path, ticker, ctx.start, end, base.base_value)
         except AithesisError as exc:
             st.warning(f"{ticker}: {exc}")
             continue
@@ -145,9 +150,9 @@ def _levels(ctx: AppContext, section: IndexSection, mine: IndexResult, changed: 
         st.plotly_chart(
             charts.lines_figure(
                 series,
-                y_title=t("level"),
+                y_title=t("level_axis", base=f"{base.base_value:g}", start=ctx.start),
                 log=log,
-                emphasise=(t("index_yours"),),
+                emphasise=(yours,),
                 dashed=ctx.project.config.benchmarks,
             ),
             key=f"ix.{section.key}.levels_chart",
