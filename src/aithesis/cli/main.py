@@ -25,6 +25,15 @@ def _debug_enabled() -> bool:
     return bool(ROOT_OPTIONS.get("debug"))
 
 
+def one_line(text: str) -> str:
+    """``text`` with every character that is not printable (line and record separators
+    such as ``\\n``, ``\\x1e``, ``\\u2028``, other control characters) written as its escape,
+    so an error quoting a hostile cell is still exactly one line."""
+    return "".join(
+        ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text
+    )
+
+
 class _AithesisGroup(TyperGroup):
     """Click group that turns our exceptions into one-line messages."""
 
@@ -34,7 +43,7 @@ class _AithesisGroup(TyperGroup):
         except AithesisError as exc:
             if _debug_enabled():
                 raise
-            typer.echo(f"error: {exc}", err=True)
+            typer.echo(f"error: {one_line(str(exc))}", err=True)
             raise typer.Exit(1) from None
         except MemoryError as exc:
             if _debug_enabled():
