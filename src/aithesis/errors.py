@@ -15,6 +15,7 @@ from os import PathLike
 
 __all__ = [
     "AithesisError",
+    "ClusterError",
     "DataError",
     "FormulaError",
     "ProviderError",
@@ -101,6 +102,11 @@ class StoreLockedError(StoreError):
 
 class SpecError(AithesisError):
     """A YAML spec (universe, methodology, model, project) is invalid (names file and key)."""
+
+
+class ClusterError(AithesisError):
+    """A Dask cluster failed a sweep: workers lost, not started in time, or unreachable
+    mid-run (field ``cluster``; no partial result is ever returned)."""
 
 
 class FormulaError(AithesisError):

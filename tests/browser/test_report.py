@@ -114,3 +114,36 @@ def test_report_highlights_flagged_claims(
     flag_colour = flagged.first.evaluate("el => getComputedStyle(el).backgroundColor")
     assert flag_colour != ok_colour
     page.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_report_tables_fit_and_models_without_ranges_have_no_monte_carlo(
+    lang: str, reports: dict, browser_context: Any, shoot: Any
+) -> None:
+    page, _, errors = _open(browser_context, reports[lang])
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    # the KPI tables show every column (Source included) without a scroll bar at 1400 px
+    wraps = page.locator("section#kpi .table-wrap")
+    assert wraps.count() >= 3
+    for i in range(wraps.count()):
+        w = wraps.nth(i)
+        if not w.is_visible():
+            continue  # the folded article-figures table
+        clipped = w.evaluate("el => el.scrollWidth - el.clientWidth")
+        assert clipped <= 1, f"KPI table {i} clipped by {clipped}px"
+    # china-compute's output depends on no ranged driver: no Monte Carlo chart, a reason
+    model = page.locator("#model-china-compute")
+    assert model.locator(".js-plotly-plot").count() == 0
+    assert model.locator("p.no-mc").count() == 1
+    # the levels chart names each line directly (every index and benchmark)
+    chart = page.locator("section#indexes .js-plotly-plot").first
+    names = chart.evaluate("el => el.data.map(d => d.name)")
+    labels = chart.evaluate(
+        "el => (el.layout.annotations || []).filter(a => a.name === 'end-label').map(a => a.text)"
+    )
+    assert sorted(labels) == sorted(names)
+    dashes = chart.evaluate("el => el.data.map(d => [d.line.color, d.line.dash || 'solid'])")
+    assert len({tuple(d) for d in dashes}) == len(dashes), "two lines share colour and dash"
+    shoot(page.locator("section#kpi"), f"report-{lang}-kpi-1400")
+    assert errors == []
+    page.close()

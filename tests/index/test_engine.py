@@ -35,10 +35,17 @@ def test_drift_then_rebalance_hand_case():
 
 def test_costs_are_charged_one_way_on_every_purchase_and_sale():
     prices = np.array([[10, 20], [11, 20], [12, 18], [12, 27]], dtype=float)
-    res = run_index(prices, np.array([0, 2]), np.full((2, 2), 0.5), base_value=100.0, costs_bps=10)
+    res = run_index(
+        prices,
+        np.array([0, 2]),
+        np.full((2, 2), 0.5),
+        base_value=100.0,
+        costs_bps=10,
+        costs_on_launch=False,
+    )
     traded = abs(0.5 - 60 / 105) + abs(0.5 - 45 / 105)  # sold 1/14 of A, bought 1/14 of B
     after = 105.0 - 0.001 * traded * 105.0
-    assert res.levels[0] == 100.0  # launch is free
+    assert res.levels[0] == 100.0 and res.costs[0] == 0.0  # launch is free here
     assert res.levels[2] == pytest.approx(after, rel=1e-14)
     assert res.levels[3] == pytest.approx(after * 1.25, rel=1e-14)
     assert res.costs[2] == pytest.approx(0.001 * traded, rel=1e-12)
@@ -80,7 +87,14 @@ def test_stock_that_stops_trading_is_sold_at_last_close_pro_rata_to_the_rest():
 
 def test_exit_costs_charge_the_sale_and_the_reinvestment():
     prices = np.array([[10, 20, 40], [11, 22, 40], [12, 24, 44], [13, nan, 44]], dtype=float)
-    res = run_index(prices, np.array([0]), np.full((1, 3), 1 / 3), base_value=90.0, costs_bps=25)
+    res = run_index(
+        prices,
+        np.array([0]),
+        np.full((1, 3), 1 / 3),
+        base_value=90.0,
+        costs_bps=25,
+        costs_on_launch=False,
+    )
     cost = 0.0025 * 2 * 36.0
     assert res.levels[2] == pytest.approx(105.0 - cost, rel=1e-14)
     assert res.levels[3] == pytest.approx((105 - cost) * (36 / 69 * 13 / 12 + 33 / 69), rel=1e-14)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
+from aithesis.config import sample_data_dir
 from aithesis.data.store import Store
 from aithesis.errors import AithesisError, SpecError, UnknownTickerError
 from aithesis.index.api import build_benchmark, build_index
@@ -59,7 +61,12 @@ def test_build_contains_every_index_model_and_kpi_series(built_project) -> None:
     results = built_project.results
     assert [s.key for s in results.indexes] == ["agix", "ai-infra"]
     assert len(results.models) == 11
-    assert set(results.kpi.growth) == {"alibaba/capex", "tencent/capex"}
+    assert set(results.kpi.growth) == {
+        "alibaba/capex",
+        "tencent/capex",
+        "microsoft/capex",
+        "alphabet/capex",
+    }
     assert set(results.benchmarks) == {"QQQ", "SPY", "NDX"}
     assert not built_project.cached and built_project.data_loaded
 
@@ -102,6 +109,58 @@ def test_kpi_latest_equals_growth_from_the_store(built_project) -> None:
     assert latest.qoq == pytest.approx(246.12 / 317.75 - 1, rel=1e-12)
     assert latest.yoy == pytest.approx(246.12 / 111.53 - 1, rel=1e-12)
     assert latest.yoy == table["yoy"].iloc[-1]
+
+
+def _sec_capex(cik: str) -> dict[tuple[str | None, str], float]:
+    """Capex per (start, end) from a raw payload of the sample's sec/ folder, the latest
+    filing winning, written here without provider code."""
+    [path] = sample_data_dir().joinpath("sec").glob(f"CIK{cik}*.json")
+    facts = json.loads(path.read_text(encoding="utf-8"))["facts"]["us-gaap"]
+    best: dict[tuple[str | None, str], tuple[str, float]] = {}
+    for concept in (
+        "PaymentsToAcquirePropertyPlantAndEquipment",
+        "PaymentsToAcquireProductiveAssets",
+    ):
+        for item in facts.get(concept, {}).get("units", {}).get("USD", []):
+            key = (item.get("start"), item["end"])
+            if key not in best or item["filed"] > best[key][0]:
+                best[key] = (item["filed"], item["val"])
+    return {k: v for k, (_, v) in best.items()}
+
+
+def test_us_capex_from_the_sec_payloads_equals_hand_decumulation(built_project) -> None:
+    """kpi.sec: [sample] fills the US capex tracker; the latest quarters, QoQ and YoY equal
+    the year-to-date differences of the raw filings."""
+    latest = built_project.results.summary.kpi_latest
+    m = _sec_capex("0000789019")  # Microsoft: fiscal year to 30 June
+    q4 = m["2025-07-01", "2026-06-30"] - m["2025-07-01", "2026-03-31"]
+    q3 = m["2025-07-01", "2026-03-31"] - m["2025-07-01", "2025-12-31"]
+    q4_before = m["2024-07-01", "2025-06-30"] - m["2024-07-01", "2025-03-31"]
+    msft = latest["microsoft/capex"]
+    assert (msft.period, msft.unit) == ("FY2026Q4", "USD_bn")
+    assert msft.value == pytest.approx(q4 / 1e9, rel=1e-12)
+    assert msft.qoq == pytest.approx(q4 / q3 - 1, rel=1e-12)
+    assert msft.yoy == pytest.approx(q4 / q4_before - 1, rel=1e-12)
+    g = _sec_capex("0001652044")  # Alphabet: calendar year
+    q1 = g["2026-01-01", "2026-03-31"]
+    q4 = g["2025-01-01", "2025-12-31"] - g["2025-01-01", "2025-09-30"]
+    goog = latest["alphabet/capex"]
+    assert goog.period == "2026Q1"
+    assert goog.value == pytest.approx(q1 / 1e9, rel=1e-12)
+    assert goog.qoq == pytest.approx(q1 / q4 - 1, rel=1e-12)
+    assert goog.yoy == pytest.approx(q1 / g["2025-01-01", "2025-03-31"] - 1, rel=1e-12)
+    hyper = built_project.results.kpi.aggregates["us_hyperscalers/capex"]
+    row = hyper[hyper["period"] == "2026Q1"].iloc[0]
+    assert row["members_missing"] == "amazon,meta"  # no payloads for them: partial, said so
+
+
+def test_a_missing_sec_path_names_the_key(project_copy) -> None:
+    root = project_copy()
+    config = root / "aithesis.yaml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("sec: [sample]", "sec: [sample, nope.zip]"), encoding="utf-8")
+    with pytest.raises(SpecError, match=r"kpi\.sec\[1\]'?: SEC payloads not found: nope.zip"):
+        build_project(root)
 
 
 def test_unchanged_rebuild_reads_the_cache(project_copy) -> None:

@@ -148,7 +148,9 @@ def test_model_titles_and_fallback_labels() -> None:
     )
     assert zh.model_title("Only English", None) == "Only English"
     assert zh.theme("compute") == "算力" and en.theme(None) == "Unassigned"
-    assert en.label("scenario", "stated_rate") == "stated rate"
+    # a name the catalogue does not know is shown as it is (underscores as spaces)
+    assert en.label("scenario", "made_up_case") == "made up case"
+    assert zh.label("scenario", "stated_rate") == "文中比率"
 
 
 def test_unknown_language_is_an_error_naming_the_option() -> None:

@@ -12,6 +12,7 @@ import pytest
 from plotly.offline import get_plotlyjs
 
 from aithesis import kpi
+from aithesis.config import sample_data_dir
 from aithesis.data.store import Store
 from aithesis.errors import AithesisError
 from aithesis.index.api import build_benchmark, build_index
@@ -167,7 +168,14 @@ def test_flagged_claims_equal_a_fresh_check_and_are_highlighted(built, pages) ->
         for claim in flagged:
             hits = [r for r in rows if r["flagged"] and claim.claim_id in r["text"]]
             assert hits, claim.claim_id
-            assert any(claim.note in r["text"] for r in hits)
+            if lang == "en":
+                assert any(claim.note in r["text"] for r in hits)
+            else:  # the same names and figures, worded in Chinese
+                figures = re.findall(r"(?:= |model: )([^\s)]+)", claim.note)
+                figures += re.findall(r"check of (\w+)", claim.note)
+                assert figures, claim.note
+                assert any(all(f in r["text"] for f in figures) for r in hits), claim.note
+                assert not any("would hold" in r["text"] for r in hits)
             if claim.quote:  # the original Chinese quote is shown in both languages
                 assert any(claim.quote in r["text"] for r in hits)
 
@@ -212,8 +220,16 @@ def test_appendix_holds_every_methodology_model_and_warning_in_full(built, pages
             assert model.model_yaml in pres
         warnings = [w for ws in results.provenance["warnings"] for w in ws]
         assert warnings, "the sample data carries validation warnings (AAPL, GSPC)"
+        data_root = str(sample_data_dir().resolve())
         for warning in warnings:
-            assert htmlmod.escape(warning, quote=False) in html[lang]
+            where, _, rest = warning.partition(": ")
+            # the path is shown relative to the data folder, never as this machine's path
+            relative = where[where.rindex("/", 0, where.rindex("/")) + 1 :]
+            assert relative.startswith(("prices/", "dividends/", "fx/")), relative
+            assert htmlmod.escape(relative, quote=False) + ": " in html[lang]
+            if lang == "en":
+                assert htmlmod.escape(f"{relative}: {rest}", quote=False) in html[lang]
+        assert "/shared/data/" not in html[lang] and data_root not in html[lang]
         for day in results.provenance["last_date"]:
             assert str(day)[:10] in html[lang]
 

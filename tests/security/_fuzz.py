@@ -48,6 +48,11 @@ FRAGMENTS = NUMBERS + STRINGS + STRUCTURES
 DAMAGE = ":-[]{}&*!|>'\"%@`#\t,?\\"
 KEYS = ["__class__", "log", "a b", "", "x" * 300, "中文", "[/x]", "1abc", "drivers", "yes"]
 
+OPTION_VALUES = [
+    "1", "0", "-1", "2.5", "1e23", "1e400", "nan", "-inf", "1_000", "abc", "", "[/x]",
+    "1 9**9**9", "1 USD_mn", "1 [/x]", "1 furlong", "1 kWh", "5 USD_tn",
+]  # fmt: skip
+
 FUNCTIONS = ["min", "max", "log", "exp", "sqrt", "abs", "where", "clip", "eval", "__import__"]
 
 
@@ -151,17 +156,18 @@ def mutate(spec: dict[str, Any], rng: random.Random, names: list[str]) -> dict[s
             value = rng.choice(NUMBERS[:12]) if rng.random() < 0.5 else repr(rng.uniform(-9, 9))
             _parent(spec, path)[path[-1]] = Raw(value)
             continue
-        if roll < 0.45 and texts:
+        if roll < 0.55 and texts:
             path = rng.choice(texts)
-            _parent(spec, path)[path[-1]] = expression(rng, names)
+            hostile = Raw(rng.choice(STRINGS)) if rng.random() < 0.5 else None
+            _parent(spec, path)[path[-1]] = hostile or expression(rng, names)
             continue
         path = rng.choice(paths)
         parent, last = _parent(spec, path), path[-1]
-        if roll < 0.75:
+        if roll < 0.8:
             parent[last] = Raw(rng.choice(FRAGMENTS))
-        elif roll < 0.85 and isinstance(parent, dict):
+        elif roll < 0.88 and isinstance(parent, dict):
             del parent[last]
-        elif roll < 0.95 and isinstance(parent, dict):
+        elif roll < 0.96 and isinstance(parent, dict):
             parent[rng.choice(KEYS)] = Raw(rng.choice(FRAGMENTS))
         elif isinstance(parent, list):
             parent.append(parent[last])

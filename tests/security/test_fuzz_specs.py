@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import json
+import random
 import resource
 import subprocess
 import sys
@@ -84,14 +85,23 @@ TICKERS = ["NVDA", "AMD", "TSM", "MSFT", "0700.HK"]
 
 
 def _model_args(i: int, path: str) -> list[str]:
+    """The command of case ``i``: one of the model subcommands, often with odd options."""
+    rng = random.Random(i)
+
+    def value() -> str:
+        return rng.choice(fuzz.OPTION_VALUES) if rng.random() < 0.5 else "2"
+
+    name = rng.choice(["a", "b", "g", "h", "zz", "[/x]"])
     commands = [
         ["model", "check", path],
         ["model", "show", path],
         ["model", "mc", path, "-n", "400", "--seed", "3", "--target", "g>=5000"],
+        ["model", "mc", path, "-n", value(), "--seed", value(), "--target", f"g>={value()}"],
         ["model", "sensitivity", path],
         ["model", "run", path, "--set", "a=1500 USD_mn", "--scenario", "bear"],
+        ["model", "run", path, "--set", f"{name}={value()}"],
         ["model", "check", path, "--format", "json"],
-        ["model", "solve", path, "--target", "g=5000", "--for", "b"],
+        ["model", "solve", path, "--target", f"g={value()}", "--for", name],
     ]
     return commands[i % len(commands)]
 
@@ -148,7 +158,7 @@ def _write_cases(tmp: Path, generated: list[tuple[int, str]], args_of) -> tuple[
 
 
 def test_fuzzed_model_files(tmp_path: Path) -> None:
-    generated = fuzz.cases(MODEL, MODEL_NAMES, count=240, seed=20221130)
+    generated = fuzz.cases(MODEL, MODEL_NAMES, count=280, seed=20221130)
     batch, texts = _write_cases(tmp_path, generated, _model_args)
     cpu = _children_cpu()
     results = _run_batch(tmp_path, batch, timeout=600)
@@ -156,7 +166,7 @@ def test_fuzzed_model_files(tmp_path: Path) -> None:
     _check(results, batch, texts)
     exits = [r["exit"] for r in results]
     # the fuzzing reaches both sides: many refused files, and many that still run
-    assert exits.count(0) >= 20 and exits.count(1) >= 100, exits
+    assert exits.count(0) >= 15 and exits.count(1) >= 150, exits
     assert cpu < 40, f"{cpu:.1f} s of CPU for {len(results)} cases"
     slowest = max(results, key=lambda r: r["cpu"])
     print(f"{len(results)} model cases: {cpu:.1f} s CPU, slowest {slowest['cpu']:.2f} s")
@@ -178,26 +188,6 @@ def small_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return store
 
 
-def _base_value_unbounded() -> bool:
-    """True on a tree where a subnormal base_value is still accepted (then case 107 of the
-    methodology fuzz, ``base_value: 5e-324``, ends in an IndexError in index/engine.py:
-    issue 18's 'bound base_value to a sane range', fixed on the index branch)."""
-    from aithesis.errors import SpecError
-    from aithesis.index.methodology import methodology_from_dict
-
-    try:
-        methodology_from_dict({**METHODOLOGY, "base_value": 5e-324})
-    except SpecError:
-        return False
-    return True
-
-
-@pytest.mark.xfail(
-    _base_value_unbounded(),
-    reason="index/methodology.py accepts base_value 5e-324, which crashes index build "
-    "(IndexError); fixed by the index branch's base_value bounds",
-    strict=True,
-)
 def test_fuzzed_methodology_files(tmp_path: Path, small_store: Path) -> None:
     generated = fuzz.cases(METHODOLOGY, TICKERS, count=110, seed=4)
     generated += [(i + 1000, t) for i, t in fuzz.cases(THEMED, TICKERS, count=40, seed=5)]

@@ -14,13 +14,22 @@ import psutil
 import pytest
 from distributed import Client, LocalCluster, WorkerPlugin
 
-from aithesis.errors import AithesisError
-from aithesis.sweep import run_index_sweep, run_model_sweep
+from aithesis.errors import AithesisError, ClusterError, SpecError
+from aithesis.sweep import plan_batches, run_index_sweep, run_model_sweep
+from aithesis.sweep.cluster import open_executor
+from aithesis.sweep.dask_executor import DaskExecutor, worker_timeout
 
 pytestmark = pytest.mark.slow
 cloudpickle.register_pickle_by_value(sys.modules[__name__])  # workers cannot import tests
 
 GRID = {"nvda_share": "0.5:0.9:5", "pe": "20:50:4"}  # 20 points, 20 tasks
+# Generous Dask timeouts: on a loaded 2-core machine a worker restart or a connection can
+# take far longer than Dask's defaults; the outcome must not depend on machine speed.
+SLOW_MACHINE = {
+    "distributed.comm.timeouts.connect": "180s",
+    "distributed.comm.timeouts.tcp": "300s",
+    "distributed.deploy.lost-worker-timeout": "60s",
+}
 
 
 class KillWorker(WorkerPlugin):
@@ -52,7 +61,7 @@ def client():
     # allowed-failures=1: a task may take one worker down with it; the second time it is
     # declared bad (KilledWorker). Keeps the "always dies" case fast.
     with (
-        dask.config.set({"distributed.scheduler.allowed-failures": 1}),
+        dask.config.set({"distributed.scheduler.allowed-failures": 1, **SLOW_MACHINE}),
         LocalCluster(
             n_workers=2,
             threads_per_worker=1,
@@ -79,6 +88,24 @@ def test_worker_killed_once_is_retried_and_results_are_identical(client, tmp_pat
     pd.testing.assert_frame_equal(serial.table, dask.table, check_exact=True)
 
 
+def _pids(client, n: int, without: int | None = None, timeout: float = 300.0) -> set[int]:
+    """The pids of the ``n`` workers once exactly ``n`` answer (and ``without`` is not
+    among them): polls, since a dead worker can stay listed for a while and a restarted
+    one takes its time on a busy machine."""
+    deadline = time.monotonic() + timeout
+    seen: set[int] = set()
+    while time.monotonic() < deadline:
+        try:
+            client.wait_for_workers(n, timeout=max(1.0, deadline - time.monotonic()))
+            seen = set(client.run(os.getpid, on_error="ignore").values())
+        except Exception:  # a worker left between listing and running: ask again
+            seen = set()
+        if len(seen) == n and without not in seen:
+            return seen
+        time.sleep(0.5)
+    raise AssertionError(f"{n} worker(s) without pid {without} not seen in {timeout} s: {seen}")
+
+
 def _gone(pid: int, timeout: float = 120.0) -> bool:
     """True once ``pid`` no longer runs (exited, or a zombie awaiting its nanny)."""
     deadline = time.monotonic() + timeout
@@ -95,9 +122,7 @@ def _gone(pid: int, timeout: float = 120.0) -> bool:
 def test_index_sweep_survives_a_killed_worker(client, tmp_path, sample_store) -> None:
     grid = {"rebalance": ["monthly", "quarterly", "annual"], "costs_bps": [0, 10]}
     serial = run_index_sweep("ai-infra", grid, store=sample_store)
-    client.wait_for_workers(2, timeout=120)  # an earlier test's killed worker is back
-    before = set(client.run(os.getpid).values())  # the worker processes, by pid
-    assert len(before) == 2
+    before = _pids(client, 2)  # the worker processes, by pid (an earlier kill is over)
     marker = tmp_path / "killed"
     client.register_plugin(KillWorker(str(marker)), name="kill-once-index")
     try:
@@ -109,8 +134,7 @@ def test_index_sweep_survives_a_killed_worker(client, tmp_path, sample_store) ->
     killed = int(marker.read_text())
     assert killed in before
     assert _gone(killed)
-    client.wait_for_workers(2, timeout=120)  # the nanny restarted it under a new pid
-    assert killed not in set(client.run(os.getpid).values())
+    _pids(client, 2, without=killed)  # the nanny restarted it under a new pid
     # and the rerun gave exactly the serial results, every variant built
     assert dask.table["error"].isna().all() and len(dask.table) == 6
     pd.testing.assert_frame_equal(serial.table, dask.table, check_exact=True)
@@ -129,7 +153,8 @@ def test_task_that_always_kills_its_worker_fails_with_no_partial_result(client, 
     finally:
         client.unregister_worker_plugin("kill-always")
     message = str(info.value)
-    assert info.value.field == "cluster"
+    assert isinstance(info.value, ClusterError) and info.value.field == "cluster"
+    assert "\n" not in message  # one line, no Dask traceback
     assert "no results are reported" in message
     assert message.startswith("'cluster': sweep aborted: ")
     assert "worker process died" in message or "killed its worker process" in message
@@ -142,6 +167,7 @@ def test_lost_data_is_shipped_again_and_the_rest_rerun(tmp_path) -> None:
     the data again to the restarted worker and reruns what had not finished."""
     serial = run_model_sweep("nvda-5t", GRID, draws=500, seed=3)
     with (
+        dask.config.set(SLOW_MACHINE),
         LocalCluster(
             n_workers=1,
             threads_per_worker=1,
@@ -165,3 +191,99 @@ def test_lost_data_is_shipped_again_and_the_rest_rerun(tmp_path) -> None:
     assert marker.exists()
     pd.testing.assert_frame_equal(serial.table, result.table, check_exact=True)
     assert done[-1] == 20 and done == sorted(done)
+
+
+class FlakyClient:
+    """Stands in for a ``distributed.Client`` whose Dask calls fail the way a busy or
+    dying cluster makes them fail; records what the executor asked for."""
+
+    def __init__(self, scatter_error: Exception, wait_error: Exception | None = None) -> None:
+        self.scatter_error = scatter_error
+        self.wait_error = wait_error
+        self.scatters: list[float] = []
+        self.waits: list[float] = []
+        self.scheduler = type("Scheduler", (), {"address": "tcp://127.0.0.1:1"})()
+
+    def scheduler_info(self) -> dict:
+        return {"workers": {"a": {}, "b": {}}}
+
+    def scatter(self, data, broadcast=False, hash=True, timeout=None):
+        self.scatters.append(timeout)
+        raise self.scatter_error
+
+    def wait_for_workers(self, n_workers, timeout=None) -> None:
+        self.waits.append(timeout)
+        if self.wait_error is not None:
+            raise self.wait_error
+
+
+def _map(client, progress: list) -> list:
+    return DaskExecutor(client, timeout=7).map(
+        lambda batch, shared: list(batch),
+        plan_batches(4, batch_size=2),
+        None,
+        [2, 2],
+        lambda d, t: progress.append(d),
+    )
+
+
+@pytest.mark.parametrize(
+    "exc",
+    [
+        TimeoutError("No valid workers found"),  # scatter with every worker gone
+        ValueError("Can not use replicate to delete data"),  # workers leaving mid-broadcast
+    ],
+    ids=["no-workers", "replicate"],
+)
+def test_scatter_that_keeps_failing_is_a_one_line_cluster_error(exc) -> None:
+    client, progress = FlakyClient(exc), []
+    with pytest.raises(ClusterError) as info:
+        _map(client, progress)
+    message = str(info.value)
+    assert message.startswith("'cluster': sweep aborted: the Dask cluster lost its workers")
+    assert str(exc) in message and "3 time(s)" in message and "\n" not in message
+    assert "run serially" in message and "AITHESIS_DASK_TIMEOUT" in message
+    # shipped three times (resubmits=2) with the configured timeout, waiting in between
+    assert client.scatters == [7.0, 7.0, 7.0] and client.waits == [7.0, 7.0]
+    assert progress == [0]  # nothing reported done
+
+
+def test_workers_that_never_come_back_are_a_one_line_cluster_error() -> None:
+    class WorkerStartTimeoutError(TimeoutError):  # what Client.wait_for_workers raises
+        pass
+
+    gone = WorkerStartTimeoutError("0/1 workers arrived after 7 s")
+    client = FlakyClient(TimeoutError("No valid workers found"), wait_error=gone)
+    with pytest.raises(ClusterError) as info:
+        _map(client, [])
+    message = str(info.value)
+    assert message.startswith("'cluster': sweep aborted: the Dask cluster failed while waiting 7 s")
+    assert "WorkerStartTimeoutError: 0/1 workers arrived after 7 s" in message
+    assert "no results are reported" in message and "\n" not in message
+    assert client.waits == [7.0]  # gave up at the first wait, no further round
+
+
+def test_worker_timeout_comes_from_the_environment(monkeypatch) -> None:
+    monkeypatch.delenv("AITHESIS_DASK_TIMEOUT", raising=False)
+    assert worker_timeout() == 120.0
+    monkeypatch.setenv("AITHESIS_DASK_TIMEOUT", "300")
+    assert worker_timeout() == 300.0
+    assert DaskExecutor(FlakyClient(TimeoutError())).timeout == 300.0
+    for bad in ("soon", "0", "-5", "nan"):
+        monkeypatch.setenv("AITHESIS_DASK_TIMEOUT", bad)
+        with pytest.raises(SpecError, match="AITHESIS_DASK_TIMEOUT"):
+            worker_timeout()
+
+
+def test_a_local_cluster_that_does_not_start_in_time_is_a_cluster_error(monkeypatch) -> None:
+    import distributed
+
+    def too_slow(**kwargs):
+        raise TimeoutError("Nanny failed to start in 60 seconds")
+
+    monkeypatch.setattr(distributed, "LocalCluster", too_slow)
+    with pytest.raises(ClusterError) as info, open_executor("local:2"):
+        pass
+    message = str(info.value)
+    assert message.startswith("'cluster': sweep aborted: the Dask cluster failed while starting")
+    assert "Nanny failed to start in 60 seconds" in message and "\n" not in message

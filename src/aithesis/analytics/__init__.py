@@ -1,7 +1,9 @@
 """Performance analytics: pure functions over NumPy arrays (no I/O, no plotting).
 
 Returns are simple per-period decimals; ``periods`` per year default to 252; an annual
-risk-free rate ``rf`` is de-annualised geometrically.
+risk-free rate ``rf`` is de-annualised geometrically. One NaN policy for every metric
+(:mod:`aithesis.analytics.nanpolicy`): NaN returns are dropped before computing
+(pairwise with a benchmark), NaN levels are dropped, negative levels are refused.
 """
 
 from __future__ import annotations
@@ -21,6 +23,17 @@ from aithesis.analytics.catalogue import (
 )
 from aithesis.analytics.concentration import gain_share, gini, lorenz_curve, top_share, top_shares
 from aithesis.analytics.exposure import ExposureTest, assign_buckets, monotonicity
+from aithesis.analytics.periods import (
+    avg_down_month,
+    avg_up_month,
+    best,
+    longest_drawdown_days,
+    monthly_returns_table,
+    period_returns,
+    recovery_days,
+    win_rate,
+    worst,
+)
 from aithesis.analytics.returns import (
     TRADING_DAYS,
     annualised_return,
@@ -49,8 +62,19 @@ from aithesis.analytics.risk import (
     sharpe_ratio,
     sortino_ratio,
     tracking_error,
+    ulcer_index,
     up_capture,
     volatility,
+)
+from aithesis.analytics.tail import (
+    cvar_gaussian,
+    cvar_historical,
+    kurtosis,
+    omega_ratio,
+    skew,
+    tail_ratio,
+    var_gaussian,
+    var_historical,
 )
 
 __all__ = [
@@ -63,12 +87,17 @@ __all__ = [
     "alpha",
     "annualised_return",
     "assign_buckets",
+    "avg_down_month",
+    "avg_up_month",
+    "best",
     "beta",
     "calendar_year_returns",
     "calmar_ratio",
     "compound",
     "compute_metrics",
     "cost_contribution",
+    "cvar_gaussian",
+    "cvar_historical",
     "daily_contributions",
     "down_capture",
     "drawdown_series",
@@ -77,10 +106,16 @@ __all__ = [
     "gini",
     "group_contributions",
     "information_ratio",
+    "kurtosis",
     "levels_from_returns",
+    "longest_drawdown_days",
     "lorenz_curve",
     "max_drawdown",
     "monotonicity",
+    "monthly_returns_table",
+    "omega_ratio",
+    "period_returns",
+    "recovery_days",
     "return_since",
     "rf_per_period",
     "rolling_beta",
@@ -90,12 +125,19 @@ __all__ = [
     "rolling_volatility",
     "sharpe_ratio",
     "simple_returns",
+    "skew",
     "sortino_ratio",
     "stock_contributions",
+    "tail_ratio",
     "top_share",
     "top_shares",
     "total_return",
     "tracking_error",
+    "ulcer_index",
     "up_capture",
+    "var_gaussian",
+    "var_historical",
     "volatility",
+    "win_rate",
+    "worst",
 ]

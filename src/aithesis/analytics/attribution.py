@@ -63,12 +63,16 @@ def cost_contribution(levels: np.ndarray, costs: np.ndarray) -> float:
     """Total trading costs as a (negative) contribution to the cumulative return.
 
     Args:
-        levels: ``(T,)`` levels after costs.
+        levels: ``(T,)`` levels after costs, except row 0: the base level is the capital
+            *before* the launch purchase, whose cost (``costs[0]``, with the index's
+            ``costs_on_launch``) is paid out of it.
         costs: ``(T,)`` costs as a fraction of each day's pre-trade level.
     """
     lv = np.asarray(levels, dtype=np.float64)
     c = np.asarray(costs, dtype=np.float64)
     pre = lv / (1.0 - c)
+    if pre.size:
+        pre[0] = lv[0]
     return float(-(c * pre).sum() / lv[0])
 
 

@@ -7,7 +7,9 @@ direction (higher is better or not), whether it needs a benchmark, whether it is
 with a sign, and where the report, the dashboard and the sweeps show it. The CLI, the
 report (``metric.<name>`` labels and its comparison table), the dashboard and the sweeps
 all derive their lists from :data:`CATALOGUE`, so adding a metric is one function (in
-:mod:`aithesis.analytics.risk` or :mod:`~aithesis.analytics.returns`) plus one entry here.
+:mod:`aithesis.analytics.risk` or :mod:`~aithesis.analytics.returns`) plus one entry here
+(the tear-sheet entries, over :mod:`~aithesis.analytics.tail` and
+:mod:`~aithesis.analytics.periods`, are in :mod:`aithesis.analytics.tearsheet`).
 
 Conventions: returns and ratios are decimals; annualised over ``periods`` (252) per year;
 ``rf`` is an annual risk-free rate; dates are ISO ``YYYY-MM-DD`` strings.
@@ -27,6 +29,7 @@ from typing import Any
 from aithesis.analytics import returns as ret
 from aithesis.analytics import risk
 from aithesis.analytics.metric import Metric, MetricInputs
+from aithesis.analytics.tearsheet import TEAR_SHEET
 from aithesis.errors import SpecError
 
 __all__ = [
@@ -316,6 +319,7 @@ CATALOGUE: tuple[Metric, ...] = (
         report=160,
         dashboard=160,
     ),
+    *TEAR_SHEET,
 )
 """Every metric, in the order :meth:`IndexResult.metrics` returns them."""
 

@@ -49,6 +49,16 @@ class MetricInputs:
         return ret.simple_returns(self.levels)
 
     @cached_property
+    def dates(self) -> np.ndarray:
+        """:attr:`days` as ``datetime64[D]`` (``T`` values)."""
+        return np.array(self.days, dtype="datetime64[D]")
+
+    @cached_property
+    def return_dates(self) -> np.ndarray:
+        """The dates :attr:`returns` are labelled with (:attr:`dates` from row 1 on)."""
+        return self.dates[1:]
+
+    @cached_property
     def bench_returns(self) -> np.ndarray:
         """Daily simple returns of the benchmark (requires one)."""
         assert self.benchmark is not None

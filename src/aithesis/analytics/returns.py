@@ -5,11 +5,17 @@ Annualisation uses ``periods`` per year (252 trading days by default), as empyri
 ``annualised = (1 + total) ** (periods / n) - 1`` for ``n`` returns. An annual risk-free
 rate is turned into a per-period one geometrically, ``(1 + rf) ** (1 / periods) - 1``, as
 quantstats does.
+
+NaN policy (:mod:`aithesis.analytics.nanpolicy`): NaN returns are dropped before
+computing; outputs indexed by time (levels, calendar years) keep their length and let a
+NaN return compound as no change.
 """
 
 from __future__ import annotations
 
 import numpy as np
+
+from aithesis.analytics.nanpolicy import as_1d, clean_levels, clean_returns, power
 
 __all__ = [
     "TRADING_DAYS",
@@ -26,30 +32,37 @@ __all__ = [
 TRADING_DAYS = 252
 
 
-def _as_1d(values: np.ndarray) -> np.ndarray:
-    arr = np.asarray(values, dtype=np.float64)
-    if arr.ndim != 1:
-        raise ValueError("expected a 1-D array")
-    return arr
-
-
 def simple_returns(levels: np.ndarray) -> np.ndarray:
     """Simple returns ``levels[t] / levels[t-1] - 1`` (one fewer than the levels).
 
     Args:
-        levels: ``(T,)`` positive levels or prices.
+        levels: ``(T,)`` positive levels or prices; NaN rows stay NaN in the returns on
+            either side of them (NaN returns are then dropped by every metric).
 
     Returns:
         ``(T-1,)`` decimal returns; the return of row ``t`` is labelled with date ``t``.
+
+    Raises:
+        DataError: a negative level or a non-positive first level (field ``levels``).
     """
-    lv = _as_1d(levels)
-    return lv[1:] / lv[:-1] - 1.0
+    lv = as_1d(levels, "levels")
+    clean_levels(lv)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return lv[1:] / lv[:-1] - 1.0
 
 
 def compound(returns: np.ndarray) -> float:
-    """Total compounded return ``prod(1 + r) - 1`` (NaN treated as 0, as empyrical)."""
-    r = np.nan_to_num(_as_1d(returns), nan=0.0)
-    return float(np.prod(1.0 + r) - 1.0)
+    """Total compounded return ``prod(1 + r) - 1`` of the non-NaN returns.
+
+    NaN for no (non-NaN) returns, as ``empyrical.cum_returns_final([])``; NaN when the
+    product overflows a float.
+    """
+    r = clean_returns(returns)
+    if r.size == 0:
+        return float("nan")
+    with np.errstate(over="ignore", invalid="ignore"):
+        out = float(np.prod(1.0 + r) - 1.0)
+    return out if np.isfinite(out) else float("nan")
 
 
 total_return = compound
@@ -63,18 +76,24 @@ def annualised_return(returns: np.ndarray, periods: int = TRADING_DAYS) -> float
         periods: periods per year.
 
     Returns:
-        The annualised return (NaN for no returns). Same definition as
-        ``empyrical.annual_return``.
+        The annualised return over the ``n`` non-NaN returns. NaN for no returns, for a
+        total return below -100% (a negative growth factor has no real fractional
+        power; empyrical returns a complex number or fails) and for a result overflowing
+        a float. Same definition as ``empyrical.annual_return``.
     """
-    r = _as_1d(returns)
+    r = clean_returns(returns)
     if r.size == 0:
         return float("nan")
-    return float((1.0 + compound(r)) ** (periods / r.size) - 1.0)
+    return power(1.0 + compound(r), periods / r.size) - 1.0
 
 
 def levels_from_returns(returns: np.ndarray, start: float = 1.0) -> np.ndarray:
-    """Levels ``start, start*(1+r1), ...`` (one more than the returns)."""
-    r = _as_1d(returns)
+    """Levels ``start, start*(1+r1), ...`` (one more than the returns).
+
+    A NaN return leaves the level unchanged (the period is dropped from the compounding
+    but keeps its row), so the last level is ``start * (1 + compound(returns))``.
+    """
+    r = np.nan_to_num(as_1d(returns), nan=0.0)
     return start * np.concatenate(([1.0], np.cumprod(1.0 + r)))
 
 
@@ -93,10 +112,11 @@ def calendar_year_returns(dates: np.ndarray, returns: np.ndarray) -> tuple[np.nd
 
     Returns:
         ``(years, year_returns)``: int years and the compounded return of the returns
-        dated in each (the first year runs from the base close to that year's last close).
-        Same grouping as ``empyrical.aggregate_returns(returns, "yearly")``.
+        dated in each (the first year runs from the base close to that year's last close);
+        NaN returns compound as no change, as ``empyrical.aggregate_returns(returns,
+        "yearly")``, whose grouping this is.
     """
-    r = _as_1d(returns)
+    r = as_1d(returns)
     years = np.asarray(dates).astype("datetime64[Y]").astype(np.int64) + 1970
     if years.shape != r.shape:
         raise ValueError("dates and returns must have the same length")

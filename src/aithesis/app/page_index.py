@@ -17,6 +17,7 @@ from aithesis import analytics as an
 from aithesis.analytics.catalogue import dashboard_metrics
 from aithesis.app import charts, data
 from aithesis.app.context import AppContext
+from aithesis.app.coverage import render_coverage
 from aithesis.app.fmt import fmt_metric, fmt_pct
 from aithesis.app.widgets import select
 from aithesis.errors import AithesisError
@@ -272,6 +273,7 @@ def render(ctx: AppContext) -> None:
     _levels(ctx, section, mine, changed)
     _contributions(ctx, mine)
     _metrics(ctx, section, mine, changed)
+    render_coverage(ctx, mine)
     if mine.warnings:
         with st.expander(t("index_warnings")):
             for warning in mine.warnings:

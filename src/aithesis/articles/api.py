@@ -57,7 +57,10 @@ def _model_uses(path: Path) -> list[Use]:
             uses.append(Use(f"model:{spec.name}:driver:{name}", source, d.quote, numbers, d.unit))
     for c in spec.claims:
         if c.quote:
-            claimed = c.claimed if isinstance(c.claimed, tuple) else (c.claimed,)
+            if c.claimed is None:
+                claimed: tuple = ()
+            else:
+                claimed = c.claimed if isinstance(c.claimed, tuple) else (c.claimed,)
             source = c.source or spec.source
             uses.append(
                 Use(f"model:{spec.name}:claim:{c.id}", source, c.quote, tuple(claimed), c.unit)

@@ -117,7 +117,7 @@ def demo(
     """Build the AGIX thesis on the real sample data and write both reports."""
     import os
 
-    from aithesis.cli.project import progress_bars
+    from aithesis.cli.project import print_build_warnings, progress_bars
     from aithesis.config import ENV_SAMPLE_DATA, is_package_sample, sample_data_dir
     from aithesis.project import build_project, init_project
     from aithesis.report.render import write_reports
@@ -141,6 +141,7 @@ def demo(
         paths = write_reports(outcome.results, root / "out", outcome.results.languages)
         update("report", len(paths), len(paths))
     _print_summary(outcome.results.summary)
+    print_build_warnings(outcome.results.warnings)
     for path in paths:
         console.print(f"report: {path}")
     console.print(f"done in {time.perf_counter() - started:.1f} s")

@@ -16,8 +16,16 @@ from rich.table import Table
 
 from aithesis import numfmt
 from aithesis.analytics.catalogue import CATALOGUE
-from aithesis.cli._common import OutputFormat, StoreOption, console, open_store, print_json
+from aithesis.cli._common import (
+    OutputFormat,
+    StoreOption,
+    console,
+    err_console,
+    open_store,
+    print_json,
+)
 from aithesis.errors import AithesisError, SpecError, UnknownTickerError
+from aithesis.index.coverage import data_end_warning
 from aithesis.index.result import OUTPUT_FILES, json_ready
 from aithesis.index.schemes import SCHEMES, scheme_help
 
@@ -133,8 +141,12 @@ def _summary(result: Any, metrics: dict[str, Any], folder: Path) -> None:
     for theme, value in result.contributions(by="theme").items():
         themes.add_row(escape(str(theme)), numfmt.percent(value, 2, signed=True))
     console.print(themes)
+    ended = {data_end_warning(e) for e in result.data_ends()}
     for note in result.warnings:
-        console.print(f"[yellow]note:[/yellow] {escape(note)}")
+        if note in ended:  # a constituent sold when its data ended: a warning, on stderr
+            err_console.print(f"warning: {note}", markup=False, highlight=False, soft_wrap=True)
+        else:
+            console.print(f"[yellow]note:[/yellow] {escape(note)}")
     console.print(escape(f"wrote {', '.join(OUTPUT_FILES)} to {folder}"))
 
 

@@ -234,6 +234,45 @@ def pull(
         raise typer.Exit(1)
 
 
+@app.command("import-sec")
+def import_sec(
+    path: Annotated[
+        Path, typer.Argument(help="Folder of CIK##########.json files, or companyfacts.zip.")
+    ],
+    metrics: Annotated[
+        list[str] | None, typer.Option("--metric", "-m", help="Only these metrics (repeatable).")
+    ] = None,
+    store: StoreOption = None,
+) -> None:
+    """Import recorded SEC companyfacts payloads (offline), all or nothing.
+
+    PATH is a folder of CIK##########.json files or SEC's bulk companyfacts.zip. Each CIK
+    maps to a ticker through the built-in map, then SEC's company_tickers.json beside the
+    files. Every payload is checked as a pull is; one bad file stops the import and
+    nothing is stored.
+    """
+    from aithesis.kpi import api
+
+    with (
+        open_store(store) as db,
+        Progress(
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err_console
+        ) as progress,
+    ):
+        task = progress.add_task(f"reading {path.name}", total=None)
+
+        def step(where: str, ticker: str, done: int, total: int) -> None:
+            name = where.rsplit("/", 1)[-1]
+            progress.update(task, completed=done, total=total, description=f"{ticker} {name}")
+
+        report = api.import_sec(db, path, metrics=metrics, on_file=step)
+    for ticker, rows in report.written.items():
+        console.print(f"{escape(ticker)}: {rows} facts", highlight=False)
+    for line in (w for ticker in sorted(report.warnings) for w in report.warnings[ticker]):
+        err_console.print(f"[yellow]warning[/] {escape(line)}", highlight=False)
+    console.print(f"imported {sum(report.written.values())} facts from {len(report.written)} files")
+
+
 @app.command("facts")
 def facts(
     entity: Annotated[

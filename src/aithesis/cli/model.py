@@ -8,6 +8,7 @@ works too.
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -23,8 +24,15 @@ from aithesis.cli._common import (
     console,
     err_console,
     open_store,
-    print_json,
     print_table,
+)
+from aithesis.cli.model_options import (
+    _frame_out,
+    _integer,
+    _num,
+    _overrides,
+    _pairs,
+    _print_json,
 )
 from aithesis.cli.model_tables import mc_output_table, print_claims
 from aithesis.errors import SpecError
@@ -41,103 +49,6 @@ app = typer.Typer(
 NameArg = Annotated[str, typer.Argument(help="Built-in model name or path to a model YAML.")]
 FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
 ScenarioOpt = Annotated[str | None, typer.Option("--scenario", "-s", help="Scenario name.")]
-
-
-def _num(value: Any) -> str:
-    if isinstance(value, tuple | list):
-        return " .. ".join(_num(v) for v in value)
-    return f"{value:,.6g}" if isinstance(value, float | int) else str(value)
-
-
-def _integer(text: str, option: str) -> int:
-    """An integer option given as text (``100000``, ``100_000`` or ``1e5``).
-
-    Typer would reject ``1e5`` with a usage error (exit 2); here any text that is not a
-    whole number is a one-line :class:`SpecError` naming the option; ranges are checked
-    by the API.
-    """
-    cleaned = text.strip().replace("_", "").replace(",", "")
-    try:
-        return int(cleaned)
-    except ValueError:
-        pass
-    try:
-        number = float(cleaned)
-    except ValueError:
-        number = math.nan
-    if math.isfinite(number) and number == int(number):
-        return int(number)
-    raise SpecError(
-        f"{text!r} is not a whole number",
-        field=option,
-        hint="give an integer, e.g. 100000",
-    )
-
-
-def _pairs(items: list[str], option: str) -> dict[str, str]:
-    out = {}
-    for item in items:
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip():
-            raise SpecError(f"cannot read {item!r}", field=option, hint="write NAME=VALUE")
-        out[key.strip()] = value.strip()
-    return out
-
-
-def _overrides(items: list[str]) -> dict[str, Any]:
-    """``--set NAME=VALUE`` pairs: a number (``30``), a multiple (``30x``, a P/E) or a
-    number with a unit (``2.5 USD_tn``, converted by the API). Text that does not start
-    with a number is a one-line error naming ``--set``."""
-    out: dict[str, Any] = {}
-    for key, value in _pairs(items, "--set").items():
-        text = value.replace(",", "").replace("_", "")
-        if text.lower().endswith("x"):
-            text = text[:-1].strip()
-        first = text.split(maxsplit=1)[0] if text.split() else ""
-        try:
-            float(first)
-        except ValueError:
-            raise SpecError(
-                f"{value!r} for {key!r} is not a number",
-                field="--set",
-                hint="write NAME=NUMBER, e.g. --set pe=30 or --set pe=30x, "
-                "or with a unit: --set 'dc_it_tam=2.5 USD_tn'",
-            ) from None
-        out[key] = float(text) if text == first else text
-    return out
-
-
-def _finite(obj: Any) -> Any:
-    """``obj`` with every NaN/inf float replaced by ``None`` (JSON has no such numbers)."""
-    if isinstance(obj, dict):
-        return {k: _finite(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_finite(v) for v in obj]
-    if isinstance(obj, float) and not math.isfinite(obj):
-        return None
-    return obj
-
-
-def _print_json(obj: Any) -> None:
-    """Strict JSON on stdout: ``null`` where a number is NaN or infinite."""
-    print_json(_finite(obj))
-
-
-def _frame_out(frame: Any, fmt: OutputFormat, title: str, *, wide: bool = False) -> None:
-    """Print a frame as JSON, CSV or a Rich table (title and every cell escaped); a
-    ``wide`` table is printed at its natural width, past the terminal's edge if need be."""
-    if fmt is OutputFormat.json:
-        _print_json(frame.to_dict(orient="records"))
-    elif fmt is OutputFormat.csv:
-        typer.echo(frame.to_csv(index=False), nl=False)
-    else:
-        table = Table(title=escape(title))
-        for col in frame.columns:
-            justify = "right" if frame[col].dtype.kind in "fi" else "left"
-            table.add_column(escape(str(col)), justify=justify)
-        for row in frame.itertuples(index=False):
-            table.add_row(*[_num(v) if isinstance(v, float) else escape(str(v)) for v in row])
-        print_table(table, wide=wide)
 
 
 @app.command("list")
@@ -216,7 +127,7 @@ def show(name: NameArg, scenario: ScenarioOpt = None) -> None:
         for c in model.spec.claims:
             claims.add(
                 f"[magenta]{escape(c.id)}[/] {escape(c.expr)} {escape(c.op)} "
-                f"{_num(c.claimed)} {escape(c.unit)}"
+                f"{'' if c.claimed is None else _num(c.claimed)} {escape(c.unit)}"
                 + (f"\n[dim]{escape(c.quote)}[/]" if c.quote else "")
             )
     if model.spec.scenarios:
@@ -253,20 +164,47 @@ def check(
     name: Annotated[str | None, typer.Argument(help="Model name or YAML path.")] = None,
     all_: Annotated[bool, typer.Option("--all", help="Check every built-in model.")] = False,
     fmt: FormatOpt = OutputFormat.table,
+    record: Annotated[
+        bool,
+        typer.Option(
+            "--record", help="Also judge 'kind: record' claims against the store (then/since)."
+        ),
+    ] = False,
+    store: StoreOption = None,
+    sec: Annotated[
+        Path | None,
+        typer.Option("--sec", help="Folder of SEC companyfacts JSON (default: sample data/sec)."),
+    ] = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="A missing series or fact is an error, not no_data.")
+    ] = False,
     wide: WideOption = False,
 ) -> None:
-    """Check an article's claims against what the model computes from its inputs."""
+    """Check an article's claims against what the model computes from its inputs.
+
+    With ``--record`` (or ``--store``) the claims against the record are judged too, as of
+    the article date ("then") and as of the latest data ("since").
+    """
+    from aithesis.cli.model_record import judge_records, record_table
     from aithesis.thesis import check_all
+    from aithesis.thesis.results import ClaimReport
 
     if (name is None) == (not all_):
         raise SpecError("give a model NAME or --all (not both)", field="model")
     report = check_all(None if all_ else [name])
+    records = None
+    if record or store is not None:
+        records = judge_records(None if all_ else [name], store, sec, strict)
     if fmt is OutputFormat.json:
-        _print_json(report.to_records())
+        extra = records.to_records() if records is not None else []
+        _print_json(report.to_records() + extra)
         return
     if fmt is OutputFormat.csv:
-        typer.echo(report.to_frame().to_csv(index=False), nl=False)
+        both = ClaimReport(report.results + (records.results if records is not None else ()))
+        typer.echo(both.to_frame().to_csv(index=False), nl=False)
         return
+    if records is not None and len(records):
+        console.print(record_table(records))
     undetermined = f", {len(report.undetermined)} undetermined" if report.undetermined else ""
     table = Table(title=f"claims: {len(report.flagged)} flagged{undetermined} of {len(report)}")
     if not wide:

@@ -61,6 +61,13 @@ def init(
     console.print("next: aithesis build " + str(folder) + " && aithesis report " + str(folder))
 
 
+def print_build_warnings(lines: list[str]) -> None:
+    """The build's warnings (series cut to a common end, constituents whose data end
+    early), one ``warning: ...`` line each on stderr, verbatim."""
+    for line in lines:
+        err_console.print(f"warning: {line}", markup=False, highlight=False, soft_wrap=True)
+
+
 def build(
     folder: FolderArg = None,
     force: Annotated[bool, typer.Option("--force", help="Ignore the cache.")] = False,
@@ -102,3 +109,4 @@ def build(
         )
     flagged = len(results.claims.flagged)
     console.print(f"claims: {len(results.claims)} checked, {flagged} flagged")
+    print_build_warnings(results.warnings)

@@ -24,8 +24,9 @@ import pandas as pd
 
 from aithesis import analytics as an
 from aithesis.dates import parse_date
-from aithesis.errors import AithesisError, SpecError
+from aithesis.errors import AithesisError, DataError, SpecError
 from aithesis.index import weights as wr
+from aithesis.index.coverage import data_end_warning, data_ends
 from aithesis.index.engine import eligible_mask, listing_window, run_index
 from aithesis.index.inputs import IndexInputs, gather_inputs, shares_outstanding
 from aithesis.index.methodology import Methodology, UniverseSpec, methodology_from_yaml
@@ -239,8 +240,21 @@ def build_from_inputs(
         shares_facts: ``shares_outstanding`` fundamentals (``market_cap`` weighting).
 
     Raises:
-        SpecError, DataError: the methodology cannot be built on these inputs.
+        SpecError, DataError: the methodology cannot be built on these inputs, or a
+            constituent's data end early under ``on_data_end: error`` (naming it).
     """
+    ended = data_ends(inputs.dates, inputs.tickers, inputs.prices)
+    if ended and m.on_data_end == "error":
+        first = ended[0]
+        others = ", ".join(f"{e.ticker} {e.last}" for e in ended[1:])
+        raise DataError(
+            f"{first.ticker}: data end on {first.last}, before the index's last date "
+            f"{first.end}" + (f" (also {others})" if others else ""),
+            file=m.file,
+            field="on_data_end",
+            hint=f"import newer prices for {first.ticker}, end the index on or before "
+            f"{first.last}, or set on_data_end: sell",
+        )
     rows = rebalance_indices(inputs.dates, m.rebalance)
     themes = themes_for(m, inputs)
     targets, weight_warnings = target_weights(m, inputs, rows, themes, shares_facts)
@@ -250,6 +264,7 @@ def build_from_inputs(
         targets,
         base_value=m.base_value,
         costs_bps=m.costs_bps,
+        costs_on_launch=m.costs_on_launch,
         tickers=inputs.tickers,
     )
     assert out.weights is not None
@@ -269,7 +284,9 @@ def build_from_inputs(
         currency=m.currency,
         return_type=m.return_type,
         methodology=m,
-        warnings=inputs.warnings + tuple(weight_warnings),
+        warnings=inputs.warnings
+        + tuple(weight_warnings)
+        + tuple(data_end_warning(e) for e in ended),
     )
 
 

@@ -6,8 +6,14 @@ each rebalance and each exit of a held stock; inside a segment the holdings (uni
 constant, so the level of every day in it is one matrix-vector product.
 
 Conventions:
-    * Row 0 is the base date and must be a rebalance; the level there is ``base_value``
-      (the index launches fully invested at no cost).
+    * Row 0 is the base date and must be a rebalance; the level there is ``base_value``,
+      the capital invested at that close. With ``costs_on_launch`` (the default, as bt)
+      the launch purchase pays ``costs_bps`` on the value bought, out of that capital:
+      the holdings bought are worth ``base_value * (1 - costs_bps / 10,000)``, so row
+      0's weights (fractions of ``base_value``) sum to ``1 - costs_bps / 10,000``, the
+      first day's return includes the cost, and ``levels[-1] - levels[0] ==
+      pnl.sum() - cost_points`` still holds. Without it the index launches fully
+      invested at no cost.
     * At a rebalance row ``r`` the index trades at the close of ``r`` to the target
       weights, which must be 0 on names that cannot be traded there (no price yet, or
       ``r`` is their last close before the end of the data).
@@ -43,12 +49,14 @@ class EngineResult:
     Attributes:
         levels: ``(T,)`` index level at each close, after that day's trades and costs.
         weights: ``(T, N)`` end-of-day weights (after trades); None when not requested.
-            Rows sum to 1, less any cash held after every holding exited.
+            Rows sum to 1, less any cash held after every holding exited (and, on row 0,
+            less the launch cost when ``costs_on_launch``).
         holdings: ``(S, N)`` units of each stock held from ``segment_starts[s]`` until the
             next segment (index points per unit of index-currency price).
         segment_starts: ``(S,)`` int rows where holdings change (rebalances, exits).
         turnover: ``(T,)`` one-way turnover traded at each close (0 on no-trade days).
-        costs: ``(T,)`` costs charged at each close as a fraction of the pre-trade level.
+        costs: ``(T,)`` costs charged at each close as a fraction of the pre-trade level
+            (row 0: the launch purchase's, when ``costs_on_launch``).
         pnl: ``(N,)`` profit of each stock over the whole path in index points; with
             ``cost_points`` it adds up exactly to ``levels[-1] - levels[0]``.
         cost_points: total costs in index points.
@@ -172,6 +180,7 @@ def run_index(
     *,
     base_value: float = 1000.0,
     costs_bps: float = 0.0,
+    costs_on_launch: bool = True,
     daily_weights: bool = True,
     tickers: tuple[str, ...] | None = None,
 ) -> EngineResult:
@@ -186,6 +195,8 @@ def run_index(
             (or all 0: hold cash), 0 on names not eligible that day (:func:`eligible_mask`).
         base_value: level at the base date.
         costs_bps: one-way cost in basis points on every purchase and sale.
+        costs_on_launch: also charge ``costs_bps`` on the launch purchase at row 0
+            (default); False: the index launches fully invested at no cost.
         daily_weights: also return the ``T x N`` end-of-day weights (the largest output).
         tickers: column names, only used in error messages.
 
@@ -238,7 +249,10 @@ def run_index(
     seg_rows: list[int] = [0]
 
     value = float(base_value)
-    h = targets[0] * value / np.where(px[0] > 0, px[0], 1.0)
+    launch = k_cost * float(targets[0].sum()) * value if costs_on_launch else 0.0
+    costs[0] = launch / value
+    cost_points += launch
+    h = targets[0] * (value - launch) / np.where(px[0] > 0, px[0], 1.0)
     cash = value if targets[0].sum() == 0 else 0.0
     levels[0] = value
     cash_path[0] = cash

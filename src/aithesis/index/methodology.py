@@ -16,13 +16,17 @@ them* (``weighting``), *when to trade* (``rebalance``) and *what trading costs*
       cap: 0.20                  # optional single-name cap
     rebalance: quarterly         # none | monthly | quarterly | semiannual | annual
     costs_bps: 0                 # one-way, charged on every purchase and sale
+    costs_on_launch: true        # the launch purchase pays costs_bps too (as bt)
+    on_data_end: sell            # a name's data end early: sell (warned) | error
 
 Conventions (see :mod:`aithesis.index.engine` for the arithmetic): weights are set at the
 close of the base date and of the first trading day of each new period (bt's
 ``RunMonthly``/``RunQuarterly`` convention), using only data up to that close; between
 rebalances holdings drift with prices; a stock with no price yet is left out until the
-first rebalance on or after its first close; a stock that stops trading is sold at its last
-close and the proceeds go to the remaining holdings pro rata to their value.
+first rebalance on or after its first close; a stock whose data end before the index's
+last date is sold at its last close and the proceeds go to the remaining holdings pro rata
+to their value (``on_data_end: sell``, the default, always with a warning naming the
+ticker and its last date), or the build is refused (``on_data_end: error``).
 
 Every mistake becomes a :class:`~aithesis.errors.SpecError` naming the file, the line and
 the key (``indexes/ai.yaml:7: 'weighting.sceme': unknown key; did you mean 'scheme'?``).
@@ -193,6 +197,13 @@ class Methodology(_Strict):
         weighting: how to weigh them (:class:`WeightingSpec`).
         rebalance: ``none``, ``monthly``, ``quarterly``, ``semiannual`` or ``annual``.
         costs_bps: one-way trading cost in basis points, charged on every purchase and sale.
+        costs_on_launch: charge ``costs_bps`` on the launch purchase at the base close too
+            (default True, as bt does: at 25 bps the index starts 0.25% lower); False: the
+            index launches fully invested at no cost.
+        on_data_end: what to do when a constituent's data end before the index's last
+            date: ``sell`` (default: sold at its last close, proceeds to the others pro
+            rata, and a warning naming the ticker and date) or ``error`` (refuse the
+            build, naming the ticker and date).
         description: free text.
         source: the article file a built-in comes from.
     """
@@ -207,6 +218,8 @@ class Methodology(_Strict):
     weighting: WeightingSpec = WeightingSpec()
     rebalance: Literal["none", "monthly", "quarterly", "semiannual", "annual"] = "quarterly"
     costs_bps: float = Field(default=0.0, ge=0.0, lt=10_000.0)
+    costs_on_launch: bool = True
+    on_data_end: Literal["sell", "error"] = "sell"
     description: str | None = None
     source: str | None = None
     _file: str | None = PrivateAttr(default=None)

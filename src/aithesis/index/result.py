@@ -23,6 +23,7 @@ from aithesis.analytics.catalogue import MetricInputs, compute_metrics
 from aithesis.errors import DataError
 
 if TYPE_CHECKING:  # pragma: no cover
+    from aithesis.index.coverage import DataEnd
     from aithesis.index.methodology import Methodology
 
 __all__ = ["OUTPUT_FILES", "IndexResult", "align_benchmark", "json_ready"]
@@ -204,6 +205,21 @@ class IndexResult:
             index=self.index,
         )
         return frame
+
+    def coverage(self) -> pd.DataFrame:
+        """Per constituent: first and last date with a price, days with and without one,
+        and whether its data end before the index (see
+        :func:`aithesis.index.coverage.coverage_table`)."""
+        from aithesis.index.coverage import coverage_table
+
+        return coverage_table(self.dates, self.tickers, self.prices)
+
+    def data_ends(self) -> list[DataEnd]:
+        """The constituents whose data end before the index's last date
+        (:class:`aithesis.index.coverage.DataEnd`: ticker, last, end)."""
+        from aithesis.index.coverage import data_ends
+
+        return data_ends(self.dates, self.tickers, self.prices)
 
     # ---- output -------------------------------------------------------------------
     def output_files(

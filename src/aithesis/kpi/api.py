@@ -30,6 +30,7 @@ from aithesis.kpi.groups import Group, aggregate_group, group_shares, load_group
 from aithesis.kpi.growth import growth_table, series_cagr
 from aithesis.kpi.leadlag import cross_correlation, quarterly_returns
 from aithesis.kpi.periods import parse_period, period_bounds
+from aithesis.kpi.sec_import import read_sec_files
 
 __all__ = [
     "PullReport",
@@ -40,6 +41,7 @@ __all__ = [
     "gaps",
     "growth",
     "import_facts",
+    "import_sec",
     "lead_lag",
     "load_article_facts",
     "pull",
@@ -144,6 +146,35 @@ def pull(
             if on_ticker is not None:
                 on_ticker(symbol, error)
     return report
+
+
+def import_sec(
+    store: StoreLike,
+    path: str | Path,
+    *,
+    metrics: Sequence[str] | None = None,
+    on_file: Callable[[str, str, int, int], None] | None = None,
+) -> PullReport:
+    """Import recorded SEC companyfacts payloads (a folder or ``companyfacts.zip``), all
+    or nothing: every payload is read and checked as :func:`pull` would
+    (:func:`aithesis.kpi.sec_import.read_sec_files`), then all are written in **one**
+    transaction, so any failure leaves the store as it was.
+
+    Args:
+        on_file: called after each payload as ``(file, ticker, done, total)``.
+
+    Returns:
+        :class:`PullReport` (``written`` rows and ``warnings`` per ticker; ``failures``
+        is always empty: a failure raises).
+
+    Raises:
+        ProviderError: see :func:`~aithesis.kpi.sec_import.read_sec_files`; nothing is
+            written then.
+    """
+    read = read_sec_files(path, metrics=metrics, on_file=on_file)
+    with _open(store, write=True) as st:
+        st.write_fundamentals(read.facts)
+    return PullReport(written=dict(read.rows), warnings=dict(read.warnings))
 
 
 # ----------------------------------------------------------------------------- reads

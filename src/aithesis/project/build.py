@@ -2,8 +2,9 @@
 
 The pipeline, in steps (each reports progress through ``progress(step, done, total)``):
 
-``data``      import the sample data and the project's KPI facts into the project's store
-              when they changed since the last build (fingerprint of files, sizes, times)
+``data``      import the sample data, the project's KPI facts and its recorded SEC payloads
+              (``kpi.sec``) into the project's store when they changed since the last
+              build (fingerprint of files, sizes, times)
 ``indexes``   every methodology, plus the benchmarks, from the common start date
 ``exposure``  article 002's exposure-bucket test
 ``models``    every thesis model: base, scenarios, tornado, Monte Carlo, claim checks
@@ -111,7 +112,43 @@ def _data_fingerprint(project: Project) -> dict[str, Any]:
         digest.update(f"{path.relative_to(sample)}:{stat.st_size}:{stat.st_mtime_ns}".encode())
     facts = [project.require(f, f"kpi.facts[{i}]") for i, f in enumerate(project.config.kpi.facts)]
     _hash_files(facts, digest)
+    for i, (_key, path) in enumerate(_sec_paths(project, sample)):
+        parts = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
+        for part in parts:
+            stat = part.stat()
+            digest.update(f"sec[{i}]:{part.name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
     return {"sample": str(sample), "hash": digest.hexdigest()}
+
+
+SEC_SAMPLE = "sample"  # in kpi.sec: the sample data's sec/ folder
+
+
+def _sec_paths(project: Project, sample: Path) -> list[tuple[str, Path]]:
+    """``(key, path)`` of the ``kpi.sec`` folders/archives to import (``sample``: the
+    sample data's ``sec/`` when present).
+
+    Raises:
+        SpecError: a project path that is neither a folder nor a file, naming the key.
+    """
+    out = []
+    for i, entry in enumerate(project.config.kpi.sec):
+        key = f"kpi.sec[{i}]"
+        if entry == SEC_SAMPLE:
+            if (sample / "sec").is_dir():
+                out.append((key, sample / "sec"))
+            continue
+        path = project.path(entry, key)
+        if not path.exists():
+            raise SpecError(
+                f"SEC payloads not found: {entry}",
+                file=project.config_file,
+                row=project.line.get(key),
+                field=key,
+                hint="give a folder of CIK##########.json files or companyfacts.zip, "
+                "or 'sample' for the sample data's sec/ folder",
+            )
+        out.append((key, path))
+    return out
 
 
 def _sample_dir(project: Project) -> Path:
@@ -141,20 +178,29 @@ def _ensure_data(
     """Load sample data and KPI facts into the store unless the store already holds
     exactly them (their fingerprint is kept in the store's own ``meta`` table, so a
     deleted, moved or replaced store is loaded again); True if loaded."""
-    from aithesis.kpi.api import import_facts
+    from aithesis.kpi.api import import_facts, import_sec
 
     fingerprint = _data_fingerprint(project)
     if not force and store.meta(_DATA_KEY) == fingerprint["hash"]:
         progress("data", 1, 1)
         return False
     facts = project.config.kpi.facts
-    total = 1 + len(facts)
+    sec = _sec_paths(project, Path(fingerprint["sample"]))
+    total = 1 + len(facts) + len(sec)
     progress("data", 0, total)
     import_dir(store, Path(fingerprint["sample"]))
     progress("data", 1, total)
     for i, name in enumerate(facts):
         import_facts(store, project.require(name, f"kpi.facts[{i}]"), replace_sources=True)
         progress("data", 2 + i, total)
+    for i, (key, path) in enumerate(sec):
+        try:
+            import_sec(store, path)
+        except AithesisError as exc:
+            raise type(exc)(
+                str(exc), file=project.config_file, row=project.line.get(key), field=key
+            ) from None
+        progress("data", 2 + len(facts) + i, total)
     store.set_meta(_DATA_KEY, fingerprint["hash"])
     return True
 

@@ -15,6 +15,7 @@ Example (what ``aithesis init --template agix`` writes)::
     monte_carlo: {draws: 100000, seed: 20221130}
     kpi:
       facts: [kpi/article_facts.csv]
+      sec: [sample]                     # SEC companyfacts payloads: the sample's sec/
       growth: [{entity: alibaba, metric: capex}]
       groups: [{group: us_hyperscalers, metric: capex}]
 
@@ -75,8 +76,12 @@ class MonteCarloSpec(_Strict):
 
 
 class KpiSeriesSpec(_Strict):
+    """One entity's metric for a growth table; ``unit`` expresses it in another unit of
+    the same currency (``USD_bn``), default the facts' own."""
+
     entity: str
     metric: str
+    unit: str | None = None
 
 
 class KpiGroupSpec(_Strict):
@@ -85,9 +90,16 @@ class KpiGroupSpec(_Strict):
 
 
 class KpiSpec(_Strict):
-    """KPI facts to load and the series and group aggregates to analyse."""
+    """KPI facts to load and the series and group aggregates to analyse.
+
+    ``facts`` are facts CSVs; ``sec`` are recorded SEC companyfacts payloads (a folder of
+    ``CIK##########.json`` files or ``companyfacts.zip``, imported as ``aithesis kpi
+    import-sec`` does), where the word ``sample`` means the sample data's ``sec/`` folder
+    (skipped when the sample data has none).
+    """
 
     facts: list[str] = Field(default_factory=list)
+    sec: list[str] = Field(default_factory=list)
     growth: list[KpiSeriesSpec] = Field(default_factory=list)
     groups: list[KpiGroupSpec] = Field(default_factory=list)
     groups_file: str | None = None
@@ -236,6 +248,8 @@ def load_project(
         lines[f"benchmarks[{i}]"] = line_of(node, ("benchmarks", i))
     for i in range(len(config.models)):
         lines[f"models[{i}].target"] = line_of(node, ("models", i, "target"))
+    for i in range(len(config.kpi.sec)):
+        lines[f"kpi.sec[{i}]"] = line_of(node, ("kpi", "sec", i))
     for i in range(len(config.kpi.growth)):
         lines[f"kpi.growth[{i}]"] = line_of(node, ("kpi", "growth", i))
     for i in range(len(config.kpi.groups)):

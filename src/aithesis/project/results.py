@@ -41,6 +41,8 @@ class IndexSection:
         top_shares: share of the total gain made by the top fraction of names.
         methodology_yaml: the methodology file's text (report appendix).
         file: the methodology file.
+        coverage: :meth:`IndexResult.coverage` (per constituent: first/last date with a
+            price, days with and without one, whether its data end early).
     """
 
     key: str
@@ -56,6 +58,7 @@ class IndexSection:
     methodology_yaml: str
     file: str
     name_zh: str | None = None
+    coverage: pd.DataFrame | None = None
 
 
 @dataclass(frozen=True)
@@ -101,7 +104,9 @@ class ModelSection:
 
     Attributes:
         tree: one dict per node, in evaluation order: ``name, kind (driver|formula),
-            value, unit, title, expr, low, high, inputs`` (names the formula uses).
+            value, unit, title, title_zh, expr, low, high, inputs`` (names the formula uses).
+        description_zh: the model's description in Chinese (None: not translated).
+        claim_texts_zh: claim id -> the claim's text in Chinese (``text_zh`` of the spec).
     """
 
     key: str
@@ -119,6 +124,8 @@ class ModelSection:
     tree: list[dict[str, Any]]
     model_yaml: str
     file: str
+    description_zh: str | None = None
+    claim_texts_zh: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,8 @@ import pandas as pd
 
 from aithesis.data.store import Store
 from aithesis.errors import AithesisError, SpecError
-from aithesis.index.api import build_benchmark, build_index, exposure_test
+from aithesis.index.api import build_benchmark, build_index, exposure_test, load_methodology
+from aithesis.index.coverage import data_end_warning
 from aithesis.project.config import Project, ProjectConfig
 from aithesis.project.results import (
     IndexSection,
@@ -57,17 +58,26 @@ def build_indexes(
 
     All series start at the project's ``start`` and end on the latest date they all have
     (at most ``end``): comparing an index to 2026-05 with a benchmark to 2026-07 would
-    compare different windows. Returns ``(sections, benchmarks, comparison, notes)``.
+    compare different windows. A methodology's ``on_data_end`` is judged on that common
+    window; every constituent whose data end before it is a note ("sold at its last
+    close"). Returns ``(sections, benchmarks, comparison, notes)``.
     """
     cfg = project.config
     total = len(cfg.indexes) + len(cfg.benchmarks)
     progress("indexes", 0, total)
-    built: list[tuple[int, str, Path, Any]] = []
+    built: list[tuple[int, Any, Path, Any]] = []
     seen: dict[str, int] = {}
     for i, relative in enumerate(cfg.indexes):
         path = project.require(relative, f"indexes[{i}]")
         try:
-            result = build_index(path, store, start=cfg.start, end=cfg.end)
+            methodology = load_methodology(path)
+            # on_data_end: error is judged on the common window below, not on this pass
+            result = build_index(
+                methodology.model_copy(update={"on_data_end": "sell"}),
+                store,
+                start=cfg.start,
+                end=cfg.end,
+            )
         except AithesisError as exc:
             raise _in_project(project, exc, f"indexes[{i}]") from None
         if result.name in seen or result.name in cfg.benchmarks:
@@ -80,7 +90,7 @@ def build_indexes(
                 hint=f"give {relative} its own 'name:'",
             )
         seen[result.name] = i
-        built.append((i, relative, path, result))
+        built.append((i, methodology, path, result))
         progress("indexes", len(built), total)
     ends = {r.name: r.dates[-1].astype("datetime64[D]") for _, _, _, r in built}
     for i, ticker in enumerate(cfg.benchmarks):
@@ -107,12 +117,13 @@ def build_indexes(
         progress("indexes", len(built) + i + 1, total)
     reference = benchmarks[cfg.benchmarks[0]] if cfg.benchmarks else None
     sections = []
-    for i, _relative, path, result in built:
-        if common is not None and result.dates[-1] > common:
+    for i, methodology, path, result in built:
+        if (common is not None and result.dates[-1] > common) or methodology.on_data_end != "sell":
             try:
-                result = build_index(path, store, start=cfg.start, end=end)
+                result = build_index(methodology, store, start=cfg.start, end=end)
             except AithesisError as exc:
                 raise _in_project(project, exc, f"indexes[{i}]") from None
+        notes.extend(f"{result.name}: {data_end_warning(e)}" for e in result.data_ends())
         lorenz, gini, top_shares = result.concentration((0.1, 0.2, 0.5))
         sections.append(
             IndexSection(
@@ -129,6 +140,7 @@ def build_indexes(
                 methodology_yaml=path.read_text(encoding="utf-8"),
                 file=str(path),
                 name_zh=result.methodology.name_zh if result.methodology else None,
+                coverage=result.coverage(),
             )
         )
     columns = {s.name: s.metrics for s in sections}
@@ -167,6 +179,7 @@ def _tree(model: Any, base: Any) -> list[dict[str, Any]]:
                 "value": base.values[name],
                 "unit": base.units[name],
                 "title": getattr(driver or formula, "title", None),
+                "title_zh": getattr(driver or formula, "title_zh", None),
                 "expr": getattr(formula, "expr", None),
                 "low": getattr(driver, "low", None),
                 "high": getattr(driver, "high", None),
@@ -213,6 +226,8 @@ def build_models(project: Project, progress: ProgressFn) -> tuple[list[ModelSect
                 title_zh=getattr(model.spec, "title_zh", None),
                 source=getattr(model.spec, "source", None),
                 description=getattr(model.spec, "description", None),
+                description_zh=getattr(model.spec, "description_zh", None),
+                claim_texts_zh={c.id: c.text_zh for c in model.spec.claims if c.text_zh},
                 output=model.output,
                 base=base,
                 scenarios=scenarios,
@@ -242,7 +257,7 @@ def build_kpi(project: Project, store: Store, progress: ProgressFn) -> KpiSectio
     for i, series in enumerate(spec.growth):
         try:
             growth[f"{series.entity}/{series.metric}"] = kpi.growth(
-                store, entity=series.entity, metric=series.metric
+                store, entity=series.entity, metric=series.metric, unit=series.unit
             )
         except AithesisError as exc:
             raise _in_project(project, exc, f"kpi.growth[{i}]") from None
@@ -287,7 +302,7 @@ def summary_numbers(
     latest = {}
     for key, table in kpi.growth.items():
         if len(table):
-            row = table.iloc[-1]
+            row = _latest_quarter(table)
             latest[key] = KpiLatest(
                 period=row["fiscal_period"],
                 value=float(row["value"]),
@@ -328,6 +343,15 @@ def summary_numbers(
         claims_total=len(claims),
         kpi_latest=latest,
     )
+
+
+def _latest_quarter(table: pd.DataFrame) -> pd.Series:
+    """The growth table's last quarter row (QoQ exists only for quarters), else its last
+    row: a table lists quarters in order, then half-years and years."""
+    from aithesis.kpi.periods import parse_period
+
+    quarters = [i for i, p in enumerate(table["fiscal_period"]) if parse_period(p).freq == "Q"]
+    return table.iloc[quarters[-1] if quarters else -1]
 
 
 def _num(value: Any) -> float | None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -22,7 +23,16 @@ from aithesis import numfmt
 from aithesis.project.results import IndexSection, ProjectResults
 from aithesis.report.charts_models import kpi_group, kpi_series, monte_carlo, tornado
 from aithesis.report.i18n import Translator
-from aithesis.report.plotstyle import BENCH_DASH, NEG, PALETTE, POS, iso_days, style
+from aithesis.report.plotstyle import (
+    BENCH_COLORS,
+    BENCH_DASH,
+    NEG,
+    PALETTE,
+    POS,
+    date_axis,
+    iso_days,
+    style,
+)
 
 __all__ = [
     "ROLLING_WINDOW",
@@ -48,7 +58,11 @@ def _series(results: ProjectResults, t: Translator) -> list[tuple[str, Any, dict
         for i, s in enumerate(results.indexes)
     ]
     for j, (ticker, bench) in enumerate(results.benchmarks.items()):
-        style = {"color": "#555", "width": 1.4, "dash": BENCH_DASH[j % len(BENCH_DASH)]}
+        style = {
+            "color": BENCH_COLORS[j % len(BENCH_COLORS)],
+            "width": 1.6,
+            "dash": BENCH_DASH[j % len(BENCH_DASH)],
+        }
         out.append((t.company_ticker(ticker), bench, style))
     return out
 
@@ -112,9 +126,14 @@ def index_levels(results: ProjectResults, t: Translator) -> go.Figure:
     if results.indexes:
         days = iso_days(results.indexes[0].result.dates)
         _events(fig, results.kpi.events, t, days[0], days[-1])
+    labels = _end_labels(fig)
+    linear = {"yaxis.type": "linear"} | {f"annotations[{k}].y": y for k, y in labels}
+    log = {"yaxis.type": "log"} | {
+        f"annotations[{k}].y": float(np.log10(y)) for k, y in labels if y > 0
+    }
     buttons = [
-        {"label": t("chart.linear"), "method": "relayout", "args": [{"yaxis.type": "linear"}]},
-        {"label": t("chart.log"), "method": "relayout", "args": [{"yaxis.type": "log"}]},
+        {"label": t("chart.linear"), "method": "relayout", "args": [linear]},
+        {"label": t("chart.log"), "method": "relayout", "args": [log]},
     ]
     menu = {
         "type": "buttons",
@@ -123,15 +142,51 @@ def index_levels(results: ProjectResults, t: Translator) -> go.Figure:
         "showactive": True,
         "x": 0.0,
         "xanchor": "left",
-        "y": 1.1,
+        "y": 1.02,
         "yanchor": "bottom",
         "active": 0,
         "pad": {"r": 4, "t": 0},
         "font": {"size": 11},
     }
-    style(fig, 500, updatemenus=[menu], margin={"l": 60, "r": 30, "t": 80, "b": 50})
+    # legend under the plot: the scale buttons keep the top, direct labels name the lines
+    legend = {"orientation": "h", "yanchor": "top", "y": -0.1, "x": 0}
+    style(fig, 540, updatemenus=[menu], legend=legend, margin={"l": 60, "r": 170, "t": 50, "b": 50})
     fig.update_yaxes(title_text=t("chart.growth_of_100"))
-    return fig
+    return date_axis(fig, t.lang)
+
+
+def _end_labels(fig: go.Figure) -> list[tuple[int, float]]:
+    """Name every line at its last point, in the right margin (direct labels).
+
+    A label closer than ~4.5% of the span to the one below it is pushed up 13 px, so lines
+    ending near each other (QQQ and NDX) keep readable names; each label has its line's
+    colour. Returns ``(annotation index, y)`` for the log-scale button to move them.
+    """
+    ends = []
+    for trace in fig.data:
+        if getattr(trace, "mode", None) != "lines" or trace.y is None or not len(trace.y):
+            continue
+        ends.append((float(trace.y[-1]), str(trace.name), trace.line.color))
+    ends.sort(key=lambda e: e[0])
+    placed = []
+    gap = max(ends[-1][0] - ends[0][0], 1.0) * 0.045 if ends else 0.0
+    run = 0
+    for i, (y, name, color) in enumerate(ends):
+        run = run + 1 if i and y - ends[i - 1][0] < gap else 0
+        placed.append((len(fig.layout.annotations), y))
+        fig.add_annotation(
+            x=1.0,
+            xref="paper",
+            xanchor="left",
+            y=y,
+            yshift=13 * run,
+            text=name,
+            showarrow=False,
+            font={"size": 10, "color": color},
+            align="left",
+            name="end-label",
+        )
+    return placed
 
 
 def drawdowns(results: ProjectResults, t: Translator) -> go.Figure:
@@ -150,7 +205,7 @@ def drawdowns(results: ProjectResults, t: Translator) -> go.Figure:
         )
     style(fig, 380)
     fig.update_yaxes(title_text=t("chart.drawdown"), tickformat=".0%")
-    return fig
+    return date_axis(fig, t.lang)
 
 
 def rolling_returns(results: ProjectResults, t: Translator) -> go.Figure:
@@ -176,7 +231,7 @@ def rolling_returns(results: ProjectResults, t: Translator) -> go.Figure:
     fig.add_hline(y=0, line={"color": "#888", "width": 1})
     style(fig, 380)
     fig.update_yaxes(title_text=t("chart.rolling_return"), tickformat=".0%")
-    return fig
+    return date_axis(fig, t.lang)
 
 
 def _hbar(values: pd.Series, labels: list[str], hover: str) -> go.Bar:
@@ -293,4 +348,4 @@ def exposure(study: Any, t: Translator) -> go.Figure:
     style(fig, 440, legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0.45})
     fig.update_yaxes(tickformat=".0%", row=1, col=1)
     fig.update_yaxes(title_text=t("chart.growth_of_100"), row=1, col=2)
-    return fig
+    return date_axis(fig, t.lang, row=1, col=2)

@@ -90,22 +90,53 @@ def monte_carlo(model: ModelSection, t: Translator) -> go.Figure:
             target=t.num(value, mc.unit),
             probability=t.pct(mc.probability),
         )
+        # above the plot area, so the label never covers the bars
         fig.add_annotation(
-            x=value,
-            y=1.0,
+            x=0.0,
+            xref="paper",
+            y=1.02,
             yref="paper",
             xanchor="left",
-            yanchor="top",
+            yanchor="bottom",
             showarrow=False,
             text=f"<b>{text}</b>",
             font={"color": NEG, "size": 13},
-            bgcolor="rgba(255,255,255,0.85)",
-            borderpad=4,
         )
-    style(fig, 380, bargap=0)
+    style(fig, 380, bargap=0, margin={"l": 60, "r": 30, "t": 50, "b": 50})
     fig.update_xaxes(title_text=f"{mc.output} ({t.unit(mc.unit)})")
     fig.update_yaxes(title_text=t("chart.share_of_draws"), tickformat=".1%")
     return fig
+
+
+def _quarters(periods: list[pd.Period]) -> list[str]:
+    """Every calendar quarter from the first to the last of ``periods`` (``2024Q1`` ...),
+    so a quarter without data is an empty slot on the axis, not skipped."""
+    if not periods:
+        return []
+    return [str(q) for q in pd.period_range(min(periods), max(periods), freq="Q")]
+
+
+def _quarter(value: object) -> pd.Period | None:
+    """The calendar quarter of a date or of a ``2024Q1`` label (None if neither)."""
+    try:
+        return pd.Period(value, freq="Q")  # type: ignore[call-overload]
+    except (ValueError, TypeError):
+        return None
+
+
+def _missing_marks(fig: go.Figure, axis: list[str], present: set[str], t: Translator) -> None:
+    """Label each quarter of ``axis`` without a value ("no data")."""
+    for q in axis:
+        if q not in present:
+            fig.add_annotation(
+                x=q,
+                y=0,
+                yanchor="bottom",
+                text=t("chart.no_data"),
+                showarrow=False,
+                textangle=-90,
+                font={"size": 10, "color": "#888"},
+            )
 
 
 def kpi_series(table: pd.DataFrame, events: pd.DataFrame, t: Translator) -> go.Figure:
@@ -120,24 +151,39 @@ def kpi_series(table: pd.DataFrame, events: pd.DataFrame, t: Translator) -> go.F
             parts.append(t("label.yoy_value", value=t.pct(row.yoy, signed=True)))
         texts.append("<br>".join(parts))
     unit = table["unit"].iloc[-1] if len(table) else ""
+    quarters = [_quarter(d) for d in table["period_end"]]
+    calendar = all(q is not None for q in quarters)
+    # bars sit on calendar quarters (of the period end); the fiscal label is in the hover
+    xs = [str(q) for q in quarters] if calendar else [str(p) for p in table["fiscal_period"]]
+    fiscal = [str(p) for p in table["fiscal_period"]]
     fig = go.Figure(
         go.Bar(
-            x=list(table["fiscal_period"]),
+            x=xs,
             y=table["value"],
             text=texts,
             textposition="outside",
             marker_color=PALETTE[0],
             showlegend=False,
             cliponaxis=False,
-            hovertemplate="%{x}<br>%{text}<extra></extra>",
+            customdata=fiscal,
+            hovertemplate="%{customdata}<br>%{text}<extra></extra>",
         )
     )
-    for row in table.itertuples():
+    if calendar:
+        axis = _quarters([q for q in quarters if q is not None])
+        fig.update_xaxes(
+            type="category",
+            categoryorder="array",
+            categoryarray=axis,
+            range=[-0.5, len(axis) - 0.5],
+        )
+        _missing_marks(fig, axis, set(xs), t)
+    for x, row in zip(xs, table.itertuples(), strict=True):
         labels = [s.strip() for s in str(row.events or "").split(";") if s.strip()]
         if labels:
             text = " · ".join(t.label("event", keys[s]) if s in keys else s for s in labels)
             fig.add_annotation(
-                x=row.fiscal_period,
+                x=x,
                 y=0,
                 yanchor="bottom",
                 text=text,
@@ -164,9 +210,11 @@ def kpi_group(table: pd.DataFrame, t: Translator) -> go.Figure:
         for p, m in zip(table["members_present"], table["members_missing"], strict=True)
     ]
     unit = table["unit"].iloc[-1] if len(table) else ""
+    periods = [str(p) for p in table["period"]]
+    quarters = [_quarter(p) for p in periods]
     fig = go.Figure(
         go.Bar(
-            x=list(table["period"]),
+            x=periods,
             y=table["value"],
             marker_color=colors,
             text=texts,
@@ -177,6 +225,19 @@ def kpi_group(table: pd.DataFrame, t: Translator) -> go.Figure:
             hovertemplate="%{x}<br>%{y:,.2f}<br>%{customdata}<extra></extra>",
         )
     )
+    if (
+        periods
+        and all(q is not None for q in quarters)
+        and all(str(q) == p for q, p in zip(quarters, periods, strict=True))
+    ):
+        axis = _quarters([q for q in quarters if q is not None])
+        fig.update_xaxes(
+            type="category",
+            categoryorder="array",
+            categoryarray=axis,
+            range=[-0.5, len(axis) - 0.5],
+        )
+        _missing_marks(fig, axis, set(periods), t)
     top = float(table["value"].max()) if len(table) else 1.0
     style(fig, 340, margin={"l": 60, "r": 20, "t": 30, "b": 40})
     fig.update_yaxes(title_text=t.unit(unit), range=[0, top * 1.3])

@@ -18,7 +18,9 @@ from aithesis.analytics.catalogue import Metric, report_metrics
 from aithesis.project.results import ProjectResults
 from aithesis.report import charts
 from aithesis.report import context_models as cm
+from aithesis.report.context_coverage import coverage_view
 from aithesis.report.fragments import figure_html, series_title
+from aithesis.report.generated import build_warning
 from aithesis.report.i18n import Translator
 
 __all__ = ["SECTIONS", "Stat", "build_context", "figure_html"]
@@ -32,6 +34,7 @@ SECTIONS: tuple[str, ...] = (
     "contributions",
     "concentration",
     "exposure",
+    "coverage",
     "models",
     "claims",
     "kpi",
@@ -231,8 +234,21 @@ def calendar_table(results: ProjectResults, t: Translator) -> dict[str, Any]:
         for cal in series:
             v = float(cal.loc[year]) if year in cal.index else None
             cells.append((t.pct(v, signed=True), _tone(v)))
-        rows.append({"label": str(year), "cells": cells})
+        rows.append({"label": _year_label(year, results, t), "cells": cells})
     return {"heads": [c for c, _ in columns], "rows": rows}
+
+
+def _year_label(year: int, results: ProjectResults, t: Translator) -> str:
+    """The row's year, marked partial when the window starts after early January (first
+    year) or ends before late December (last year)."""
+    start = np.datetime64(results.start, "D") if results.start is not None else None
+    ends = [np.datetime64(s.metrics["end"], "D") for s in results.indexes if s.metrics.get("end")]
+    end = max(ends) if ends else None
+    if start is not None and int(str(start)[:4]) == year and str(start)[5:] > "01-07":
+        return t("calendar.partial_from", year=year, date=t.date(start))
+    if end is not None and int(str(end)[:4]) == year and str(end)[5:] < "12-24":
+        return t("calendar.partial_to", year=year, date=t.date(end))
+    return str(year)
 
 
 def concentration_rows(results: ProjectResults, t: Translator) -> list[dict[str, Any]]:
@@ -278,6 +294,13 @@ def exposure_view(results: ProjectResults, t: Translator) -> dict[str, Any] | No
     }
 
 
+def _series_names(results: ProjectResults, t: Translator) -> dict[str, str]:
+    """Series names as the build writes them -> the reader's name (index or benchmark)."""
+    names = {s.name: t.index_name(s) for s in results.indexes}
+    names.update({s.result.name: t.index_name(s) for s in results.indexes})
+    return names
+
+
 def build_context(results: ProjectResults, t: Translator) -> dict[str, Any]:
     """Everything the template shows, for one language."""
     title = results.title_zh if t.lang == "zh" and results.title_zh else results.name
@@ -312,10 +335,11 @@ def build_context(results: ProjectResults, t: Translator) -> dict[str, Any]:
         ],
         "fig_lorenz": figure_html(charts.lorenz(results, t), "fig-lorenz"),
         "concentration": concentration_rows(results, t),
+        "coverage": coverage_view(results, t),
         "exposure": exposure_view(results, t),
         "models": [cm.model_view(m, i, t) for i, m in enumerate(results.models)],
         "claims": cm.claims_view(results, t),
         "kpi": cm.kpi_view(results, t),
         "appendix": cm.appendix_view(results, t),
-        "warnings": list(results.warnings),
+        "warnings": [build_warning(w, t, _series_names(results, t)) for w in results.warnings],
     }

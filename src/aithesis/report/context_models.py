@@ -8,6 +8,7 @@ and the store's provenance table, formatted by the
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -17,11 +18,17 @@ import pandas as pd
 from aithesis.project.results import ModelSection, ProjectResults
 from aithesis.report import charts
 from aithesis.report.fragments import figure_html, series_title
+from aithesis.report.generated import claim_note, cross_claim_text, data_warning
 from aithesis.report.i18n import Translator
 
 __all__ = ["appendix_view", "claims_view", "driver_tree", "kpi_view", "model_view"]
 
 _OPS = {">=": "≥", "<=": "≤", "=": "", "in": "∈", "plausible": "≈"}
+
+
+def _zh(t: Translator, zh: str | None, en: str | None) -> str | None:
+    """The Chinese text in ``zh`` when given, else the English one."""
+    return zh if t.lang == "zh" and zh else en
 
 
 def driver_tree(model: ModelSection, t: Translator) -> list[dict[str, Any]]:
@@ -46,7 +53,7 @@ def driver_tree(model: ModelSection, t: Translator) -> list[dict[str, Any]]:
         return {
             "name": name,
             "kind": r["kind"],
-            "title": r["title"] or "",
+            "title": _zh(t, r.get("title_zh"), r["title"]) or "",
             "expr": r["expr"] or "",
             "value": t.num(r["value"]),
             "unit": t.unit(r["unit"]),
@@ -127,20 +134,26 @@ def model_view(model: ModelSection, index: int, t: Translator) -> dict[str, Any]
     flagged = sum(1 for c in model.claims if c.status == "flagged" and c.kind == "claim")
     checked = sum(1 for c in model.claims if c.kind == "claim")
     tornado = None
-    if model.tornado is not None and len(model.tornado.drivers):
+    uncertain = model.tornado is not None and bool(np.any(model.tornado.swing > 0))
+    if uncertain:
         tornado = figure_html(charts.tornado(model, t), f"fig-tornado-{model.key}")
+    ranged = any(r["low"] is not None for r in model.tree if r["kind"] == "driver")
+    # without an uncertain driver upstream every draw is the base value: no panel, say why
+    mc = monte_carlo_view(model, t) if uncertain else None
+    reason = t("model.no_uncertain", output=model.output) if ranged else t("model.no_ranges")
     return {
         "id": f"model-{model.key}",
         "key": model.key,
         "title": t.model_title(model.title, model.title_zh),
         "source": model.source or "",
-        "description": model.description or "",
+        "description": _zh(t, model.description_zh, model.description) or "",
         "output": model.output,
         "value": t.num(model.base.value, model.base.units[model.output]),
         "tree": driver_tree(model, t),
         "scenarios": scenario_table(model, t),
         "tornado": tornado,
-        "mc": monte_carlo_view(model, t),
+        "mc": mc,
+        "no_mc_reason": reason,
         "claims_note": t("model.claims_note", checked=checked, flagged=flagged),
         "file": Path(model.file).name,
     }
@@ -155,6 +168,7 @@ def _claim_value(value: Any, op: str, t: Translator) -> str:
 def claims_view(results: ProjectResults, t: Translator) -> dict[str, Any]:
     """Every checked claim; flagged rows carry the note that explains them."""
     titles = {m.name: t.model_title(m.title, m.title_zh) for m in results.models}
+    texts_zh = {(m.name, k): v for m in results.models for k, v in m.claim_texts_zh.items()}
     rows = []
     previous = None
     for c in results.claims:
@@ -163,7 +177,7 @@ def claims_view(results: ProjectResults, t: Translator) -> dict[str, Any]:
                 "model": titles.get(c.model, c.model),
                 "first": c.model != previous,
                 "id": c.claim_id,
-                "text": c.text,
+                "text": _zh(t, texts_zh.get((c.model, c.claim_id)), cross_claim_text(c.text, t)),
                 "quote": c.quote,
                 "source": c.source,
                 "claimed": _claim_value(c.claimed, c.op, t),
@@ -173,7 +187,7 @@ def claims_view(results: ProjectResults, t: Translator) -> dict[str, Any]:
                 "flagged": c.status == "flagged",
                 "status": t.label("status", c.status),
                 "cross": c.kind == "cross",
-                "note": c.note,
+                "note": claim_note(c.note, t),
             }
         )
         previous = c.model
@@ -196,6 +210,15 @@ def _kpi_rows(table: pd.DataFrame, t: Translator) -> list[list[str]]:
             ]
         )
     return rows
+
+
+def _entities(names: Any, t: Translator) -> str:
+    """A group's missing members (``"baidu"``, ``"a, b"``) by their names in this language."""
+    if not isinstance(names, str) or not names.strip():
+        return "—"
+    return t("punct.list_sep").join(
+        t.label("entity", n.strip()) for n in re.split(r"[;,]", names) if n.strip()
+    )
 
 
 def kpi_view(results: ProjectResults, t: Translator) -> dict[str, Any]:
@@ -234,7 +257,7 @@ def kpi_view(results: ProjectResults, t: Translator) -> dict[str, Any]:
                         t.num(r.value, r.unit),
                         f"{r.n_members}",
                         t("label.yes") if bool(r.complete) else t("label.no"),
-                        str(r.members_missing or "—"),
+                        _entities(r.members_missing, t),
                     ]
                     for r in table.itertuples()
                 ],
@@ -256,7 +279,7 @@ def kpi_view(results: ProjectResults, t: Translator) -> dict[str, Any]:
             t.label("event", r.key),
             t.date(r.start),
             t.date(r.end),
-            str(r.detail),
+            t(f"event_detail.{r.key}") if t.has(f"event_detail.{r.key}") else str(r.detail),
             str(r.quote),
             str(r.source),
         ]
@@ -270,7 +293,7 @@ def kpi_view(results: ProjectResults, t: Translator) -> dict[str, Any]:
             t.label("metric", str(r.metric)),
             str(r.fiscal_period),
             t.num(r.value, r.unit),
-            str(r.kind),
+            t.label("fact_kind", str(r.kind)),
             str(r.quote or ""),
             str(r.source),
         ]
@@ -294,7 +317,7 @@ def appendix_view(results: ProjectResults, t: Translator) -> dict[str, Any]:
                 "first": t.date(r.first_date),
                 "last": t.date(r.last_date),
                 "rows": t.num(int(r.rows)) if int(r.rows) < 1e5 else f"{int(r.rows):,}",
-                "warnings": [str(w) for w in warnings],
+                "warnings": [data_warning(str(w), t, None) for w in warnings],
             }
         )
     files = [

@@ -18,7 +18,11 @@ worker once (``Client.scatter(..., broadcast=True)``), not once per task. Tasks 
 retried twice when they raise; a task whose worker process dies is rescheduled by Dask
 (up to ``distributed.scheduler.allowed-failures`` times) and then fails the sweep with
 a clear :class:`~aithesis.errors.AithesisError`. A failed sweep returns nothing: no
-partial table is ever handed back as complete.
+partial table is ever handed back as complete. Every Dask call that can time out or
+fail (starting, connecting, ``scatter``, waiting for workers or results) gives a
+one-line :class:`~aithesis.errors.ClusterError` instead of a raw Dask exception (see
+:mod:`aithesis.sweep.dask_executor`; a failure to close is only logged); waits for
+workers last ``$AITHESIS_DASK_TIMEOUT`` seconds (default 120).
 
 Dask is optional (``pip install 'aithesis[dask]'``); serial runs never import it.
 """
@@ -29,19 +33,29 @@ import logging
 import math
 import os
 import re
-import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from aithesis.errors import AithesisError, ProviderError, SpecError
+from aithesis.sweep.dask_executor import (
+    DEFAULT_WORKER_TIMEOUT,
+    ENV_DASK_TIMEOUT,
+    DaskExecutor,
+    close_quietly,
+    cluster_error,
+    describe_error,
+    worker_timeout,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from distributed import Client
 
 __all__ = [
     "DEFAULT_TASKS",
+    "DEFAULT_WORKER_TIMEOUT",
+    "ENV_DASK_TIMEOUT",
     "ClusterSpec",
     "DaskExecutor",
     "Executor",
@@ -50,6 +64,7 @@ __all__ = [
     "check_cluster",
     "open_executor",
     "plan_batches",
+    "worker_timeout",
 ]
 
 ProgressCallback = Callable[[int, int], None]
@@ -163,148 +178,6 @@ class SerialExecutor:
         return out
 
 
-class DaskExecutor:
-    """Run batches as Dask tasks on a ``distributed`` client.
-
-    Args:
-        client: a connected client.
-        retries: how often a task that raises is run again (``Client.submit(retries=)``).
-        resubmits: how often the data is shipped again and the unfinished batches rerun
-            after workers (and the data they held) were lost.
-    """
-
-    def __init__(self, client: Client, retries: int = 2, resubmits: int = 2) -> None:
-        self.client = client
-        self.retries = retries
-        self.resubmits = resubmits
-        workers = len(client.scheduler_info().get("workers", {}))
-        self.description = f"dask {client.scheduler.address} ({workers} workers)"
-
-    def map(
-        self,
-        fn: Callable[[Any, Any], Any],
-        batches: Sequence[Any],
-        shared: Any,
-        sizes: Sequence[int],
-        progress: ProgressCallback | None = None,
-    ) -> list[Any]:
-        """See :class:`Executor`; raises :class:`AithesisError` if a task cannot finish."""
-
-        total, done = sum(sizes), 0
-        results: list[Any] = [None] * len(batches)
-        if progress:
-            progress(0, total)
-        token = uuid.uuid4().hex[:10]
-        name = getattr(fn, "__name__", "batch").strip("_")
-        remaining = set(range(len(batches)))
-        for attempt in range(self.resubmits + 1):
-            finished, error = self._round(
-                fn, batches, sizes, shared, remaining, f"sweep-{name}-{token}-r{attempt}", results
-            )
-            for k in finished:
-                done += sizes[k]
-                if progress:
-                    progress(done, total)
-            remaining -= set(finished)
-            if error is None:
-                return results
-            if isinstance(error, KilledTask) or attempt == self.resubmits:
-                raise error.error if isinstance(error, KilledTask) else error
-            # data or workers were lost: ship the data again and rerun what is missing
-            self.client.wait_for_workers(1, timeout=60)
-        return results  # pragma: no cover - the loop returns or raises
-
-    def _round(
-        self,
-        fn: Callable[[Any, Any], Any],
-        batches: Sequence[Any],
-        sizes: Sequence[int],
-        shared: Any,
-        todo: set[int],
-        prefix: str,
-        results: list[Any],
-    ) -> tuple[list[int], Exception | None]:
-        """Submit the ``todo`` batches once; return those finished and what stopped it."""
-        from distributed import as_completed
-        from distributed.scheduler import KilledWorker
-
-        [shared_future] = self.client.scatter([shared], broadcast=True, hash=False)
-        futures = {
-            k: self.client.submit(
-                fn,
-                batches[k],
-                shared_future,
-                key=f"{prefix}-{k}",
-                retries=self.retries,
-                pure=False,
-            )
-            for k in sorted(todo)
-        }
-        position = {f.key: k for k, f in futures.items()}
-        finished: list[int] = []
-        error: Exception | None = None
-        try:
-            for future in as_completed(list(futures.values())):
-                k = position[future.key]
-                try:
-                    results[k] = future.result()
-                except KilledWorker as exc:
-                    error = KilledTask(_killed(batches[k], sizes[k], exc))
-                    break
-                except AithesisError:
-                    raise
-                except Exception as exc:
-                    if not _lost(exc):
-                        raise
-                    error = AithesisError(
-                        "sweep aborted: its workers or the data shipped to them were lost "
-                        f"while it ran, {self.resubmits + 1} time(s) ({type(exc).__name__}: "
-                        f"{exc}); no results are reported",
-                        field="cluster",
-                        hint="a worker process died (out of memory? killed?) or the cluster "
-                        "shut down: check the worker logs and memory, or use a smaller "
-                        "batch_size / fewer draws",
-                    )
-                    break
-                finished.append(k)
-        finally:
-            pending = [f for f in futures.values() if not f.done()]
-            if pending:
-                self.client.cancel(pending)
-            for f in (*futures.values(), shared_future):
-                f.release()
-        return finished, error
-
-
-class KilledTask(Exception):
-    """A task that kept killing its worker (not worth resubmitting)."""
-
-    def __init__(self, error: AithesisError) -> None:
-        super().__init__(str(error))
-        self.error = error
-
-
-def _span(batch: Any, size: int) -> str:
-    if isinstance(batch, range) and len(batch):
-        return f"points {batch.start}-{batch.stop - 1}"
-    return f"a batch of {size} point(s)"
-
-
-def _killed(batch: Any, size: int, exc: Exception) -> AithesisError:
-    return AithesisError(
-        f"sweep aborted: the task for {_span(batch, size)} killed its worker process "
-        f"every time it ran ({exc}); no results are reported",
-        field="cluster",
-        hint="a worker died (out of memory? killed?): check the worker logs, give workers "
-        "more memory, or use a smaller batch_size / fewer draws",
-    )
-
-
-def _lost(exc: Exception) -> bool:
-    names = {type(e).__name__ for e in (exc, exc.__cause__) if e is not None}
-    return bool(names & {"CancelledError", "FutureCancelledError", "CommClosedError"})
-
-
 def _distributed() -> Any:
     try:
         import distributed
@@ -398,6 +271,7 @@ def open_executor(
         yield DaskExecutor(spec.client)
         return
     if spec.kind == "local":
+        timeout = worker_timeout()
         try:
             with _pre_spawn_environ(_NUMPY_MALLOC):
                 lc = dist.LocalCluster(
@@ -414,19 +288,35 @@ def open_executor(
                 hint="in a script, start the sweep under `if __name__ == '__main__':` "
                 "(workers are new processes that import the script), or run serially",
             ) from None
-        with lc, dist.Client(lc) as client:
-            yield DaskExecutor(client)
+        except Exception as exc:
+            raise cluster_error(f"starting {spec.workers} local worker(s)", exc) from None
+        try:
+            try:
+                client = dist.Client(lc, timeout=timeout)
+                client.wait_for_workers(spec.workers, timeout=timeout)
+            except Exception as exc:
+                raise cluster_error(
+                    f"connecting to the local cluster and waiting {timeout:g} s for its "
+                    f"{spec.workers} worker(s)",
+                    exc,
+                ) from None
+            try:
+                yield DaskExecutor(client, timeout=timeout)
+            finally:
+                close_quietly(client, "client")
+        finally:
+            close_quietly(lc, "local cluster")
         return
     try:
         client = dist.Client(spec.address, timeout=connect_timeout)
-    except (OSError, TimeoutError, ValueError) as exc:
+    except Exception as exc:
         raise ProviderError(
             f"cannot reach the Dask scheduler at {spec.address} within {connect_timeout:g} s "
-            f"({type(exc).__name__}: {exc})",
+            f"({describe_error(exc)})",
             field="cluster",
             hint="check the address and that `dask scheduler` runs there, or use --cluster local",
         ) from None
     try:
         yield DaskExecutor(client)
     finally:
-        client.close()
+        close_quietly(client, "client")

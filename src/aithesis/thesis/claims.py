@@ -77,6 +77,11 @@ def compile_claims(model: CompiledModel) -> list[CompiledClaim]:
     out: list[CompiledClaim] = []
     seen: set[str] = set()
     for i, c in enumerate(model.spec.claims):
+        if not isinstance(c, ClaimSpec):  # kind: record, judged by thesis.record
+            if c.id in seen:
+                raise _claim_error(model, i, c.id, "id", f"claim id {c.id!r} is used twice")
+            seen.add(c.id)
+            continue
         if c.id in seen:
             raise _claim_error(model, i, c.id, "id", f"claim id {c.id!r} is used twice")
         seen.add(c.id)

@@ -9,6 +9,15 @@ Allowed: numbers (int/float literals), names (ASCII identifiers), ``+ - * / **``
 0.0) and the functions ``min``, ``max`` (2+ args, elementwise), ``abs``, ``log``
 (natural), ``exp``, ``sqrt``, ``where(cond, a, b)`` and ``clip(x, lo, hi)``.
 
+Data functions (``close``, ``total_return``, ``excess_return``, ``market_cap``, ``kpi``,
+``first_date``; :data:`DATA_FUNCTIONS`) name a figure of the record: their arguments are
+tickers (a bare name ``NVDA`` or a string ``"0700.HK"``), dates (``"2024-06-14"``,
+``2025``, ``article_date``, ``"article_date + 12M"``, ``latest``) or KPI names. They never
+read anything here: :func:`data_calls` lists them, a resolver above this module fetches
+each value, and the compiled function looks it up in ``env`` under :func:`data_key`.
+They are allowed only where the caller says so (``compile_tree(..., data=True)``, record
+claims); strings are allowed only as their arguments.
+
 Everything else is rejected with :class:`~aithesis.errors.FormulaError` before anything
 runs: attributes, subscripts, lambdas, comprehensions, other calls, keywords, strings,
 ``and``/``or``, non-ASCII text (so no Unicode look-alikes), dunder names. Limits:
@@ -32,6 +41,7 @@ import numpy as np
 from aithesis.errors import FormulaError
 
 __all__ = [
+    "DATA_FUNCTIONS",
     "FUNCTIONS",
     "MAX_DEPTH",
     "MAX_EXPONENT",
@@ -39,6 +49,8 @@ __all__ = [
     "MAX_NODES",
     "Compiled",
     "compile_tree",
+    "data_calls",
+    "data_key",
     "evaluate",
     "names_in",
     "parse",
@@ -62,6 +74,17 @@ FUNCTIONS: dict[str, tuple[int, int]] = {
     "where": (3, 3),
     "clip": (3, 3),
 }
+
+# data functions: name -> (min args, max args); see the module docstring
+DATA_FUNCTIONS: dict[str, tuple[int, int]] = {
+    "close": (2, 2),
+    "total_return": (2, 3),
+    "excess_return": (3, 4),
+    "market_cap": (2, 2),
+    "kpi": (3, 3),
+    "first_date": (2, 2),
+}
+_DATA_TEXT = re.compile(r"^[A-Za-z0-9_.:+\- ]{1,40}$")
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _BINOPS: dict[type, Callable[[Any, Any], Any]] = {
@@ -171,6 +194,8 @@ class _Validator:
                     raise self.fail(f"comparison {type(op).__name__} is not allowed")
             for child in (node.left, *node.comparators):
                 self.check(child, depth + 1)
+        elif isinstance(node, ast.Call) and _is_data(node):
+            self.check_data(node, depth)
         elif isinstance(node, ast.Call):
             func = node.func
             if not isinstance(func, ast.Name) or func.id not in FUNCTIONS:
@@ -189,6 +214,51 @@ class _Validator:
                 self.check(arg, depth + 1)
         else:
             raise self.fail(f"{type(node).__name__} is not allowed in a formula")
+
+    def check_data(self, node: ast.Call, depth: int, inner: bool = False) -> None:
+        name = node.func.id  # type: ignore[attr-defined]
+        if node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
+            raise self.fail(f"{name}() takes plain arguments only")
+        low, high = DATA_FUNCTIONS[name]
+        if not low <= len(node.args) <= high:
+            raise self.fail(f"{name}() takes {low}..{high} arguments, got {len(node.args)}")
+        args = list(node.args)
+        if name == "first_date":
+            if inner:
+                raise self.fail("first_date() cannot be nested")
+            cond = args.pop(0)
+            if not (
+                isinstance(cond, ast.Compare)
+                and len(cond.ops) == 1
+                and type(cond.ops[0]) in _CMPOPS
+                and isinstance(cond.left, ast.Call)
+                and _is_data(cond.left)
+                and cond.left.func.id != "first_date"  # type: ignore[attr-defined]
+                and _fold(cond.comparators[0]) is not None
+            ):
+                raise self.fail(
+                    "first_date(condition, after) needs a condition such as "
+                    "'market_cap(NVDA, t) >= 5e12' (a data function of the date t, one "
+                    "comparison, a number)"
+                )
+            self.count += 2
+            self.check_data(cond.left, depth + 1, inner=True)
+        for arg in args:
+            self.count += 1
+            if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                if not _DATA_TEXT.match(arg.value):
+                    raise self.fail(f"{name}() argument {arg.value[:40]!r} is not allowed")
+            elif isinstance(arg, ast.Constant) and type(arg.value) is int:
+                if not 0 <= arg.value <= 9999:
+                    raise self.fail(f"{name}() argument {arg.value} is not a year")
+            elif isinstance(arg, ast.Name):
+                if not _NAME.match(arg.id) or arg.id.startswith("__"):
+                    raise self.fail(f"name {arg.id!r} is not allowed")
+            else:
+                raise self.fail(
+                    f"{name}() takes tickers, dates and KPI names (a name, a year or a "
+                    f"string), not {ast.unparse(arg)[:40]!r}"
+                )
 
     def check_exponent(self, node: ast.expr) -> None:
         value = _fold(node)
@@ -216,9 +286,41 @@ def _fold(node: ast.expr) -> float | None:
     return None
 
 
+def _is_data(node: ast.AST) -> bool:
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id in DATA_FUNCTIONS
+    )
+
+
+def _walk_outside_data(tree: ast.AST) -> list[ast.AST]:
+    """Every node of ``tree`` except what lies inside data-function calls."""
+    out, stack = [], [tree]
+    while stack:
+        node = stack.pop()
+        out.append(node)
+        if not _is_data(node):
+            stack.extend(ast.iter_child_nodes(node))
+    return out
+
+
 def names_in(tree: ast.expr) -> set[str]:
-    """Names (drivers/formulas) a validated formula refers to."""
-    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and n.id not in FUNCTIONS}
+    """Names (drivers/formulas) a validated formula refers to (not data-call arguments)."""
+    return {
+        n.id for n in _walk_outside_data(tree) if isinstance(n, ast.Name) and n.id not in FUNCTIONS
+    }
+
+
+def data_key(node: ast.Call) -> str:
+    """The ``env`` key under which a data call's value is looked up (its source text)."""
+    return ast.unparse(node)
+
+
+def data_calls(tree: ast.expr) -> list[ast.Call]:
+    """The outermost data-function calls of a validated formula, in source order."""
+    calls = [n for n in _walk_outside_data(tree) if _is_data(n)]
+    return sorted(calls, key=lambda n: (n.lineno, n.col_offset))
 
 
 def _scaled(fn: Compiled, factor: float | None) -> Compiled:
@@ -257,6 +359,7 @@ def compile_tree(
     *,
     file: str | None = None,
     field: str | None = None,
+    data: bool = False,
 ) -> Compiled:
     """Turn a validated AST into a function ``env -> float | ndarray``.
 
@@ -264,12 +367,23 @@ def compile_tree(
         tree: from :func:`parse`.
         known: names that may appear; others raise (``None``: any name).
         factors: unit-conversion factors by ``id(node)`` (see ``units.infer_units``).
+        data: allow data functions (their values are read from ``env[data_key(call)]``).
 
     Raises:
-        FormulaError: an unknown name (with close matches in the hint).
+        FormulaError: an unknown name (with close matches in the hint); a data function
+            where ``data`` is False.
     """
     factors = factors or {}
     where = {"file": file, "field": field}
+    calls = data_calls(tree)
+    if calls and not data:
+        name = calls[0].func.id  # type: ignore[attr-defined]
+        raise FormulaError(
+            f"data function {name}() reads the record and has no store here "
+            f"(formula {ast.unparse(tree)[:80]!r})",
+            **where,
+            hint="use it in a claim with 'kind: record', checked against a store",
+        )
     if known is not None:
         for name in sorted(names_in(tree)):
             if name not in known:
@@ -302,6 +416,9 @@ def compile_tree(
             return lambda env: op(left(env), right(env))
         if isinstance(node, ast.Compare):
             return _compare(node, build)
+        if _is_data(node):
+            key = data_key(node)  # type: ignore[arg-type]
+            return lambda env: env[key]
         if isinstance(node, ast.Call):
             return _call(node.func.id, [build(a) for a in node.args])  # type: ignore[attr-defined]
         raise FormulaError(f"{type(node).__name__} is not allowed", **where)  # pragma: no cover

@@ -304,6 +304,17 @@ JSON_KEYS = (
 )
 
 
+RECORD_KEYS = (
+    "status_then",
+    "status_since",
+    "computed_then",
+    "computed_since",
+    "as_of_then",
+    "as_of_since",
+    "note",
+)
+
+
 @dataclass(frozen=True)
 class ClaimResult:
     """One checked claim (``kind='claim'``) or a cross-claim comparison (``'cross'``).
@@ -329,13 +340,25 @@ class ClaimResult:
     quote: str = ""
     note: str = ""
     kind: str = "claim"
+    status_then: str = ""
+    status_since: str = ""
+    computed_then: Any = None
+    computed_since: Any = None
+    as_of_then: str = ""
+    as_of_since: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """The stable JSON record (keys model, claim_id, text, source, claimed, ...).
 
-        Numbers that are NaN or infinite become ``None`` (``null`` in JSON).
+        Numbers that are NaN or infinite become ``None`` (``null`` in JSON). A record
+        claim (``kind == "record"``) adds ``kind`` and :data:`RECORD_KEYS`; its ``status``
+        and ``computed`` are those of the latest data (``status_since``).
         """
-        return {k: _json_number(getattr(self, k)) for k in JSON_KEYS}
+        out = {k: _json_number(getattr(self, k)) for k in JSON_KEYS}
+        if self.kind == "record":
+            out["kind"] = "record"
+            out.update({k: _json_number(getattr(self, k)) for k in RECORD_KEYS})
+        return out
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,16 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from aithesis.errors import SpecError
 from aithesis.specfile import line_of, parse_yaml, read_spec_text
@@ -35,6 +44,7 @@ __all__ = [
     "DriverSpec",
     "FormulaSpec",
     "ModelSpec",
+    "RecordClaimSpec",
     "is_identifier",
     "line_of",
     "load_spec",
@@ -46,6 +56,11 @@ _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 
 Finite = Annotated[float, Field(allow_inf_nan=False)]
+
+
+def _short(text: str, limit: int = 60) -> str:
+    """``text`` cut to ``limit`` characters for an error message (one short line)."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 class _Strict(BaseModel):
@@ -67,6 +82,7 @@ class DriverSpec(_Strict):
         year: the year an outside reference figure refers to.
         quote: the article's sentence, verbatim.
         note: anything a reader needs (e.g. "not stated in the article; assumed").
+        title_zh: the title in Chinese (the report's ``zh`` language shows it).
         constant: a definitional constant (``one_day``); never varied to reconcile claims.
     """
 
@@ -77,6 +93,7 @@ class DriverSpec(_Strict):
     dist: str | None = None
     params: dict[str, Finite] = Field(default_factory=dict)
     title: str | None = None
+    title_zh: str | None = None
     source: str | None = None
     year: int | None = None
     quote: str | None = None
@@ -160,10 +177,12 @@ class ClaimSpec(_Strict):
         given: pin names to the article's own previous figures, to check one step alone.
         range_over: drivers whose [low, high] give the computed range (default: every
             driver ``expr`` depends on that has a range; ``[]`` = base value only).
+        text_zh: ``text`` in Chinese (shown by the ``zh`` report).
         quantity: a name this claim implies a value of; claims implying different values
             of the same quantity are flagged by the cross-claim check.
     """
 
+    kind: Literal["model"] = "model"
     id: str
     expr: str
     claimed: Finite | tuple[Finite, Finite]
@@ -172,6 +191,7 @@ class ClaimSpec(_Strict):
     tol: Annotated[float, Field(gt=0, le=10)] = 0.05
     quote: str | None = None
     text: str | None = None
+    text_zh: str | None = None
     source: str | None = None
     given: dict[str, Finite] = Field(default_factory=dict)
     range_over: list[str] | None = None
@@ -185,7 +205,7 @@ class ClaimSpec(_Strict):
     @model_validator(mode="after")
     def _check(self) -> ClaimSpec:
         if not _IDENT.match(self.id):
-            raise ValueError(f"claim id {self.id!r} must be an identifier")
+            raise ValueError(f"claim id {_short(self.id)!r} must be an identifier")
         if isinstance(self.claimed, tuple) and self.claimed[0] > self.claimed[1]:
             raise ValueError(f"claimed range {list(self.claimed)} has low > high")
         if self.op == "plausible" and isinstance(self.claimed, tuple):
@@ -193,6 +213,63 @@ class ClaimSpec(_Strict):
         if self.op == "in" and not isinstance(self.claimed, tuple):
             raise ValueError("op 'in' takes a claimed [low, high]")
         return self
+
+
+class RecordClaimSpec(_Strict):
+    """An article's statement about the market record (``kind: record``).
+
+    ``expr`` uses the data functions of :mod:`aithesis.thesis.expr` (``close``,
+    ``total_return``, ``market_cap``, ...) and numbers; it is judged twice, with the data
+    as of the article date and as of the latest data (:mod:`aithesis.thesis.record`).
+
+    Attributes:
+        claimed, op, tol: as for model claims (``op`` compares the computed figure with
+            ``claimed``); omitted for a ``first_date(...)`` claim ("it will happen").
+        unit: unit of ``claimed`` for money figures (the data functions give USD); ''
+            for returns (decimal) and plain numbers.
+        article: the article file (default: the model's ``source``); its date comes from
+            the article catalogue unless ``article_date`` (ISO) is given.
+        by: the horizon of a ``first_date`` claim (a date as the data functions take).
+    """
+
+    kind: Literal["record"]
+    id: str
+    expr: str
+    claimed: Finite | tuple[Finite, Finite] | None = None
+    unit: str = ""
+    op: ClaimOp = "="
+    tol: Annotated[float, Field(gt=0, le=10)] = 0.05
+    quote: str | None = None
+    text: str | None = None
+    source: str | None = None
+    article: str | None = None
+    article_date: str | None = None
+    by: str | None = None
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> RecordClaimSpec:
+        if not _IDENT.match(self.id):
+            raise ValueError(f"claim id {_short(self.id)!r} must be an identifier")
+        first = self.expr.replace(" ", "").startswith("first_date(")
+        if self.claimed is None and not first:
+            raise ValueError("a record claim needs 'claimed' (unless its expr is first_date)")
+        if isinstance(self.claimed, tuple) and self.claimed[0] > self.claimed[1]:
+            raise ValueError(f"claimed range {list(self.claimed)} has low > high")
+        if self.op == "in" and not isinstance(self.claimed, tuple):
+            raise ValueError("op 'in' takes a claimed [low, high]")
+        return self
+
+
+def _claim_kind(value: Any) -> str:
+    kind = value.get("kind", "model") if isinstance(value, dict) else getattr(value, "kind", "")
+    return "record" if kind == "record" else "model"
+
+
+AnyClaim = Annotated[
+    Annotated[ClaimSpec, Tag("model")] | Annotated[RecordClaimSpec, Tag("record")],
+    Discriminator(_claim_kind),
+]
 
 
 class FormulaSpec(_Strict):
@@ -205,6 +282,7 @@ class FormulaSpec(_Strict):
     expr: str
     unit: str | None = None
     title: str | None = None
+    title_zh: str | None = None
     note: str | None = None
 
     @field_validator("expr", mode="before")
@@ -228,10 +306,11 @@ class ModelSpec(_Strict):
     title_zh: str | None = None
     source: str | None = None
     description: str | None = None
+    description_zh: str | None = None
     output: str | None = None
     drivers: dict[str, DriverSpec]
     formulas: dict[str, FormulaSpec] = Field(default_factory=dict)
-    claims: list[ClaimSpec] = Field(default_factory=list)
+    claims: list[AnyClaim] = Field(default_factory=list)
     scenarios: dict[str, dict[str, Finite]] = Field(default_factory=dict)
     correlations: list[CorrelationSpec] = Field(default_factory=list)
 
@@ -245,10 +324,22 @@ class ModelSpec(_Strict):
             }
         return value
 
+    @property
+    def model_claims(self) -> list[ClaimSpec]:
+        """Claims checked against the model's own arithmetic (``kind: model``)."""
+        return [c for c in self.claims if isinstance(c, ClaimSpec)]
+
+    @property
+    def record_claims(self) -> list[tuple[int, RecordClaimSpec]]:
+        """``(index in claims, claim)`` of every ``kind: record`` claim."""
+        return [(i, c) for i, c in enumerate(self.claims) if isinstance(c, RecordClaimSpec)]
+
     @model_validator(mode="after")
     def _check(self) -> ModelSpec:
         if not _SLUG.match(self.name):
-            raise ValueError(f"model name {self.name!r} must be lower-case letters, digits, -_.")
+            raise ValueError(
+                f"model name {_short(self.name)!r} must be lower-case letters, digits, -_."
+            )
         if not self.drivers:
             raise ValueError("a model needs at least one driver")
         return self
@@ -262,6 +353,8 @@ def _is_pydantic_tag(part: Any) -> bool:
 def _yaml_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
     """Where the YAML has the key: a distribution's keys sit next to ``dist``."""
     if len(loc) > 3 and loc[0] == "drivers" and loc[2] == "params":
+        return loc[:2] + loc[3:]
+    if len(loc) > 2 and loc[0] == "claims" and loc[2] in ("model", "record"):
         return loc[:2] + loc[3:]
     return loc
 

@@ -1,0 +1,83 @@
+"""``aithesis model check --record``: the record claims' table (then and since columns)."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+from rich.markup import escape
+from rich.table import Table
+
+from aithesis.thesis.results import ClaimReport
+
+__all__ = ["judge_records", "record_table"]
+
+_COLOURS = {
+    "ok": "green",
+    "came_true": "green",
+    "flagged": "red",
+    "did_not_come_true": "red",
+    "not_yet": "yellow",
+    "no_data": "yellow",
+}
+
+
+def judge_records(
+    names: list[str] | None, store_path: Path | None, sec_dir: Path | None, strict: bool
+) -> ClaimReport:
+    """Open the store read-only and judge the record claims of ``names`` (None: all)."""
+    from aithesis.cli._common import open_store
+    from aithesis.thesis.record_api import check_records
+
+    with open_store(store_path, read_only=True) as store:
+        return check_records(names, store=store, sec_dir=sec_dir, strict=strict)
+
+
+def _shown(value: Any, unit: str) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, float) and not math.isfinite(value):
+        return "n/a"
+    if not unit and abs(value) < 10:
+        return f"{value:+.1%}"
+    return f"{value:,.4g}"
+
+
+def _claimed(value: Any, unit: str) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, tuple | list):
+        return "..".join(_shown(float(v), unit) for v in value)
+    return _shown(float(value), unit)
+
+
+def record_table(report: ClaimReport) -> Table:
+    """One row per record claim: claimed, then (as of the article date), since (latest)."""
+    came = sum(r.status_since == "came_true" for r in report)
+    table = Table(
+        title=f"claims against the record: {len(report)} judged, "
+        f"{len(report.flagged)} flagged, {came} came true"
+    )
+    for col in ("model", "claim", "op", "claimed", "unit", "then", "since", "note"):
+        table.add_column(col)
+    for r in report:
+        cells = []
+        for status, value, day in (
+            (r.status_then, r.computed_then, r.as_of_then),
+            (r.status_since, r.computed_since, r.as_of_since),
+        ):
+            colour = _COLOURS.get(status, "yellow")
+            cells.append(f"[{colour}]{escape(status)}[/] {escape(_shown(value, r.unit))} ({day})")
+        table.add_row(
+            escape(r.model),
+            escape(r.claim_id),
+            escape(r.op),
+            escape(_claimed(r.claimed, r.unit)),
+            escape(r.unit),
+            *cells,
+            escape(r.note),
+        )
+    return table

@@ -1,0 +1,218 @@
+"""The report's wording of texts the engines write in English (warnings, claim notes).
+
+The build and the claim checker write their notes in English for the terminal and the
+JSON record (``"would hold with hw_life = 8 year (model: 7)"``). The report shows them in
+the reader's language: each known sentence shape is matched here and re-worded from the
+catalogue, with names and numbers carried over unchanged; a note of an unknown shape is
+shown as it is. Only wording changes: every figure in the output is the figure of the
+input text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+
+from markupsafe import Markup, escape
+
+from aithesis.report.i18n import Translator
+
+__all__ = ["build_warning", "claim_note", "cross_claim_text", "data_warning", "relative_path"]
+
+_DATE = r"\d{4}-\d{2}-\d{2}"
+_COMMON_END = re.compile(
+    rf"^series end on different dates; every comparison stops at the common last date "
+    rf"({_DATE}) \(later data cut: (.*)\)$"
+)
+_LATER = re.compile(rf"(.+?) \(({_DATE})\)(?:, |$)")
+_HOLD = re.compile(r"^would hold with (.*)$")
+_HOLD_PART = re.compile(r"^(\w+) = (\S+)(?: (.+?))? \(model: (\S+)\)$")
+_CROSS_TEXT = re.compile(r"^'(\w+)' and '(\w+)' imply (\w+) = (\S+) vs (\S+)(?: (.+))?$")
+_CROSS_NOTE = re.compile(r"^cross-claim check of (\w+)$")
+
+
+def build_warning(text: str, t: Translator, names: Mapping[str, str]) -> str:
+    """A build warning in the reader's language.
+
+    Args:
+        text: the build's English warning.
+        t: the translator.
+        names: the build's series names (index names, benchmark tickers) -> display name.
+    """
+    if t.lang == "en":
+        return text
+    m = _COMMON_END.match(text)
+    if m is None:
+        return text
+    later = t("punct.list_sep").join(
+        t("warning.cut_item", name=names.get(name, t.company_ticker(name)), date=date)
+        for name, date in _LATER.findall(m.group(2))
+    )
+    return t("warning.common_end", date=m.group(1), later=later)
+
+
+def _code(name: str) -> Markup:
+    """A model name as code (the page's visible text is then Chinese around it)."""
+    return Markup("<code>{}</code>").format(name)
+
+
+def _fill(t: Translator, key: str, **values: str) -> Markup:
+    """The catalogue text of ``key`` filled in with escaped values (Markup values as-is)."""
+    return escape(t(key)).format(**values)
+
+
+def _unit(t: Translator, unit: str | None) -> str:
+    return f" {t.unit(unit)}" if unit else ""
+
+
+def claim_note(note: str, t: Translator) -> str:
+    """A claim's note (``would hold with ...``, ``cross-claim check of ...``) re-worded."""
+    if t.lang == "en" or not note:
+        return note
+    m = _HOLD.match(note)
+    if m is not None:
+        parts = []
+        for part in m.group(1).split(" or "):
+            p = _HOLD_PART.match(part)
+            if p is None:
+                return note
+            name, value, unit, base = p.groups()
+            parts.append(
+                _fill(
+                    t,
+                    "note.hold_part",
+                    name=_code(name),
+                    value=value,
+                    unit=_unit(t, unit),
+                    base=base,
+                )
+            )
+        return _fill(t, "note.would_hold", parts=escape(t("note.or")).join(parts))
+    m = _CROSS_NOTE.match(note)
+    if m is not None:
+        return _fill(t, "note.cross_check", name=_code(m.group(1)))
+    if note.startswith("the model computes a value that is not a finite number"):
+        return t("note.not_finite")
+    return note
+
+
+def cross_claim_text(text: str, t: Translator) -> str:
+    """The text of a cross-claim row (``'a' and 'b' imply q = x vs y unit``) re-worded."""
+    if t.lang == "en":
+        return text
+    m = _CROSS_TEXT.match(text)
+    if m is None:
+        return text
+    a, b, name, x, y, unit = m.groups()
+    return _fill(
+        t,
+        "note.cross_text",
+        a=_code(a),
+        b=_code(b),
+        name=_code(name),
+        x=x,
+        y=y,
+        unit=_unit(t, unit),
+    )
+
+
+_DATA_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^gap of (\d+) calendar days \((.+) -> (.+)\)$"), "data.gap"),
+    (re.compile(r"^(\w+) is empty on (\d+) rows? \((.+)\)$"), "data.empty"),
+    (
+        re.compile(r"^(\w+) is below (\w+) on (\d+) rows? \((.+)\) \(kept as published\)$"),
+        "data.below",
+    ),
+    (
+        re.compile(r"^(\w+) is below open or close on (\d+) rows? \((.+)\) \(kept as published\)$"),
+        "data.below_oc",
+    ),
+    (
+        re.compile(r"^(\w+) is above open or close on (\d+) rows? \((.+)\) \(kept as published\)$"),
+        "data.above_oc",
+    ),
+    (re.compile(r"^close moved x(\S+) on (\S+); check for an unadjusted split$"), "data.split"),
+    (
+        re.compile(r"^dividend (\S+) on (\S+) is not below the previous close (\S+); not applied$"),
+        "data.dividend",
+    ),
+)
+_STORE_FOLDERS = ("prices", "dividends", "fx", "sec", "kpi")
+_WHERE = re.compile(r"^(?P<path>.+?\.csv)(?::(?P<row>\d+))?: (?P<rest>.*)$")
+
+
+def relative_path(path: str, data_root: Path | None) -> str:
+    """``path`` relative to the data folder (``prices/AAPL.csv``) when it lies inside it;
+    otherwise from the store folder it sits in (``prices/...``), else the file's name alone:
+    never a machine's absolute path."""
+    p = Path(path)
+    if data_root is not None and p.is_absolute():
+        try:
+            return p.resolve().relative_to(data_root.resolve()).as_posix()
+        except (ValueError, OSError):
+            pass
+    if not p.is_absolute():
+        return p.as_posix()
+    parts = p.parts
+    for i in range(len(parts) - 2, -1, -1):
+        if parts[i] in _STORE_FOLDERS:
+            return Path(*parts[i:]).as_posix()
+    return p.name
+
+
+def _column(t: Translator, name: str) -> str:
+    key = f"column.{name}"
+    return t(key) if t.has(key) else name
+
+
+def data_warning(text: str, t: Translator, data_root: Path | None) -> str:
+    """A stored series' data warning: its path relative to the data folder, re-worded."""
+    m = _WHERE.match(text)
+    where, rest = "", text
+    if m is not None:
+        where = relative_path(m.group("path"), data_root)
+        if m.group("row"):
+            where += f":{m.group('row')}"
+        rest = m.group("rest")
+    if t.lang != "en":
+        rest = _reword(rest, t)
+    return f"{where}: {rest}" if where else rest
+
+
+def _reword(rest: str, t: Translator) -> str:
+    for pattern, key in _DATA_RULES:
+        m = pattern.match(rest)
+        if m is None:
+            continue
+        groups: list[str] = list(m.groups())
+        if key == "data.gap":
+            return t(key, days=groups[0], start=groups[1], end=groups[2])
+        if key == "data.empty":
+            return t(key, column=_column(t, groups[0]), n=groups[1], dates=_dates(groups[2], t))
+        if key == "data.below":
+            return t(
+                key,
+                column=_column(t, groups[0]),
+                other=_column(t, groups[1]),
+                n=groups[2],
+                dates=_dates(groups[3], t),
+            )
+        if key in ("data.below_oc", "data.above_oc"):
+            return t(key, column=_column(t, groups[0]), n=groups[1], dates=_dates(groups[2], t))
+        if key == "data.split":
+            return t(key, factor=groups[0], date=groups[1])
+        if key == "data.dividend":
+            return t(key, amount=groups[0], date=groups[1], close=groups[2])
+    return rest
+
+
+_MORE = re.compile(r"^(.*) and (\d+) more$")
+
+
+def _dates(text: str, t: Translator) -> str:
+    """``2023-01-02, 2023-02-03 and 5 more`` -> the catalogue's wording of the same list."""
+    m = _MORE.match(text)
+    if m is None:
+        return text
+    return t("data.more", dates=m.group(1), n=m.group(2))
