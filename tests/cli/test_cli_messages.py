@@ -67,3 +67,61 @@ def test_aggregate_with_freq_y_does_not_hint_freq_y(tmp_path) -> None:
     assert res.exit_code == 0, res.output
     assert "note: no Y period" in res.stderr
     assert "try --freq Y" not in res.stderr and "try --freq Q" in res.stderr
+
+
+def test_help_documents_flags_as_flags() -> None:
+    res = _run(["--help"])
+    assert res.exit_code == 0
+    debug = next(line for line in res.stdout.splitlines() if "--debug" in line)
+    assert "<bool>" not in debug and "tracebacks" in debug
+    store = next(line for line in res.stdout.splitlines() if "--store" in line)
+    assert "<path>" in store  # options that take a value still show it
+
+
+def test_help_shows_the_store_default_really_used(tmp_path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "AITHESIS_STORE"}
+    env.update(AITHESIS_HOME=str(tmp_path / "home"), COLUMNS="300")
+    out = subprocess.run(
+        [sys.executable, "-m", "aithesis", "data", "list", "--help"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=True,
+    ).stdout
+    text = " ".join(out.replace("│", " ").split())
+    assert f"here {tmp_path / 'home' / 'store.duckdb'}" in text
+    assert "~/.aithesis/store.duckdb" not in text
+
+
+def test_leadlag_options_have_help() -> None:
+    res = _run(["kpi", "leadlag", "--help"])
+    assert res.exit_code == 0
+    flat = " ".join(res.stdout.replace("│", " ").split())
+    for text in ("KPI metric", "Sum the metric over this group", "One company"):
+        assert text in flat
+
+
+def test_data_show_prints_volume_as_an_integer(sample_store) -> None:
+    res = _run(["data", "show", "NVDA", "--store", str(sample_store.path)])
+    assert res.exit_code == 0, res.output
+    rows = [line for line in res.stdout.splitlines() if line.startswith("│ 20")]
+    assert rows
+    for line in rows:
+        volume = line.strip("│ ").split("│")[-1].strip()
+        assert volume.replace(",", "").isdigit(), volume  # 180,977,600 not 180,977,600.0000
+
+
+def test_index_build_without_out_writes_where_its_help_says(
+    sample_store, tmp_path, monkeypatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    helptext = " ".join(_run(["index", "build", "--help"]).stdout.replace("│", " ").split())
+    assert "out/agix for agix" in helptext
+    res = _run(["index", "build", "agix", "--store", str(sample_store.path), "--end", "2024-06-28"])
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "out" / "agix" / "levels.csv").is_file()

@@ -55,7 +55,8 @@ StoreOption = Annotated[
     Path | None,
     typer.Option(
         "--store",
-        help="DuckDB store file (default: env AITHESIS_STORE, else ~/.aithesis/store.duckdb).",
+        help="DuckDB store file (default: $AITHESIS_STORE, else store.duckdb in "
+        f"$AITHESIS_HOME or ~/.aithesis; here {default_store_path()}).",
         show_default=False,
     ),
 ]

@@ -10,6 +10,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
+from aithesis import numfmt
 from aithesis.cli._common import (
     OutputFormat,
     StoreOption,
@@ -176,6 +177,14 @@ def list_(
     console.print(table)
 
 
+def _price_cell(column: str, value: float) -> str:
+    """A price with four decimals; a volume (a count of shares) as a whole number;
+    a missing value as ``-``."""
+    if column == "volume":
+        return numfmt.count(value)
+    return numfmt.fixed(value, 4, grouping=True)
+
+
 @app.command("show")
 def show(
     ticker: Annotated[str, typer.Argument(help="Ticker or FX pair.")],
@@ -219,7 +228,7 @@ def show(
             *[
                 f"{v:%Y-%m-%d}"
                 if hasattr(v, "strftime")
-                else (f"{v:,.4f}" if isinstance(v, float) else escape(str(v)))
+                else (_price_cell(k, v) if isinstance(v, float) else escape(str(v)))
                 for k, v in values.items()
                 if k not in ("ticker", "currency", "basis", "source")
             ]

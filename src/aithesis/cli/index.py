@@ -59,7 +59,10 @@ def build(
     start: Annotated[str | None, typer.Option(help="Base date (overrides base_date).")] = None,
     end: Annotated[str | None, typer.Option(help="Last date, inclusive.")] = None,
     out: Annotated[
-        Path | None, typer.Option(help="Output folder (default: out/<index name>).")
+        Path | None,
+        typer.Option(
+            help="Output folder (default: out/NAME: out/agix for agix, out/mine for mine.yaml)."
+        ),
     ] = None,
     benchmark: Annotated[
         str | None, typer.Option(help="Benchmark ticker for relative metrics, e.g. SPY.")
@@ -83,7 +86,7 @@ def build(
             if benchmark
             else None
         )
-    folder = out if out is not None else Path("out") / _slug(result.name)
+    folder = out if out is not None else Path("out") / _slug(Path(name_or_yaml).stem)
     try:
         result.save(folder, benchmark=reference)
     except AithesisError as exc:

@@ -427,12 +427,16 @@ def gaps(
 
 @app.command("leadlag")
 def leadlag(
-    metric: Annotated[str, typer.Option("--metric", "-m")],
+    metric: Annotated[str, typer.Option("--metric", "-m", help="KPI metric, e.g. capex.")],
     against: Annotated[
         str, typer.Option("--against", help="Ticker or index whose returns follow.")
     ],
-    group: Annotated[str | None, typer.Option("--group", "-g")] = None,
-    entity: Annotated[str | None, typer.Option("--entity", "-e")] = None,
+    group: Annotated[
+        str | None, typer.Option("--group", "-g", help="Sum the metric over this group.")
+    ] = None,
+    entity: Annotated[
+        str | None, typer.Option("--entity", "-e", help="One company, e.g. alibaba.")
+    ] = None,
     max_lag: Annotated[int, typer.Option("--max-lag", help="Largest lag in quarters.")] = 4,
     growth_kind: Annotated[str, typer.Option("--growth", help="yoy or qoq.")] = "yoy",
     groups: GroupsOption = None,

@@ -18,6 +18,24 @@ from typer.core import TyperGroup
 from aithesis.cli._common import ROOT_OPTIONS
 from aithesis.errors import AithesisError
 
+
+def _flags_without_type() -> None:
+    """Help lists an on/off flag as ``--debug``, not ``--debug <bool>`` (Typer's rich help
+    shows the type of every option, flags included)."""
+    from typer.core import TyperOption
+
+    shown = TyperOption.display_type_rich
+
+    def display_type_rich(self: TyperOption, ctx: Any) -> str | None:
+        if self.is_flag and not self.count:
+            return None
+        return shown(self, ctx)
+
+    TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]
+
+
+_flags_without_type()
+
 __all__ = ["app", "main"]
 
 

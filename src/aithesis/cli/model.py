@@ -34,6 +34,7 @@ from aithesis.cli.model_options import (
     _pairs,
     _print_json,
 )
+from aithesis.cli.model_tables import mc_output_table, print_claims
 from aithesis.errors import SpecError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -207,7 +208,7 @@ def check(
     undetermined = f", {len(report.undetermined)} undetermined" if report.undetermined else ""
     table = Table(title=f"claims: {len(report.flagged)} flagged{undetermined} of {len(report)}")
     if not wide:
-        _print_claims(report, str(table.title))
+        print_claims(report, str(table.title))
         return
     for col in (
         "model",
@@ -234,33 +235,6 @@ def check(
             escape(r.note),
         )
     print_table(table, wide=True)
-
-
-_STATUS_COLOUR = {"flagged": "red", "ok": "green"}
-
-
-def _print_claims(report: Any, title: str) -> None:
-    """Claims one per row, grouped by model, each note on the lines under its claim: the
-    text column wraps at spaces, so nothing is cut at any terminal width."""
-    table = Table(title=escape(title), show_header=False, box=None, padding=(0, 1))
-    table.add_column("status", no_wrap=True)
-    table.add_column("claim", overflow="fold", ratio=1)
-    model = None
-    for r in report:
-        if r.model != model:
-            model = r.model
-            table.add_row("", f"[bold]{escape(model)}[/]")
-        colour = _STATUS_COLOUR.get(r.status, "yellow")
-        gap = f"gap {r.rel_error:.1%}" if math.isfinite(r.rel_error) else "gap n/a"
-        text = (
-            f"[cyan]{escape(r.claim_id)}[/] {escape(r.op)} "
-            f"{escape(numfmt.quantity(r.claimed, r.unit, name=r.claim_id))}; "
-            f"model {escape(numfmt.quantity(r.computed, r.unit, name=r.claim_id))}, {gap}"
-        )
-        if r.note:
-            text += f"\n[dim]{escape(r.note)}[/]"
-        table.add_row(f"[{colour}]{escape(r.status)}[/]", text)
-    console.print(table)
 
 
 @app.command("mc")
@@ -314,7 +288,7 @@ def mc(
     seeded = f"seed {res.seed}" if res.seed is not None else "unseeded"
     title = f"{res.model}: {res.n:,} draws, {seeded}"
     if fmt is OutputFormat.table and not wide:
-        _mc_output_table(res, title)
+        mc_output_table(res, title)
     else:
         _frame_out(res.to_frame(), fmt, title, wide=True)
     if res.target is not None:
@@ -323,35 +297,6 @@ def mc(
         what = escape(f"P({t_name} {t_op} {shown})")
         console.print(f"{what} = [bold]{res.probability:.2%}[/]")
     _frame_out(contrib, fmt, f"contribution to variance of {res.output}")
-
-
-def _mc_output_table(res: Any, title: str) -> None:
-    """The output's statistics as rows (statistic | value): fits an 80-column terminal."""
-    frame = res.to_frame()
-    row = frame[frame["name"] == res.output].iloc[0]
-    label = numfmt.unit_label(res.unit, res.output)
-    table = Table(title=escape(title))
-    if res.seed is None:
-        table.caption = "--seed N repeats a run"
-    table.add_column("statistic")
-    header = f"{res.output} ({label})" if label else res.output
-    table.add_column(escape(header), justify="right")
-    for col in frame.columns:
-        if col in ("name", "unit"):
-            continue
-        table.add_row(col, escape(_shown(row[col], res.unit, res.output)))
-    console.print(table)
-    others = len(frame) - 1
-    if others:
-        console.print(f"[dim]{others} other names: add --wide, or --format csv[/]")
-
-
-def _shown(value: Any, unit: str, name: str) -> str:
-    """A statistic in the output's unit, the analysts' way ($bn grouped, P/E as 33.6x)."""
-    if numfmt.is_multiple(name, unit):
-        return numfmt.multiple(value)
-    factor = numfmt.unit_factor(unit)
-    return numfmt.fixed(float(value) * factor, 2, grouping=True)
 
 
 @app.command("sensitivity")
