@@ -230,6 +230,7 @@ class RecordClaimSpec(_Strict):
         article: the article file (default: the model's ``source``); its date comes from
             the article catalogue unless ``article_date`` (ISO) is given.
         by: the horizon of a ``first_date`` claim (a date as the data functions take).
+        text_zh: ``text`` in Chinese (shown by the ``zh`` report).
     """
 
     kind: Literal["record"]
@@ -241,6 +242,7 @@ class RecordClaimSpec(_Strict):
     tol: Annotated[float, Field(gt=0, le=10)] = 0.05
     quote: str | None = None
     text: str | None = None
+    text_zh: str | None = None
     source: str | None = None
     article: str | None = None
     article_date: str | None = None
