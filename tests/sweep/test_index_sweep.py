@@ -112,6 +112,21 @@ def test_rank_by_another_metric(sample_store) -> None:
     assert r.worst["rebalance"] == r.table.loc[r.table["total_return"].idxmin(), "rebalance"]
 
 
+def test_rank_by_a_risk_takes_the_lowest_as_best(sample_store) -> None:
+    """Volatility and drawdown length are lower-is-better: best is the calmest variant."""
+    r = run_index_sweep(
+        "ai-infra",
+        {"rebalance": ["monthly", "quarterly", "annual"]},
+        store=sample_store,
+        end=END,
+        rank_by="volatility",
+    )
+    vols = r.table["volatility"]
+    assert vols.nunique() == 3  # the three schedules really differ
+    assert r.best["volatility"] == vols.min()
+    assert r.worst["volatility"] == vols.max()
+
+
 def test_theme_target_sweep_equals_hand_set_targets(sample_store) -> None:
     agix = load_methodology("agix")
     r = run_index_sweep(

@@ -124,7 +124,11 @@ def index_cmd(
         str, typer.Option(help="Benchmark ticker for relative metrics; 'none' for none.")
     ] = "QQQ",
     rank_by: Annotated[
-        str, typer.Option("--rank-by", help="Metric choosing best/worst (higher is better).")
+        str,
+        typer.Option(
+            "--rank-by",
+            help="Metric choosing best/worst (higher is better; lower for volatility and risks).",
+        ),
     ] = "sharpe",
     batch_size: BatchOpt = None,
     fmt: FormatOpt = OutputFormat.table,

@@ -80,7 +80,8 @@ def run_index_sweep(
         start, end: base date override and last date.
         benchmark: ticker for tracking error, information ratio, beta, alpha (None: none).
         progress: ``progress(done, total)`` in variants.
-        rank_by: metric for best/worst, higher is better (default ``sharpe``).
+        rank_by: metric for best/worst in its catalogue direction: higher is better
+            except for risks such as volatility (default ``sharpe``).
         batch_size: variants per task (default: ~32 tasks).
         connect_timeout: seconds to wait for a scheduler address.
 

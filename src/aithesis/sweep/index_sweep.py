@@ -232,7 +232,7 @@ def plan_index_sweep(
         store: an open store; read here only, never by the workers.
         start, end: base date override and last date, as for ``build_index``.
         benchmark: ticker for the relative metrics (None: no relative metrics).
-        rank_by: metric for best/worst (higher is better).
+        rank_by: metric for best/worst, in its catalogue direction (lowest volatility is best).
 
     Raises:
         SpecError: an unknown parameter or rank metric, an invalid variant (names it),

@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from aithesis.analytics.catalogue import get_metric
 from aithesis.errors import SpecError
 
 __all__ = ["IndexSweepResult", "ModelSweepResult"]
@@ -126,7 +127,9 @@ class IndexSweepResult:
             (:data:`aithesis.sweep.index_sweep.METRICS`, with a benchmark also
             ``RELATIVE``: the metric catalogue's entries with ``sweep=True``), ``days``,
             ``skewness``, ``kurtosis`` of daily returns, and ``error`` (None if built).
-        rank_by: metric choosing best and worst (higher is better).
+        rank_by: metric choosing best and worst, in the metric catalogue's direction
+            (:attr:`~aithesis.analytics.metric.Metric.higher_is_better`: the best
+            volatility is the lowest).
         benchmark: benchmark ticker of the relative metrics (None: none).
         deflated_sharpe: DSR of the best-Sharpe variant (see :mod:`.selection`).
         luck_sharpe: annualised Sharpe the best of that many unskilled variants reaches.
@@ -156,14 +159,21 @@ class IndexSweepResult:
         return self.table.loc[self.table["error"].isna(), self.rank_by].dropna()
 
     @property
+    def higher_is_better(self) -> bool:
+        """Whether a higher :attr:`rank_by` is better (the catalogue's direction)."""
+        return get_metric(self.rank_by).higher_is_better is not False
+
+    @property
     def best(self) -> pd.Series:
-        """The row with the highest :attr:`rank_by`."""
-        return self.table.loc[self._ranked().idxmax()]
+        """The row with the best :attr:`rank_by` (highest, or lowest for a risk)."""
+        ranked = self._ranked()
+        return self.table.loc[ranked.idxmax() if self.higher_is_better else ranked.idxmin()]
 
     @property
     def worst(self) -> pd.Series:
-        """The row with the lowest :attr:`rank_by`."""
-        return self.table.loc[self._ranked().idxmin()]
+        """The row with the worst :attr:`rank_by` (lowest, or highest for a risk)."""
+        ranked = self._ranked()
+        return self.table.loc[ranked.idxmin() if self.higher_is_better else ranked.idxmax()]
 
     def to_frame(self) -> pd.DataFrame:
         """A copy of :attr:`table`."""
