@@ -22,15 +22,12 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
 
 from aithesis.analytics.catalogue import CATALOGUE
-
-if TYPE_CHECKING:  # pragma: no cover
-    from aithesis.index.result import IndexResult
 
 __all__ = ["SHEETS", "XLSX_NAME", "workbook_bytes"]
 
@@ -48,6 +45,21 @@ COUNT = "0"
 _METRIC_FORMAT = {"percent": PERCENT, "ratio": RATIO, "count": COUNT, "date": DATE}
 _FORMATS = {m.name: m.format for m in CATALOGUE}
 _LABELS = {m.name: m.en for m in CATALOGUE}
+
+
+class IndexResult(Protocol):
+    """What the workbook reads of :class:`aithesis.index.result.IndexResult` (which
+    imports this module: a protocol, so there is no import back)."""
+
+    name: str
+    dates: np.ndarray
+    tickers: tuple[str, ...]
+    level_values: np.ndarray
+    weight_values: np.ndarray
+    currency: str
+    return_type: str
+    methodology: Any
+    sources: tuple[tuple[str, str | None], ...]
 
 
 def _day(value: Any) -> dt.date:
