@@ -1,18 +1,17 @@
 """The package's shape: no import cycles, layers import downward only, small modules.
 
-Walks ``src/aithesis`` with ``ast`` (no imports are executed). Layers follow
-ARCHITECTURE.md: base 0, storage 1, domain 2, engines 3, api 4, shells 5. An import
+Walks ``src/aithesis`` with ``ast`` (no imports are executed: ``tests/_imports.py``).
+Layers follow ARCHITECTURE.md: base 0, storage 1, domain 2, engines 3, api 4, shells 5. An import
 from a higher layer is a failure; so is any cycle between modules, even inside a layer.
 """
 
 from __future__ import annotations
 
 import ast
-from pathlib import Path
 
 import pytest
+from tests._imports import MODULES, cycles, import_graph
 
-SRC = Path(__file__).resolve().parents[1] / "src" / "aithesis"
 MAX_LINES = 500
 
 # Longest-prefix match wins. Each top-level package or module must be listed.
@@ -45,77 +44,7 @@ LAYERS: dict[str, int] = {
 }
 
 
-def _modules() -> dict[str, Path]:
-    mods: dict[str, Path] = {}
-    for path in SRC.rglob("*.py"):
-        rel = path.relative_to(SRC).with_suffix("")
-        parts = list(rel.parts)
-        if parts[-1] == "__init__" and len(parts) > 1:
-            parts = parts[:-1]
-        mods[".".join(parts)] = path
-    return mods
-
-
-MODULES = _modules()
-
-
-def _resolve(name: str) -> str | None:
-    """The module of ours that ``aithesis.<name>`` denotes (a module or a package)."""
-    while name:
-        if name in MODULES:
-            return name
-        name = name.rpartition(".")[0]
-    return None
-
-
-def _imports(mod: str, path: Path) -> set[str]:
-    """Modules of ours imported at module level or in functions (TYPE_CHECKING excluded)."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    is_pkg = path.name == "__init__.py"
-    package = mod if is_pkg else mod.rpartition(".")[0]
-    found: set[str] = set()
-
-    class Visitor(ast.NodeVisitor):
-        def visit_If(self, node: ast.If) -> None:
-            test = node.test
-            name = getattr(test, "id", None) or getattr(test, "attr", None)
-            if name == "TYPE_CHECKING":
-                for child in node.orelse:
-                    self.visit(child)
-                return
-            self.generic_visit(node)
-
-        def visit_Import(self, node: ast.Import) -> None:
-            for alias in node.names:
-                if alias.name.startswith("aithesis."):
-                    target = _resolve(alias.name.removeprefix("aithesis."))
-                    if target:
-                        found.add(target)
-
-        def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
-            if node.level:
-                base = package.split(".") if package else []
-                if node.level > 1:
-                    base = base[: len(base) - (node.level - 1)]
-                stem = ".".join([*base, node.module] if node.module else base)
-            elif node.module and (node.module == "aithesis" or node.module.startswith("aithesis.")):
-                stem = node.module.removeprefix("aithesis").lstrip(".")
-            else:
-                return
-            for alias in node.names:
-                full = f"{stem}.{alias.name}" if stem else alias.name
-                target = _resolve(full) if full in MODULES else _resolve(stem) if stem else None
-                if target is None and not stem:
-                    target = "__init__" if "__init__" in MODULES else None
-                if target and target != mod:
-                    found.add(target)
-
-    Visitor().visit(tree)
-    found.discard(mod)
-    return found
-
-
-GRAPH = {mod: _imports(mod, path) for mod, path in MODULES.items()}
+GRAPH = import_graph()
 
 
 def _layer(mod: str) -> int:
@@ -126,46 +55,6 @@ def _layer(mod: str) -> int:
     if layer is None:
         raise AssertionError(f"module {mod!r} has no layer in LAYERS: add it")
     return layer
-
-
-def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
-    """Strongly connected components with more than one module (Tarjan)."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on: set[str] = set()
-    out: list[list[str]] = []
-    counter = [0]
-
-    def visit(v: str) -> None:
-        index[v] = low[v] = counter[0]
-        counter[0] += 1
-        stack.append(v)
-        on.add(v)
-        for w in graph.get(v, ()):
-            if w not in index:
-                visit(w)
-                low[v] = min(low[v], low[w])
-            elif w in on:
-                low[v] = min(low[v], index[w])
-        if low[v] == index[v]:
-            comp = []
-            while True:
-                w = stack.pop()
-                on.discard(w)
-                comp.append(w)
-                if w == v:
-                    break
-            if len(comp) > 1:
-                out.append(sorted(comp))
-
-    import sys
-
-    sys.setrecursionlimit(10_000)
-    for v in graph:
-        if v not in index:
-            visit(v)
-    return out
 
 
 def _without_package_inits(graph: dict[str, set[str]]) -> dict[str, set[str]]:
@@ -188,12 +77,12 @@ def test_the_walker_sees_real_imports() -> None:
 
 def test_cycles_are_detected_on_a_known_cyclic_graph() -> None:
     graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
-    assert _cycles(graph) == [["a", "b", "c"]]
+    assert cycles(graph) == [["a", "b", "c"]]
 
 
 def test_no_import_cycles_inside_the_package() -> None:
-    cycles = _cycles(_without_package_inits(GRAPH))
-    assert not cycles, "import cycles: " + "; ".join(" <-> ".join(c) for c in cycles)
+    found = cycles(_without_package_inits(GRAPH))
+    assert not found, "import cycles: " + "; ".join(" <-> ".join(c) for c in found)
 
 
 def test_layers_import_downward_only() -> None:

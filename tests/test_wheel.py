@@ -69,6 +69,25 @@ def test_wheel_holds_every_file_of_the_package(wheel: tuple[Path, Path]) -> None
     assert sorted(wanted - names) == []
 
 
+def test_wheel_metadata_requires_every_declared_dependency(wheel: tuple[Path, Path]) -> None:
+    """``Requires-Dist`` (unconditional ones) equals pyproject's ``dependencies``, so
+    ``pip install aithesis`` brings openpyxl for ``index.xlsx`` and the rest."""
+    import tomllib
+
+    built, _ = wheel
+    archive = zipfile.ZipFile(built)
+    (meta,) = [n for n in archive.namelist() if n.endswith(".dist-info/METADATA")]
+    lines = archive.read(meta).decode("utf-8").splitlines()
+    required = {
+        line.removeprefix("Requires-Dist: ").replace(" ", "")
+        for line in lines
+        if line.startswith("Requires-Dist: ") and "extra ==" not in line
+    }
+    declared = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    assert required == {d.replace(" ", "") for d in declared["project"]["dependencies"]}
+    assert "openpyxl>=3.1" in required
+
+
 def test_installed_wheel_runs_init_and_demo_outside_the_repository(
     wheel: tuple[Path, Path], tmp_path: Path
 ) -> None:

@@ -1,4 +1,4 @@
-"""Small hand-made data folders and a store snapshot for bad-input tests."""
+"""Small hand-made data: folders, price rows on five June 2024 days, a store snapshot."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from aithesis.data.api import import_dir
@@ -17,6 +19,49 @@ GOOD_PRICES = """date,open,high,low,close,adj_close,volume
 2024-01-04,11,12.5,10.8,12,,900
 2024-01-05,12,12.2,11.1,11.5,,1100
 """
+
+
+DAYS: tuple[str, ...] = ("2024-06-03", "2024-06-04", "2024-06-05", "2024-06-06", "2024-06-07")
+
+
+def price_rows(
+    ticker: str,
+    dates: list[str],
+    closes: list[float],
+    *,
+    basis: str = "raw",
+    adj: list[float] | None = None,
+) -> pd.DataFrame:
+    """Standard-schema price rows: open = high = low = close, volume 1, USD; adj_close
+    NaN unless given."""
+    close = np.array(closes, dtype=float)
+    return pd.DataFrame(
+        {
+            "ticker": ticker,
+            "date": pd.to_datetime(dates),
+            "open": close,
+            "high": close,
+            "low": close,
+            "close": close,
+            "adj_close": np.nan if adj is None else np.array(adj, dtype=float),
+            "volume": 1.0,
+            "currency": "USD",
+            "basis": basis,
+            "source": "hand-made test rows",
+        }
+    )
+
+
+@pytest.fixture()
+def days() -> list[str]:
+    """Five consecutive trading days (Mon 2024-06-03 .. Fri 2024-06-07), ISO."""
+    return list(DAYS)
+
+
+@pytest.fixture()
+def rows() -> Callable[..., pd.DataFrame]:
+    """``price_rows(ticker, dates, closes, *, basis="raw", adj=None)`` as a fixture."""
+    return price_rows
 
 
 def write_dir(root: Path, files: dict[str, str | bytes]) -> Path:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import subprocess
 import sys
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -19,27 +18,7 @@ from aithesis.data.merge import (
 )
 from aithesis.errors import DataError
 
-DAYS = ["2024-06-03", "2024-06-04", "2024-06-05", "2024-06-06", "2024-06-07"]
 NO_DIVIDENDS = pd.DataFrame({"ticker": [], "ex_date": [], "amount": []})
-
-
-def _rows(ticker: str, dates: list[str], closes: list[float], *, basis: str = "raw", adj=None):
-    close = np.array(closes, dtype=float)
-    return pd.DataFrame(
-        {
-            "ticker": ticker,
-            "date": pd.to_datetime(dates),
-            "open": close,
-            "high": close,
-            "low": close,
-            "close": close,
-            "adj_close": np.nan if adj is None else np.array(adj, dtype=float),
-            "volume": 1.0,
-            "currency": "USD",
-            "basis": basis,
-            "source": "hand-made",
-        }
-    )
 
 
 def test_the_merge_module_does_not_import_duckdb() -> None:
@@ -48,9 +27,9 @@ def test_the_merge_module_does_not_import_duckdb() -> None:
     assert done.stdout.strip() == "False"
 
 
-def test_new_rows_win_on_shared_dates_and_history_is_kept() -> None:
-    old = _rows("CC", DAYS, [10.0, 10.5, 11.0, 11.5, 12.0])
-    new = _rows("CC", DAYS[2:3], [11.2])
+def test_new_rows_win_on_shared_dates_and_history_is_kept(rows, days) -> None:
+    old = rows("CC", days, [10.0, 10.5, 11.0, 11.5, 12.0])
+    new = rows("CC", days[2:3], [11.2])
     out = merge_prices(old, new, NO_DIVIDENDS, {}, ["CC"], {})
     assert out.frame["close"].tolist() == [10.0, 10.5, 11.2, 11.5, 12.0]
     assert out.frame["adj_close"].tolist() == [10.0, 10.5, 11.2, 11.5, 12.0]
@@ -67,18 +46,20 @@ def test_new_rows_win_on_shared_dates_and_history_is_kept() -> None:
         ([100.0, 101.0, 102.0], [97.92, 98.5, 99.0], "x0.96, ONE shared date"),
     ],
 )
-def test_rebased_histories_are_refused(old_closes, new_closes, what) -> None:
-    old = _rows("RB", DAYS[: len(old_closes)], old_closes)
+def test_rebased_histories_are_refused(rows, days, old_closes, new_closes, what) -> None:
+    old = rows("RB", days[: len(old_closes)], old_closes)
     start = len(old_closes) - (3 if len(old_closes) == 4 else 1)
-    new = _rows("RB", DAYS[start : start + len(new_closes)], new_closes)
+    new = rows("RB", days[start : start + len(new_closes)], new_closes)
     with pytest.raises(DataError, match="re-based") as info:
         merge_prices(old, new, NO_DIVIDENDS, {}, ["RB"], {})
     assert "aithesis data delete RB" in str(info.value), what
 
 
-def test_one_shared_date_with_a_3_for_2_rebase_would_have_faked_a_minus_34pct_day() -> None:
-    old = _rows("TT", DAYS[:3], [300.0, 303.0, 306.0])
-    new = _rows("TT", DAYS[2:], [204.0, 205.0, 206.0])  # every price x2/3
+def test_one_shared_date_with_a_3_for_2_rebase_would_have_faked_a_minus_34pct_day(
+    rows, days
+) -> None:
+    old = rows("TT", days[:3], [300.0, 303.0, 306.0])
+    new = rows("TT", days[2:], [204.0, 205.0, 206.0])  # every price x2/3
     with pytest.raises(DataError) as info:
         check_joins(old, new)
     text = str(info.value)
@@ -86,37 +67,37 @@ def test_one_shared_date_with_a_3_for_2_rebase_would_have_faked_a_minus_34pct_da
     assert "x0.6667" in text and "-33.3% day" in text
 
 
-def test_one_shared_date_off_by_a_little_is_stored_with_a_warning() -> None:
-    old = _rows("SW", DAYS[:3], [100.0, 101.0, 102.0])
-    new = _rows("SW", DAYS[2:], [102.51, 103.0, 104.0])  # +0.5 % on the joining date
+def test_one_shared_date_off_by_a_little_is_stored_with_a_warning(rows, days) -> None:
+    old = rows("SW", days[:3], [100.0, 101.0, 102.0])
+    new = rows("SW", days[2:], [102.51, 103.0, 104.0])  # +0.5 % on the joining date
     out = merge_prices(old, new, NO_DIVIDENDS, {}, ["SW"], {})
     assert out.frame["close"].tolist() == [100.0, 101.0, 102.51, 103.0, 104.0]
     (warning,) = out.warnings["SW"]
     assert "2024-06-05" in warning and "x1.0050" in warning
 
 
-def test_one_corrected_close_inside_the_stored_span_is_not_a_join() -> None:
-    old = _rows("IN", DAYS, [100.0, 101.0, 102.0, 103.0, 104.0])
-    new = _rows("IN", DAYS[2:3], [104.0])  # +2 % but nothing outside the stored span
+def test_one_corrected_close_inside_the_stored_span_is_not_a_join(rows, days) -> None:
+    old = rows("IN", days, [100.0, 101.0, 102.0, 103.0, 104.0])
+    new = rows("IN", days[2:3], [104.0])  # +2 % but nothing outside the stored span
     assert check_joins(old, new) == {}
 
 
-def test_a_split_like_jump_at_an_append_without_overlap_is_warned() -> None:
-    old = _rows("JJ", DAYS[:2], [1000.0, 1010.0])
-    new = _rows("JJ", DAYS[2:], [101.0, 102.0, 103.0])
+def test_a_split_like_jump_at_an_append_without_overlap_is_warned(rows, days) -> None:
+    old = rows("JJ", days[:2], [1000.0, 1010.0])
+    new = rows("JJ", days[2:], [101.0, 102.0, 103.0])
     (warning,) = check_joins(old, new)["JJ"]
     assert "x0.100" in warning and "2024-06-04" in warning and "2024-06-05" in warning
 
 
-def test_a_basis_change_is_refused() -> None:
-    old = _rows("BB", DAYS[:2], [1.0, 1.1])
+def test_a_basis_change_is_refused(rows, days) -> None:
+    old = rows("BB", days[:2], [1.0, 1.1])
     with pytest.raises(DataError, match="basis 'raw' but the new rows are 'auto_adjusted'"):
-        check_basis(old, _rows("BB", DAYS[2:3], [1.2], basis="auto_adjusted"))
+        check_basis(old, rows("BB", days[2:3], [1.2], basis="auto_adjusted"))
 
 
-def test_raw_adj_close_is_derived_from_dividends_by_hand() -> None:
-    new = _rows("DV", DAYS[:4], [10.0, 10.0, 9.6, 9.8])
-    divs = pd.DataFrame({"ticker": ["DV"], "ex_date": pd.to_datetime([DAYS[2]]), "amount": [0.5]})
+def test_raw_adj_close_is_derived_from_dividends_by_hand(rows, days) -> None:
+    new = rows("DV", days[:4], [10.0, 10.0, 9.6, 9.8])
+    divs = pd.DataFrame({"ticker": ["DV"], "ex_date": pd.to_datetime([days[2]]), "amount": [0.5]})
     out = merge_prices(new.iloc[0:0], new, divs, {}, ["DV"], {})
     factor = 1 - 0.5 / 10.0  # Yahoo: prices before the ex-date times 1 - d / close_{t-1}
     expected = [10.0 * factor, 10.0 * factor, 9.6, 9.8]
@@ -127,11 +108,11 @@ def test_raw_adj_close_is_derived_from_dividends_by_hand() -> None:
     assert adj[2] / adj[1] - 1 == pytest.approx(9.6 / (10.0 - 0.5) - 1, rel=1e-12)
 
 
-def test_auto_adjusted_and_index_series_take_close_as_adj_close() -> None:
+def test_auto_adjusted_and_index_series_take_close_as_adj_close(rows, days) -> None:
     new = pd.concat(
         [
-            _rows("AU", DAYS[:2], [5.0, 5.5], basis="auto_adjusted", adj=[1.0, 1.0]),
-            _rows("IX", DAYS[:2], [4000.0, 4010.0], basis="index"),
+            rows("AU", days[:2], [5.0, 5.5], basis="auto_adjusted", adj=[1.0, 1.0]),
+            rows("IX", days[:2], [4000.0, 4010.0], basis="index"),
         ],
         ignore_index=True,
     )
@@ -140,9 +121,9 @@ def test_auto_adjusted_and_index_series_take_close_as_adj_close() -> None:
     assert out.sources == {"AU": "close", "IX": "close"}
 
 
-def test_source_adj_close_is_extended_with_price_returns() -> None:
-    old = _rows("SA", DAYS[:2], [10.0, 10.0], adj=[9.8, 10.0])
-    new = _rows("SA", DAYS[2:3], [10.5])
+def test_source_adj_close_is_extended_with_price_returns(rows, days) -> None:
+    old = rows("SA", days[:2], [10.0, 10.0], adj=[9.8, 10.0])
+    new = rows("SA", days[2:3], [10.5])
     prior = {"SA": PriorSeries(adj_close_from="source")}
     out = merge_prices(old, new, NO_DIVIDENDS, prior, ["SA"], {})
     assert out.frame["adj_close"].tolist() == pytest.approx([9.8, 10.0, 10.5], rel=1e-15)
@@ -150,20 +131,20 @@ def test_source_adj_close_is_extended_with_price_returns() -> None:
     assert out.warnings["SA"][0].startswith(NOTE) and "extended" in out.warnings["SA"][0]
 
 
-def test_old_validation_warnings_survive_but_derivation_notes_are_recomputed() -> None:
-    old = _rows("WV", DAYS[:2], [10.0, 10.0])
+def test_old_validation_warnings_survive_but_derivation_notes_are_recomputed(rows, days) -> None:
+    old = rows("WV", days[:2], [10.0, 10.0])
     prior = {"WV": PriorSeries("close (no dividends)", ("gap of 9 days", NOTE + "stale note"))}
     only_dividends = merge_prices(old, None, NO_DIVIDENDS, prior, ["WV"], {})
     assert only_dividends.warnings["WV"] == ["gap of 9 days"]
     fresh = merge_prices(
-        old, _rows("WV", DAYS[2:3], [10.0]), NO_DIVIDENDS, prior, ["WV"], {"WV": []}
+        old, rows("WV", days[2:3], [10.0]), NO_DIVIDENDS, prior, ["WV"], {"WV": []}
     )
     assert fresh.warnings["WV"] == []  # this write validated the rows afresh
 
 
-def test_dividend_spans_cover_the_new_rows_of_the_listed_tickers_only() -> None:
-    prices = pd.concat([_rows("A", DAYS[1:4], [1, 1, 1]), _rows("B", DAYS, [1] * 5)])
+def test_dividend_spans_cover_the_new_rows_of_the_listed_tickers_only(rows, days) -> None:
+    prices = pd.concat([rows("A", days[1:4], [1, 1, 1]), rows("B", days, [1] * 5)])
     spans = dividend_spans(prices, {"A"})
     assert spans.to_dict("records") == [
-        {"ticker": "A", "min": pd.Timestamp(DAYS[1]).date(), "max": pd.Timestamp(DAYS[3]).date()}
+        {"ticker": "A", "min": pd.Timestamp(days[1]).date(), "max": pd.Timestamp(days[3]).date()}
     ]

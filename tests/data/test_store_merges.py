@@ -16,72 +16,56 @@ from aithesis.data.store import Store
 from aithesis.errors import DataError
 
 
-def _rows(ticker: str, dates: list[str], closes: list[float], adj=None) -> pd.DataFrame:
-    close = np.array(closes, dtype=float)
-    return pd.DataFrame(
-        {
-            "ticker": ticker,
-            "date": pd.to_datetime(dates),
-            "open": close,
-            "high": close,
-            "low": close,
-            "close": close,
-            "adj_close": np.nan if adj is None else np.array(adj, dtype=float),
-            "volume": 1.0,
-            "currency": "USD",
-            "basis": "raw",
-            "source": "hand-made test rows",
-        }
-    )
-
-
-DAYS = ["2024-06-03", "2024-06-04", "2024-06-05", "2024-06-06", "2024-06-07"]
-
-
-def test_rows_rebased_by_a_split_are_refused_and_nothing_changes(tmp_store: Store) -> None:
-    tmp_store.write_batch(prices=_rows("NV", DAYS[:3], [1224.0, 1209.0, 1208.0]))
+def test_rows_rebased_by_a_split_are_refused_and_nothing_changes(
+    rows, days, tmp_store: Store
+) -> None:
+    tmp_store.write_batch(prices=rows("NV", days[:3], [1224.0, 1209.0, 1208.0]))
     before = tmp_store.prices().to_csv()
     # a later download is split-adjusted 10:1 and overlaps the last stored day
     with pytest.raises(DataError) as info:
-        tmp_store.write_batch(prices=_rows("NV", DAYS[2:], [120.8, 121.5, 120.9]))
+        tmp_store.write_batch(prices=rows("NV", days[2:], [120.8, 121.5, 120.9]))
     assert "NV" in str(info.value) and "re-based" in str(info.value)
     assert "aithesis data delete NV" in str(info.value)
     assert tmp_store.prices().to_csv() == before
 
 
-def test_an_update_rebased_3_for_2_with_one_overlapping_date_is_refused(tmp_store: Store) -> None:
+def test_an_update_rebased_3_for_2_with_one_overlapping_date_is_refused(
+    rows, days, tmp_store: Store
+) -> None:
     """Issue 18: spliced onto the stored scale it would be a silent -34 % day."""
-    tmp_store.write_batch(prices=_rows("TP", DAYS[:3], [300.0, 303.0, 306.0]))
+    tmp_store.write_batch(prices=rows("TP", days[:3], [300.0, 303.0, 306.0]))
     before = tmp_store.prices().to_csv()
     with pytest.raises(DataError) as info:
-        tmp_store.write_batch(prices=_rows("TP", DAYS[2:], [204.0, 205.0, 206.0]))
+        tmp_store.write_batch(prices=rows("TP", days[2:], [204.0, 205.0, 206.0]))
     assert "re-based" in str(info.value) and "2024-06-05: 204 vs stored 306" in str(info.value)
     assert tmp_store.prices().to_csv() == before
 
 
-def test_rows_rebased_by_a_dividend_factor_are_refused(tmp_store: Store) -> None:
-    tmp_store.write_batch(prices=_rows("AA", DAYS[:4], [50.0, 51.0, 52.0, 53.0]))
+def test_rows_rebased_by_a_dividend_factor_are_refused(rows, days, tmp_store: Store) -> None:
+    tmp_store.write_batch(prices=rows("AA", days[:4], [50.0, 51.0, 52.0, 53.0]))
     rebased = [c * 0.985 for c in (51.0, 52.0, 53.0)] + [54.0]
     with pytest.raises(DataError, match="re-based"):
-        tmp_store.write_batch(prices=_rows("AA", DAYS[1:], rebased))
+        tmp_store.write_batch(prices=rows("AA", days[1:], rebased))
 
 
-def test_a_few_corrected_closes_are_an_ordinary_upsert(tmp_store: Store) -> None:
-    tmp_store.write_batch(prices=_rows("CC", DAYS, [10.0, 10.5, 11.0, 11.5, 12.0]))
-    tmp_store.write_batch(prices=_rows("CC", DAYS[2:3], [11.2]))
+def test_a_few_corrected_closes_are_an_ordinary_upsert(rows, days, tmp_store: Store) -> None:
+    tmp_store.write_batch(prices=rows("CC", days, [10.0, 10.5, 11.0, 11.5, 12.0]))
+    tmp_store.write_batch(prices=rows("CC", days[2:3], [11.2]))
     assert tmp_store.prices(["CC"])["close"].tolist() == [10.0, 10.5, 11.2, 11.5, 12.0]
 
 
-def test_a_split_like_jump_at_an_append_is_warned(tmp_store: Store) -> None:
-    tmp_store.write_batch(prices=_rows("JJ", DAYS[:2], [1000.0, 1010.0]))
-    tmp_store.write_batch(prices=_rows("JJ", DAYS[2:], [101.0, 102.0, 103.0]))
+def test_a_split_like_jump_at_an_append_is_warned(rows, days, tmp_store: Store) -> None:
+    tmp_store.write_batch(prices=rows("JJ", days[:2], [1000.0, 1010.0]))
+    tmp_store.write_batch(prices=rows("JJ", days[2:], [101.0, 102.0, 103.0]))
     warnings = tmp_store.series_info().set_index("name").at["JJ", "warnings"]
     assert any("x0.100" in w and "re-based" in w for w in warnings)
 
 
-def test_source_adj_close_is_kept_and_extended_not_replaced_by_close(tmp_store: Store) -> None:
-    tmp_store.write_batch(prices=_rows("SA", DAYS[:2], [10.0, 10.0], adj=[9.8, 10.0]))
-    tmp_store.write_batch(prices=_rows("SA", DAYS[2:3], [10.5]))  # no adj_close given
+def test_source_adj_close_is_kept_and_extended_not_replaced_by_close(
+    rows, days, tmp_store: Store
+) -> None:
+    tmp_store.write_batch(prices=rows("SA", days[:2], [10.0, 10.0], adj=[9.8, 10.0]))
+    tmp_store.write_batch(prices=rows("SA", days[2:3], [10.5]))  # no adj_close given
     stored = tmp_store.prices(["SA"])
     # the 2% dividend before day 2 survives; day 3 chains on with its price return
     assert stored["adj_close"].tolist() == pytest.approx([9.8, 10.0, 10.5], rel=1e-15)
@@ -90,33 +74,30 @@ def test_source_adj_close_is_kept_and_extended_not_replaced_by_close(tmp_store: 
     assert any("extended" in w for w in info.at["SA", "warnings"])
 
 
-def test_reimport_of_a_fixed_file_clears_its_old_warning(tmp_path: Path) -> None:
-    folder = tmp_path / "in" / "prices"
-    folder.mkdir(parents=True)
+def test_reimport_of_a_fixed_file_clears_its_old_warning(make_dir, tmp_store: Store) -> None:
     gap = "date,open,high,low,close\n2024-01-02,10,10,10,10\n2024-01-12,10,10,10,10\n"
-    (folder / "WW.csv").write_text(gap)
-    store = Store(tmp_path / "s.duckdb")
-    import_dir(store, folder.parent)
+    root = make_dir({"prices/WW.csv": gap})
+    store = tmp_store
+    import_dir(store, root)
     assert (
         "gap of 10 calendar days" in store.series_info().set_index("name").at["WW", "warnings"][0]
     )
     filled = gap.replace("2024-01-12", "2024-01-05,10,10,10,10\n2024-01-09,10,10,10,10\n2024-01-12")
-    (folder / "WW.csv").write_text(filled)
-    import_dir(store, folder.parent)
+    (root / "prices" / "WW.csv").write_text(filled)
+    import_dir(store, root)
     warnings = store.series_info().set_index("name").at["WW", "warnings"]
     assert not any("gap" in w for w in warnings)
 
 
-def test_a_redated_dividend_replaces_the_old_one_on_reimport(tmp_path: Path) -> None:
-    root = tmp_path / "in"
-    (root / "prices").mkdir(parents=True)
-    (root / "dividends").mkdir()
-    (root / "prices" / "RD.csv").write_text(
-        "date,open,high,low,close\n2024-01-02,10,10,10,10\n2024-01-03,10,10,10,10\n"
-        "2024-01-04,10,10,10,10\n"
+def test_a_redated_dividend_replaces_the_old_one_on_reimport(make_dir, tmp_store: Store) -> None:
+    root = make_dir(
+        {
+            "prices/RD.csv": "date,open,high,low,close\n2024-01-02,10,10,10,10\n"
+            "2024-01-03,10,10,10,10\n2024-01-04,10,10,10,10\n",
+            "dividends/RD.csv": "date,dividend\n2024-01-03,0.5\n",
+        }
     )
-    (root / "dividends" / "RD.csv").write_text("date,dividend\n2024-01-03,0.5\n")
-    store = Store(tmp_path / "s.duckdb")
+    store = tmp_store
     import_dir(store, root)
     (root / "dividends" / "RD.csv").write_text("date,dividend\n2024-01-04,0.5\n")  # corrected
     import_dir(store, root)
@@ -125,8 +106,8 @@ def test_a_redated_dividend_replaces_the_old_one_on_reimport(tmp_path: Path) -> 
     assert adj == pytest.approx([9.5, 9.5, 10.0], rel=1e-15)  # one dividend, not two
 
 
-def test_derivation_notes_are_recomputed_not_piled_up(tmp_store: Store) -> None:
-    tmp_store.write_batch(prices=_rows("DN", DAYS[:2], [10.0, 10.0]))
+def test_derivation_notes_are_recomputed_not_piled_up(rows, days, tmp_store: Store) -> None:
+    tmp_store.write_batch(prices=rows("DN", days[:2], [10.0, 10.0]))
     late = pd.DataFrame(
         {
             "ticker": ["DN"],
@@ -139,7 +120,7 @@ def test_derivation_notes_are_recomputed_not_piled_up(tmp_store: Store) -> None:
     tmp_store.write_batch(dividends=late)  # after the last row: noted, not applied
     notes = tmp_store.series_info().set_index("name").at["DN", "warnings"]
     assert len(notes) == 1 and "ignored" in notes[0]
-    tmp_store.write_batch(prices=_rows("DN", DAYS[2:4], [10.0, 9.9]))  # now it applies
+    tmp_store.write_batch(prices=rows("DN", days[2:4], [10.0, 9.9]))  # now it applies
     notes = tmp_store.series_info().set_index("name").at["DN", "warnings"]
     assert notes == []
     adj = tmp_store.prices(["DN"])["adj_close"].to_numpy()
@@ -169,15 +150,18 @@ def test_yahoo_dividend_on_a_row_without_prices_is_kept() -> None:
     assert len(batch.prices) == 2
 
 
-def test_bad_dividend_names_its_file_and_line_and_skip_bad_keeps_the_rest(tmp_path: Path) -> None:
-    root = tmp_path / "in"
-    (root / "prices").mkdir(parents=True)
-    (root / "dividends").mkdir()
+def test_bad_dividend_names_its_file_and_line_and_skip_bad_keeps_the_rest(
+    make_dir, tmp_store: Store
+) -> None:
     body = "date,open,high,low,close\n2024-01-02,10,10,10,10\n2024-01-03,10,10,10,10\n"
-    (root / "prices" / "KO.csv").write_text(body)
-    (root / "prices" / "PEP.csv").write_text(body)
-    (root / "dividends" / "KO.csv").write_text("date,dividend\n2024-01-03,-0.25\n")
-    store = Store(tmp_path / "s.duckdb")
+    root = make_dir(
+        {
+            "prices/KO.csv": body,
+            "prices/PEP.csv": body,
+            "dividends/KO.csv": "date,dividend\n2024-01-03,-0.25\n",
+        }
+    )
+    store = tmp_store
     with pytest.raises(DataError) as info:
         import_dir(store, root)
     assert "dividends/KO.csv:2" in str(info.value) and "'dividend'" in str(info.value)
@@ -187,24 +171,22 @@ def test_bad_dividend_names_its_file_and_line_and_skip_bad_keeps_the_rest(tmp_pa
     assert store.tickers() == ["PEP"]
 
 
-def test_duplicate_ticker_in_the_manifest_is_named(tmp_path: Path) -> None:
-    root = tmp_path / "in"
-    (root / "prices").mkdir(parents=True)
-    (root / "prices" / "KO.csv").write_text("date,open,high,low,close\n2024-01-02,1,1,1,1\n")
-    (root / "prices_manifest.csv").write_text("ticker,close_basis\nKO,raw\nKO,auto_adjusted\n")
+def test_duplicate_ticker_in_the_manifest_is_named(make_dir, tmp_store: Store) -> None:
+    root = make_dir(
+        {
+            "prices/KO.csv": "date,open,high,low,close\n2024-01-02,1,1,1,1\n",
+            "prices_manifest.csv": "ticker,close_basis\nKO,raw\nKO,auto_adjusted\n",
+        }
+    )
     with pytest.raises(DataError) as info:
-        import_dir(Store(tmp_path / "s.duckdb"), root)
+        import_dir(tmp_store, root)
     assert "prices_manifest.csv:3" in str(info.value) and "KO is listed twice" in str(info.value)
 
 
-def test_trailing_commas_do_not_shift_the_columns(tmp_path: Path) -> None:
-    root = tmp_path / "in" / "prices"
-    root.mkdir(parents=True)
-    (root / "TC.csv").write_text(
-        "date,open,high,low,close\n2024-01-02,1,2,0.5,1.5,\n2024-01-03,1.5,2,1,1.8,\n"
-    )
-    store = Store(tmp_path / "s.duckdb")
-    import_dir(store, root.parent)
+def test_trailing_commas_do_not_shift_the_columns(make_dir, tmp_store: Store) -> None:
+    body = "date,open,high,low,close\n2024-01-02,1,2,0.5,1.5,\n2024-01-03,1.5,2,1,1.8,\n"
+    store = tmp_store
+    import_dir(store, make_dir({"prices/TC.csv": body}))
     assert store.prices(["TC"])["close"].tolist() == [1.5, 1.8]
 
 
@@ -271,9 +253,9 @@ def test_a_bare_folder_warns_that_total_return_is_price_return(tmp_path: Path) -
     assert again.series_info().set_index("name").at["ZZ", "basis"] == "auto_adjusted"
 
 
-def test_several_tickers_are_deleted_together_or_not_at_all(tmp_store: Store) -> None:
-    tmp_store.write_batch(prices=_rows("AA", DAYS[:2], [1.0, 1.1]))
-    tmp_store.write_batch(prices=_rows("BB", DAYS[:2], [2.0, 2.1]))
+def test_several_tickers_are_deleted_together_or_not_at_all(rows, days, tmp_store: Store) -> None:
+    tmp_store.write_batch(prices=rows("AA", days[:2], [1.0, 1.1]))
+    tmp_store.write_batch(prices=rows("BB", days[:2], [2.0, 2.1]))
     with pytest.raises(DataError, match="not in the store: CC"):
         tmp_store.delete_tickers(["AA", "CC"])
     assert tmp_store.tickers() == ["AA", "BB"]

@@ -19,7 +19,7 @@ def store_path(sample_store):
     return str(sample_store.path)
 
 
-def test_build_writes_four_files_matching_the_api(tmp_path, store_path, sample_store):
+def test_build_writes_the_output_files_matching_the_api(tmp_path, store_path, sample_store):
     out = tmp_path / "out"
     result = CliRunner().invoke(
         app, ["build", "ai-infra", "--out", str(out), "--store", store_path, "--end", "2025-06-30"]
@@ -30,6 +30,7 @@ def test_build_writes_four_files_matching_the_api(tmp_path, store_path, sample_s
         "weights.csv",
         "contributions.csv",
         "metrics.json",
+        "index.xlsx",
     }
     expected = build_index("ai-infra", sample_store, end="2025-06-30")
     levels = pd.read_csv(out / "levels.csv", index_col="date", parse_dates=True)["level"]
@@ -40,6 +41,7 @@ def test_build_writes_four_files_matching_the_api(tmp_path, store_path, sample_s
     stock = contrib[contrib["by"] == "stock"]["contribution"].sum()
     assert stock == pytest.approx(expected.total_return, rel=1e-12)
     assert "AI infrastructure basket" in result.output and "compute" in result.output
+    assert "index.xlsx" in " ".join(result.output.split())  # the summary names it
 
 
 def test_build_with_benchmark_adds_relative_metrics(tmp_path, store_path, sample_store):

@@ -1,5 +1,5 @@
-"""IndexResult.save: four files, all or nothing; `index build --out` errors are one line,
-exit 1; base_value is bounded so no level overflows or underflows."""
+"""IndexResult.save: the CSVs, metrics.json and index.xlsx, all or nothing; `index build
+--out` errors are one line, exit 1; base_value is bounded so no level overflows or underflows."""
 
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ def _tree(folder: Path) -> dict[str, bytes]:
     }
 
 
-def test_save_writes_the_four_files_with_the_results_numbers(tmp_path, result, sample_store):
+def test_save_writes_the_output_files_with_the_results_numbers(tmp_path, result, sample_store):
     bench = build_benchmark("SPY", sample_store, start="2024-01-02", end="2024-12-31")
     folder = result.save(tmp_path / "a" / "b", benchmark=bench)
     assert sorted(p.name for p in folder.iterdir()) == sorted(OUTPUT_FILES)

@@ -73,7 +73,8 @@ def build(
     ] = None,
     store: StoreOption = None,
 ) -> None:
-    """Build an index; write levels.csv, weights.csv, contributions.csv, metrics.json."""
+    """Build an index; write levels.csv, weights.csv, contributions.csv, metrics.json,
+    index.xlsx (the same tables as an Excel workbook)."""
     from aithesis.index import build_benchmark, build_index, load_methodology
 
     methodology = load_methodology(name_or_yaml)

@@ -287,6 +287,7 @@ def build_from_inputs(
         warnings=inputs.warnings
         + tuple(weight_warnings)
         + tuple(data_end_warning(e) for e in ended),
+        sources=inputs.sources,
     )
 
 

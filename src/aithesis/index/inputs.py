@@ -43,6 +43,8 @@ class IndexInputs:
         history: ``(H, N)`` index-currency prices of the ``H`` trading days before the
             base date, for schemes that read trailing returns (``H`` at most the
             scheme's ``history_days``, fewer when the data start later); None otherwise.
+        sources: ``(series, origin)`` for each ticker and each FX pair used: the store's
+            ``source`` provenance of the series (None when it recorded none).
     """
 
     dates: np.ndarray
@@ -51,6 +53,24 @@ class IndexInputs:
     companies: tuple[Company | None, ...]
     warnings: tuple[str, ...]
     history: np.ndarray | None = None
+    sources: tuple[tuple[str, str | None], ...] = ()
+
+
+def _sources(
+    store: Store, tickers: list[str], currencies: list[str], index_currency: str
+) -> tuple[tuple[str, str | None], ...]:
+    """Where each ticker's series (and each FX pair converting it) came from."""
+    converted = any(c != index_currency for c in currencies)
+    pairs = sorted({f"USD{c}" for c in (*currencies, index_currency) if c != "USD"})
+    pairs = pairs if converted else []
+    info = store.series_info()
+    origin = {
+        (str(kind), str(name)): src
+        for kind, name, src in zip(info["kind"], info["name"], info["source"], strict=True)
+    }
+    return tuple((t, origin.get(("price", t))) for t in tickers) + tuple(
+        (p, origin.get(("fx", p))) for p in pairs
+    )
 
 
 def _universe(universe: Universe | None) -> Universe:
@@ -227,6 +247,7 @@ def gather_inputs(
         companies=tuple(companies),
         warnings=tuple(warnings + fx_warnings),
         history=values[:lead] if history_days else None,
+        sources=_sources(store, tickers, currencies, m.currency),
     )
 
 

@@ -21,6 +21,7 @@ import pandas as pd
 from aithesis import analytics as an
 from aithesis.analytics.catalogue import MetricInputs, compute_metrics
 from aithesis.errors import DataError
+from aithesis.index.excel import XLSX_NAME, workbook_bytes
 
 if TYPE_CHECKING:  # pragma: no cover
     from aithesis.index.coverage import DataEnd
@@ -28,7 +29,13 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["OUTPUT_FILES", "IndexResult", "align_benchmark", "json_ready"]
 
-OUTPUT_FILES: tuple[str, ...] = ("levels.csv", "weights.csv", "contributions.csv", "metrics.json")
+OUTPUT_FILES: tuple[str, ...] = (
+    "levels.csv",
+    "weights.csv",
+    "contributions.csv",
+    "metrics.json",
+    XLSX_NAME,
+)
 """The files :meth:`IndexResult.save` writes."""
 
 
@@ -57,6 +64,8 @@ class IndexResult:
         currency: index currency; return_type: ``total`` or ``price``.
         methodology: the methodology built (None for engine-level use).
         warnings: notes about approximations made while building.
+        sources: ``(series, origin)`` pairs: where the store's series of each ticker
+            (and FX pair used) came from (its ``source`` provenance; None if unknown).
     """
 
     name: str
@@ -75,6 +84,7 @@ class IndexResult:
     return_type: str = "total"
     methodology: Methodology | None = None
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    sources: tuple[tuple[str, str | None], ...] = field(default_factory=tuple)
 
     # ---- pandas views -------------------------------------------------------------
     @property
@@ -229,7 +239,9 @@ class IndexResult:
 
         ``levels.csv`` (date, level), ``weights.csv`` (date x ticker, end of day),
         ``contributions.csv`` (by stock and by theme, decimal, plus ``(costs)``) and
-        ``metrics.json`` (:meth:`metrics`, NaN written as null).
+        ``metrics.json`` (:meth:`metrics`, NaN written as null) and ``index.xlsx``
+        (the same tables as an Excel workbook with an About sheet stating units,
+        conventions and data sources: :mod:`aithesis.index.excel`).
 
         Raises:
             DataError: a level is not finite (``base_value`` x growth overflowed) or a
@@ -259,7 +271,9 @@ class IndexResult:
             "contributions.csv": contributions.to_csv(),
             "metrics.json": json.dumps(metrics, indent=2, default=str, allow_nan=False) + "\n",
         }
-        return {name: text[name].encode("utf-8") for name in OUTPUT_FILES}
+        files = {name: payload.encode("utf-8") for name, payload in text.items()}
+        files[XLSX_NAME] = workbook_bytes(self, metrics, contributions)
+        return {name: files[name] for name in OUTPUT_FILES}
 
     def save(
         self,
