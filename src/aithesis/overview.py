@@ -16,9 +16,28 @@ from aithesis.analytics import return_since
 from aithesis.data.store import Store
 from aithesis.errors import DataError
 
-__all__ = ["CHATGPT_RELEASE", "price_summary"]
+__all__ = ["CHATGPT_RELEASE", "EARLY_END_TOLERANCE_DAYS", "common_last_date", "price_summary"]
 
 CHATGPT_RELEASE = pd.Timestamp("2022-11-30")  # article 002's base date
+# a series "ends early" when its last date is more than this many calendar days before
+# the date most series share (a week absorbs exchange holidays and time zones)
+EARLY_END_TOLERANCE_DAYS = 7
+
+
+def common_last_date(last_dates: Sequence[pd.Timestamp]) -> pd.Timestamp:
+    """The last date most series share (the latest of them on a tie).
+
+    >>> common_last_date([pd.Timestamp("2025-01-03")] * 2 + [pd.Timestamp("2024-06-28")])
+    Timestamp('2025-01-03 00:00:00')
+
+    Raises:
+        DataError: no dates.
+    """
+    if len(last_dates) == 0:
+        raise DataError("no series to compare", field="last_date")
+    counts = pd.Series(pd.to_datetime(list(last_dates))).value_counts()
+    top = counts[counts == counts.max()].index
+    return pd.Timestamp(max(top))
 
 
 def price_summary(
@@ -29,7 +48,9 @@ def price_summary(
     Returns:
         Frame indexed by ticker: ``first_date, last_date, last_close, currency, basis,
         ret_1y`` (from the last date back 365 calendar days) and ``ret_since`` (from
-        ``since``), returns in decimal.
+        ``since``), returns in decimal, and ``ends_early``: True when the last date is
+        more than :data:`EARLY_END_TOLERANCE_DAYS` before :func:`common_last_date` (its
+        1-year return then covers an earlier year than the others').
 
     Raises:
         DataError: ``since`` is not a date; UnknownTickerError: a ticker has no prices.
@@ -68,4 +89,10 @@ def price_summary(
         "ret_1y",
         "ret_since",
     ]
-    return pd.DataFrame(rows, columns=columns).set_index("ticker")
+    table = pd.DataFrame(rows, columns=columns).set_index("ticker")
+    if len(table):
+        cutoff = common_last_date(table["last_date"]) - pd.Timedelta(days=EARLY_END_TOLERANCE_DAYS)
+        table["ends_early"] = table["last_date"] < cutoff
+    else:
+        table["ends_early"] = pd.Series(dtype=bool)
+    return table

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -151,7 +152,7 @@ def _hand_total_return(sample_dir: Path, ticker: str, start: str, dividends: boo
 def test_summary_prints_the_universe_table(tmp_path: Path, sample_dir: Path) -> None:
     store = str(tmp_path / "s.duckdb")
     runner.invoke(app, ["data", "import", str(sample_dir), "--store", store])
-    done = _aithesis("data", "summary", "--store", store, env={"COLUMNS": "400"})
+    done = _aithesis("data", "summary", "--store", store, "--wide", env={"COLUMNS": "400"})
     assert done.returncode == 0, done.stderr
     assert "NVDA" in done.stdout and "0992.HK" in done.stdout and "联想" in done.stdout
     from aithesis.universe import load_universe
@@ -161,17 +162,64 @@ def test_summary_prints_the_universe_table(tmp_path: Path, sample_dir: Path) -> 
     with_prices = sum(1 for c in universe if c.ticker in files)
     assert with_prices >= 70
     assert f"{with_prices} of {len(universe)} universe companies have stored prices" in done.stdout
-    rows = {line.split("│")[1].strip(): line for line in done.stdout.splitlines() if "│" in line}
+    rows = {line.split()[0]: line for line in done.stdout.splitlines() if line.strip()}
     for ticker, has_dividends in (("MSFT", True), ("VST", False)):
         prices = pd.read_csv(sample_dir / "prices" / f"{ticker}.csv", parse_dates=["date"])
         last = prices.iloc[-1]
         year_back = f"{last['date'] - pd.Timedelta(days=365):%Y-%m-%d}"
         since = _hand_total_return(sample_dir, ticker, "2022-11-30", has_dividends)
         one_year = _hand_total_return(sample_dir, ticker, year_back, has_dividends)
-        cells = [c.strip() for c in rows[ticker].split("│")]
+        cells = re.split(r"\s{2,}", rows[ticker].strip())  # no box: columns split by spaces
         assert f"{last['date']:%Y-%m-%d}" in cells
         assert f"{last['close']:,.2f} USD" in cells
-        assert cells[-3:-1] == [f"{one_year:+.1%}", f"{since:+.1%}"], (ticker, cells)
+        assert cells[-2:] == [f"{one_year:+.1%}", f"{since:+.1%}"], (ticker, cells)
+
+
+def test_summary_marks_the_series_that_end_early(sample_store, sample_dir: Path) -> None:
+    from aithesis.universe import load_universe
+
+    res = runner.invoke(app, ["data", "summary", "--store", str(sample_store.path)])
+    assert res.exit_code == 0, res.output
+    # independently: each universe ticker's last date from its CSV; "early" is more than
+    # 7 days before the last date most of them share
+    universe = {c.ticker for c in load_universe()}
+    last = {
+        p.stem: pd.read_csv(p, usecols=["date"])["date"].max()
+        for p in (sample_dir / "prices").glob("*.csv")
+        if p.stem in universe
+    }
+    ends = pd.Series(pd.to_datetime(list(last.values())), index=list(last))
+    common = ends.value_counts().idxmax()
+    early = set(ends[ends < common - pd.Timedelta(days=7)].index)
+    assert len(early) >= 5 and "9988.HK" in early and "NVDA" not in early
+    lines = {line.split()[0]: line for line in res.stdout.splitlines() if line.strip()}
+    for ticker in ends.index:
+        line = lines[ticker]
+        date = f"{ends[ticker]:%Y-%m-%d}"
+        if ticker in early:  # the last date and both returns carry the mark
+            assert f"{date}*" in line and line.count("*") == 3, line
+        else:
+            assert f"{date}*" not in line and "*" not in line, line
+    text = " ".join(res.stdout.split())
+    assert f"* {len(early)} series end early, before {common:%Y-%m-%d}" in text
+    assert "their 1y and since returns run to their own last date" in text
+
+
+def test_summary_fits_the_terminal_without_cutting_names(columns: int, sample_store) -> None:
+    res = runner.invoke(app, ["data", "summary", "--store", str(sample_store.path)])
+    assert res.exit_code == 0, res.output
+    assert "…" not in res.stdout
+    assert all(len(line) <= columns for line in res.stdout.splitlines())
+    from aithesis.universe import load_universe
+
+    words = set(res.stdout.split())
+    for company in load_universe():  # names wrap at spaces, never folded mid-word
+        if f" {company.ticker} " in res.stdout:
+            assert set(company.name.split()) <= words, company.name
+    assert "add --wide" in res.stdout
+    wide = runner.invoke(app, ["data", "summary", "--store", str(sample_store.path), "--wide"])
+    assert "英伟达" in wide.stdout and "interconnect_storage" in wide.stdout
+    assert "…" not in wide.stdout
 
 
 def test_summary_with_a_window_after_the_data_says_so(tmp_path: Path, sample_dir: Path) -> None:

@@ -125,3 +125,29 @@ def test_index_build_without_out_writes_where_its_help_says(
     res = _run(["index", "build", "agix", "--store", str(sample_store.path), "--end", "2024-06-28"])
     assert res.exit_code == 0, res.output
     assert (tmp_path / "out" / "agix" / "levels.csv").is_file()
+
+
+def test_growth_does_not_offer_an_entity_it_then_refuses(tmp_path) -> None:
+    import pandas as pd
+
+    from aithesis.kpi.facts import article_facts_path
+
+    store = str(tmp_path / "s.duckdb")
+    assert _run(["kpi", "import", "--articles", "--store", store]).exit_code == 0
+    raw = pd.read_csv(article_facts_path())
+    capex = raw[raw["metric"] == "capex"]
+    reported = sorted(set(capex[capex["kind"].isin(["actual", "derived"])]["entity"]))
+    amazon = capex[capex["entity"] == "amazon"]
+    assert set(amazon["kind"]) == {"guidance"}  # the article gives Amazon's plan only
+    offered = ", ".join(reported)
+    unknown = _run(["kpi", "growth", "--entity", "nosuch", "--store", store])
+    assert unknown.exit_code == 1
+    assert unknown.stderr.strip().endswith(f"entities with actual/derived capex: {offered}")
+    assert "amazon" not in unknown.stderr
+    for name in reported:  # every entity offered is accepted
+        assert _run(["kpi", "growth", "--entity", name, "--store", store]).exit_code == 0
+    refused = _run(["kpi", "growth", "--entity", "amazon", "--store", store])
+    assert refused.exit_code == 1
+    line = refused.stderr.strip()
+    assert "'amazon' has no actual/derived capex facts, only guidance FY2025" in line
+    assert line.endswith(offered) and "'kind'" not in line

@@ -346,3 +346,18 @@ def test_growth_never_prints_infinity_in_json(facts_csv, tmp_path: Path) -> None
 
     rows = json.loads(result.stdout, parse_constant=refuse)
     assert {r["fiscal_period"]: r["qoq"] for r in rows}["2025Q1"] is None
+
+
+def test_conflict_warning_writes_large_values_in_full_not_scientific(
+    facts_csv, tmp_path: Path
+) -> None:
+    store = tmp_path / "big.duckdb"
+    first = facts_csv(row(value="26000000", source="sec-10q"), name="a.csv")
+    assert kpi("import", str(first), "--store", str(store)).exit_code == 0
+    second = facts_csv(row(value="14150000000", source="broker.pdf"), name="b.csv")
+    result = kpi("import", str(second), "--store", str(store))
+    assert result.exit_code == 0, result.output
+    line = " ".join(result.stderr.split())
+    assert "14,150,000,000 USD_M from 'broker.pdf'" in line
+    assert "26,000,000 USD_M from 'sec-10q'" in line
+    assert "e+" not in line

@@ -14,11 +14,13 @@ from aithesis import numfmt
 from aithesis.cli._common import (
     OutputFormat,
     StoreOption,
+    WideOption,
     coloured_pct,
     console,
     err_console,
     open_store,
     print_json,
+    print_table,
 )
 
 __all__ = ["app"]
@@ -281,11 +283,16 @@ def delete(
 def summary(
     store: StoreOption = None,
     since: Annotated[str, typer.Option(help="Start date of the 'since' column.")] = "2022-11-30",
+    wide: WideOption = False,
 ) -> None:
-    """Universe companies with stored prices: last close, 1-year and since-date total return."""
+    """Universe companies with stored prices: last close, 1-year and since-date total return.
+
+    A series that ends early (more than a week before the last date most series share) is
+    marked *: its 1y return is the year to its own last date, not the others' year.
+    """
     import pandas as pd
 
-    from aithesis.overview import price_summary
+    from aithesis.overview import common_last_date, price_summary
     from aithesis.universe import load_universe
 
     with open_store(store, read_only=True) as db:
@@ -297,37 +304,56 @@ def summary(
     universe = load_universe()
     start = pd.Timestamp(since)
     title = f"AI value-chain universe: total return (adj_close) from {path}"
-    table = Table(title=escape(title))
-    for column, justify in (
-        ("ticker", "left"),
-        ("company", "left"),
-        ("公司", "left"),
-        ("themes", "left"),
+    # no box: the six columns keep 13 characters for the company at 80 columns
+    table = Table(title=escape(title), box=None, padding=(0, 1), header_style="bold underline")
+    columns = [("ticker", "left"), ("company", "left")]
+    if wide:
+        columns += [("公司", "left"), ("themes", "left")]
+    columns += [
         ("last date", "left"),
         ("last close", "right"),
         ("1y", "right"),
-        (f"since {since}", "right"),
-    ):
-        table.add_column(escape(column), justify=justify, no_wrap=column in ("ticker", "last date"))
-    shown = 0
+        (f"since\n{since}", "right"),
+    ]
+    for column, justify in columns:
+        table.add_column(
+            escape(column),
+            justify=justify,
+            # names and themes wrap at spaces (a long word folds): no cell is cut short
+            no_wrap=column not in ("company", "公司", "themes"),
+            overflow="fold",
+        )
+    shown = early = 0
     for company in universe.companies:
         if company.ticker not in table_data.index:
             continue
         row = table_data.loc[company.ticker]
+        mark = "*" if row.ends_early else " "  # a space keeps the digits aligned
+        early += bool(row.ends_early)
+        day = f"{row.last_date:%Y-%m-%d}"
+        names = [escape(company.name)]
+        if wide:
+            names += [escape(company.name_zh), escape(", ".join(company.themes))]
         table.add_row(
             escape(company.ticker),
-            escape(company.name),
-            escape(company.name_zh),
-            escape(", ".join(company.themes)),
-            f"{row.last_date:%Y-%m-%d}",
+            *names,
+            f"[yellow]{day}*[/]" if row.ends_early else day,
             f"{row.last_close:,.2f} {escape(str(row.currency))}",
-            coloured_pct(row.ret_1y),
+            coloured_pct(row.ret_1y) + mark,
             # a window that starts after the last stored date holds no data, not +0.0%
-            "no data" if start > row.last_date else coloured_pct(row.ret_since),
+            "no data" if start > row.last_date else coloured_pct(row.ret_since) + mark,
         )
         shown += 1
-    console.print(table)
+    print_table(table, wide=wide)
     console.print(f"{shown} of {len(universe)} universe companies have stored prices")
+    if early:
+        common = common_last_date(table_data["last_date"])
+        console.print(
+            f"* {early} series end early, before {common:%Y-%m-%d} (the last date most "
+            "series share): their 1y and since returns run to their own last date"
+        )
+    if not wide:
+        console.print("[dim]Chinese names and themes: add --wide[/]")
     last = table_data["last_date"].max()
     if start > last:
         console.print(

@@ -15,6 +15,7 @@ from typing import Annotated, Any
 
 import pandas as pd
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -86,15 +87,16 @@ def _cell(column: str, value: Any) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "-"
     if isinstance(value, float):
-        return numfmt.percent(value, 2) if column in _PERCENT else f"{value:,.6g}"
-    return str(value)
+        # six significant digits, grouped, never scientific (19,200,000 not 1.92e+07)
+        return numfmt.percent(value, 2) if column in _PERCENT else numfmt.number(value, 6)
+    return escape(str(value))
 
 
 def _rich_table(frame: pd.DataFrame, title: str, caption: str | None = None) -> Table:
-    table = Table(title=title, caption=caption)
+    table = Table(title=escape(title), caption=None if caption is None else escape(caption))
     for col in frame.columns:
         numeric = frame[col].dtype.kind in "fiu"
-        table.add_column(str(col), justify="right" if numeric else "left")
+        table.add_column(escape(str(col)), justify="right" if numeric else "left")
     for row in frame.itertuples(index=False):
         table.add_row(*[_cell(c, v) for c, v in zip(frame.columns, row, strict=True)])
     return table
@@ -269,7 +271,8 @@ def model_cmd(
         )
         return
     what = result.value_column
-    unit = "" if what == "probability" else f" [{result.unit}]"
+    label = numfmt.unit_label(result.unit, result.output)
+    unit = "" if what == "probability" or not label else f" ({label})"
     if heat is not None:
         frame = heat.reset_index()
         frame.columns = [
@@ -279,7 +282,7 @@ def model_cmd(
         caption = f"{what}{unit}; --format csv for one row per combination"
         if what == "probability" and result.target is not None:
             tname, op, value = result.target
-            caption = f"P({tname} {op} {value:g}); " + caption
+            caption = f"P({tname} {op} {numfmt.number(value, 6)}); " + caption
         console.print(_heat_table(frame, what, f"{result.model}: {result.output}", caption))
     else:
         console.print(_rich_table(table, f"{result.model}: {result.output}{unit}"))
@@ -289,9 +292,9 @@ def model_cmd(
 
 
 def _heat_table(frame: pd.DataFrame, what: str, title: str, caption: str) -> Table:
-    table = Table(title=title, caption=caption)
+    table = Table(title=escape(title), caption=escape(caption))
     for k, col in enumerate(frame.columns):
-        table.add_column(str(col), justify="right", style="bold" if k == 0 else None)
+        table.add_column(escape(str(col)), justify="right", style="bold" if k == 0 else None)
     for row in frame.itertuples(index=False):
         cells = [_cell("", row[0])] + [_cell(what, v) for v in row[1:]]
         table.add_row(*cells)

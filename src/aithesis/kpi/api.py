@@ -210,21 +210,38 @@ def facts(
     return frame.reset_index(drop=True)
 
 
-def _series(st: Store, entity: str, metric: str) -> pd.DataFrame:
+def _series(st: Store, entity: str, metric: str, kinds: Sequence[str] = REPORTED) -> pd.DataFrame:
+    """The entity's (slug or ticker) facts of ``metric`` whose kind is in ``kinds``.
+
+    Raises:
+        DataError: none; the hint lists only entities that do have such facts, and an
+            entity whose facts are all of other kinds (e.g. guidance only) is told so.
+    """
     rows = st.fundamentals(entity=entity.lower(), metric=metric)
     if rows.empty:
         rows = st.fundamentals(ticker=entity.upper(), metric=metric)
+    usable = rows[rows["kind"].isin(kinds)] if len(rows) else rows
+    if not usable.empty:
+        return usable
+    known = st.fundamentals(metric=metric)
+    known = known[known["kind"].isin(kinds)] if len(known) else known
+    names = sorted(set(known["entity"])) if len(known) else []
+    wanted = "/".join(kinds)
     if rows.empty:
-        known = st.fundamentals(metric=metric)
-        names = sorted(set(known["entity"])) if len(known) else []
-        raise DataError(
-            f"no {metric} facts for {entity!r}",
-            field="entity",
-            hint=("entities with " + metric + ": " + ", ".join(names))
-            if names
-            else "import facts first (aithesis kpi import)",
+        message = f"no {metric} facts for {entity!r}"
+    else:
+        held = ", ".join(
+            f"{kind} {period}"
+            for kind, period in sorted(set(zip(rows["kind"], rows["fiscal_period"], strict=True)))
         )
-    return rows
+        message = f"{entity!r} has no {wanted} {metric} facts, only {held}"
+    raise DataError(
+        message,
+        field="entity",
+        hint=(f"entities with {wanted} {metric}: " + ", ".join(names))
+        if names
+        else "import facts first (aithesis kpi import)",
+    )
 
 
 def _with_bounds(table: pd.DataFrame) -> pd.DataFrame:
@@ -266,10 +283,7 @@ def growth(
         DataError: no such facts (lists the entities that have the metric).
     """
     with _open(store) as st:
-        rows = _series(st, entity, metric)
-    rows = rows[rows["kind"].isin(kinds)]
-    if rows.empty:
-        raise DataError(f"no {'/'.join(kinds)} {metric} facts for {entity!r}", field="kind")
+        rows = _series(st, entity, metric, kinds)
     table = _with_bounds(growth_table(rows, unit=unit))
     return annotate(table) if with_events else table
 
@@ -277,8 +291,8 @@ def growth(
 def cagr(store: StoreLike, *, entity: str, metric: str, start: str, end: str) -> float:
     """Compound annual growth of an entity's metric between two period labels (decimal)."""
     with _open(store) as st:
-        rows = _series(st, entity, metric)
-    return series_cagr(growth_table(rows[rows["kind"].isin(REPORTED)]), start, end)
+        rows = _series(st, entity, metric, REPORTED)
+    return series_cagr(growth_table(rows), start, end)
 
 
 def _group(name: str, groups_file: str | Path | None) -> Group:

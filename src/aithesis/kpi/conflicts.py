@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from aithesis import numfmt
 from aithesis.kpi.groups import Group
 from aithesis.kpi.growth import KIND_PREFERENCE
 from aithesis.kpi.units import conversion_factor
@@ -51,7 +52,8 @@ class Version:
     def describe(self) -> str:
         """``246.12 RMB_100M from '003.txt' (actual, as_of 2025-06-13)``."""
         source = self.source if len(self.source) <= 60 else self.source[:60] + "..."
-        return f"{self.value:g} {self.unit} from {source!r} ({self.kind}, as_of {self.as_of})"
+        value = numfmt.number(self.value, 6)  # grouped, never 1.5e+10
+        return f"{value} {self.unit} from {source!r} ({self.kind}, as_of {self.as_of})"
 
 
 @dataclass(frozen=True)
