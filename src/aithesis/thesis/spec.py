@@ -84,9 +84,17 @@ class DriverSpec(_Strict):
         note: anything a reader needs (e.g. "not stated in the article; assumed").
         title_zh: the title in Chinese (the report's ``zh`` language shows it).
         constant: a definitional constant (``one_day``); never varied to reconcile claims.
+        from_: ``from:`` in the YAML: a data expression (``market_cap(NVDA, latest)``,
+            ``kpi(NVDA, revenue, FY2025)``, any formula of data calls and numbers; dates
+            as in record claims) whose figure becomes the value when the model is
+            evaluated with a store (:mod:`aithesis.thesis.record_bind`); ``value`` is
+            then the literal used without one (optional). A bound driver is fixed (no
+            range). The figure is in USD for money (converted to ``unit``: ``USD_bn``,
+            ``USD_bn/year`` for a fiscal year's flow), else a plain number.
     """
 
-    value: Finite
+    value: Finite | None = None
+    from_: Annotated[str | None, Field(alias="from", max_length=400)] = None
     unit: str = ""
     low: Finite | None = None
     high: Finite | None = None
@@ -127,6 +135,10 @@ class DriverSpec(_Strict):
 
     @model_validator(mode="after")
     def _check_range(self) -> DriverSpec:
+        if self.value is None and self.from_ is None:
+            raise ValueError("a driver needs 'value' (or 'from:' to take it from the data)")
+        if self.from_ is not None and (self.low is not None or self.dist is not None):
+            raise ValueError("a driver bound to data (from:) is a fixed input: drop low/high/dist")
         if (self.low is None) != (self.high is None):
             raise ValueError("give both 'low' and 'high' or neither")
         rule = DISTRIBUTIONS[self.distribution]
