@@ -11,13 +11,13 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from tests.thesis.test_record import _at, _close, market_cap
 from typer.testing import CliRunner
 
 from aithesis.cli.main import app
 from aithesis.errors import AithesisError
 from aithesis.thesis import load_model
 from aithesis.thesis.record_bind import load_model_as_of, run_as_of
-from tests.thesis.test_record import _at, _close, market_cap
 
 runner = CliRunner()
 
