@@ -82,5 +82,10 @@ def test_builtin_model_graph_matches_its_formulas() -> None:
         "dc_it_increment",
         "build_years",
     }
-    assert model.graph.other_tops("market_cap") == ["tam_buildup"]
+    # the data-bound drivers (from:) feed no formula: they stand beside the tree
+    assert model.graph.other_tops("market_cap") == [
+        "tam_buildup",
+        "current_market_cap",
+        "current_price",
+    ]
     assert model.formulas == list(model.graph.order)

@@ -78,8 +78,9 @@ def test_data_function_in_a_model_formula_is_refused(write_model):
         "name: f\ntitle: f\ndrivers:\n  x: 1\nformulas:\n  y: x * close(NVDA, latest)\n",
         name="f",
     )
-    with pytest.raises(FormulaError, match=r"close\(\) reads the record and has no store"):
+    with pytest.raises(FormulaError, match=r"close\(\) reads the record and has no store") as info:
         load_model(path)
+    assert f"{path}:6:" in str(info.value) and "formulas.y" in str(info.value)
 
 
 def test_unparseable_article_date(write_model, sample_store):
@@ -131,3 +132,84 @@ def test_judging_reads_no_file_and_no_network(sample_store, sample_dir, monkeypa
     monkeypatch.setattr(socket, "socket", refuse)
     verdict = judge(tree, fn, spec, 1.0, data, dt.date(2026, 2, 1), dt.date(2026, 5, 29))
     assert verdict.status in ("ok", "flagged") and verdict.computed > 3
+
+
+FROM = """\
+name: from-test
+title: from test
+drivers:
+  x: 1
+  cap:
+    value: 3
+    unit: UNIT
+    from: 'EXPR'
+"""
+
+
+def _from_error(write_model, expr: str, store=None, unit: str = "USD_tn", **kw) -> str:
+    from aithesis.thesis.record_bind import load_model_as_of
+
+    path = write_model(FROM.replace("EXPR", expr).replace("UNIT", unit), name="from-test")
+    with pytest.raises(AithesisError) as info:
+        load_model_as_of(path, store=store, **kw)
+    text = str(info.value)
+    assert "\n" not in text
+    assert f"{path}:8" in text and "drivers.cap.from" in text  # line 8 is 'from:'
+    return text
+
+
+@pytest.mark.parametrize(
+    ("expr", "words"),
+    [
+        ('open("/etc/passwd")', "call of 'open' is not allowed"),
+        ("1 + 2", "from: needs a data function"),
+        ("first_date(close(NVDA, t) > 1, latest)", "gives a date"),
+        ("close(NVDA, latest) * x", "unknown name 'x'"),
+        ("close(NVDA, latest).real", "not allowed"),
+    ],
+)
+def test_bad_from_is_refused_when_the_model_is_loaded(write_model, expr, words):
+    assert words in _from_error(write_model, expr)
+
+
+@pytest.mark.parametrize(
+    ("expr", "words"),
+    [
+        ("market_cap(ZZZQ, latest)", "unknown ticker 'ZZZQ'"),
+        ('close(NVDA, "1990-01-02")', "is before the data of NVDA"),
+        ('close(NVDA, "2024-13-45")', "is not a date"),
+        ("kpi(NVDA, capex, 1990)", "no capex fact for NVDA FY1990"),
+        ('close(NVDA, "2025-01-02")', "after the as-of date 2024-06-14"),
+        ("index_level(nosuchindex, latest)", "unknown index 'nosuchindex'"),
+        ("close(NVDA, article_date)", "no catalogue date"),
+    ],
+)
+def test_bad_from_is_refused_when_bound(write_model, sample_store, expr, words):
+    text = _from_error(write_model, expr, store=sample_store, as_of="2024-06-14")
+    assert words in text
+
+
+def test_from_with_a_unit_that_cannot_hold_a_figure(write_model):
+    assert "cannot hold a data figure" in _from_error(
+        write_model, "close(NVDA, latest)", unit="kWh"
+    )
+
+
+def test_from_without_a_literal_value_needs_a_store(write_model):
+    from aithesis.thesis import load_model
+
+    text = FROM.replace("EXPR", "close(NVDA, latest)").replace("UNIT", "USD")
+    path = write_model(text.replace("    value: 3\n", ""), name="from-test")
+    with pytest.raises(AithesisError, match="has no literal value") as info:
+        load_model(path)
+    assert f"{path}:7:" in str(info.value) and "drivers.cap" in str(info.value)
+
+
+def test_a_bound_driver_is_fixed(write_model):
+    from aithesis.thesis import load_model
+
+    text = FROM.replace("EXPR", "close(NVDA, latest)").replace("UNIT", "USD")
+    path = write_model(text.replace("    value: 3\n", "    value: 3\n    low: 1\n    high: 4\n"))
+    with pytest.raises(AithesisError, match="is a fixed input") as info:
+        load_model(path)
+    assert f"{path}:5:" in str(info.value) and "drivers.cap" in str(info.value)

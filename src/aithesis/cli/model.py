@@ -49,6 +49,19 @@ app = typer.Typer(
 NameArg = Annotated[str, typer.Argument(help="Built-in model name or path to a model YAML.")]
 FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
 ScenarioOpt = Annotated[str | None, typer.Option("--scenario", "-s", help="Scenario name.")]
+SecOpt = Annotated[
+    Path | None,
+    typer.Option("--sec", help="Folder of SEC companyfacts JSON (default: sample data/sec)."),
+]
+IndexOpt = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--index",
+        help="A project index methodology YAML for index_level (named by its file name "
+        "without .yaml); built-in indexes need none. Repeatable.",
+        metavar="FILE",
+    ),
+]
 
 
 @app.command("list")
@@ -150,13 +163,36 @@ def run(
             "'2.5 USD_tn').",
         ),
     ] = None,
+    as_of: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--as-of",
+            help="Evaluate the drivers bound to data (from:) with the store's data as of "
+            "DATE (YYYY-MM-DD) or 'latest'; give it twice for two dates side by side.",
+            metavar="DATE",
+        ),
+    ] = None,
+    store: StoreOption = None,
+    sec: SecOpt = None,
+    index: IndexOpt = None,
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
-    """Evaluate a model at its base case, a scenario and/or overrides."""
-    from aithesis.thesis import load_model
+    """Evaluate a model at its base case, a scenario and/or overrides.
 
-    ev = load_model(name).evaluate(scenario=scenario, overrides=_overrides(set_ or []))
-    _frame_out(ev.to_frame(), fmt, f"{ev.model} ({scenario or 'base'}); output {ev.output}")
+    Drivers bound to data (``from:`` in the YAML) take their values from the store with
+    --as-of or --store (default: as of the latest data); otherwise their literal value.
+    """
+    from aithesis.cli.model_record import literal_frame, run_bound
+
+    overrides = _overrides(set_ or [])
+    if as_of or store is not None:
+        res = run_bound(name, as_of or ["latest"], store, sec, index, scenario, overrides)
+        bound = ", ".join(res.bound) or "none"
+        title = f"{res.model} ({scenario or 'base'}); output {res.output}; bound to data: {bound}"
+        _frame_out(res.to_frame(), fmt, title)
+        return
+    frame, title = literal_frame(name, scenario, overrides)
+    _frame_out(frame, fmt, title)
 
 
 @app.command("check")
@@ -171,10 +207,8 @@ def check(
         ),
     ] = False,
     store: StoreOption = None,
-    sec: Annotated[
-        Path | None,
-        typer.Option("--sec", help="Folder of SEC companyfacts JSON (default: sample data/sec)."),
-    ] = None,
+    sec: SecOpt = None,
+    index: IndexOpt = None,
     strict: Annotated[
         bool, typer.Option("--strict", help="A missing series or fact is an error, not no_data.")
     ] = False,
@@ -194,7 +228,7 @@ def check(
     report = check_all(None if all_ else [name])
     records = None
     if record or store is not None:
-        records = judge_records(None if all_ else [name], store, sec, strict)
+        records = judge_records(None if all_ else [name], store, sec, strict, index)
     if fmt is OutputFormat.json:
         extra = records.to_records() if records is not None else []
         _print_json(report.to_records() + extra)

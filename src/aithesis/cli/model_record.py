@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.markup import escape
 from rich.table import Table
 
 from aithesis.thesis.results import ClaimReport
 
-__all__ = ["judge_records", "record_table"]
+if TYPE_CHECKING:  # pragma: no cover
+    from aithesis.thesis.record_bind import AsOfRun
+
+__all__ = ["judge_records", "literal_frame", "record_table", "run_bound"]
 
 _COLOURS = {
     "ok": "green",
@@ -23,15 +26,73 @@ _COLOURS = {
 }
 
 
+def _indexes(paths: list[Path] | None) -> dict[str, Path]:
+    """``--index FILE`` options by name (the file name without ``.yaml``)."""
+    return {Path(p).name.removesuffix(".yaml").removesuffix(".yml"): Path(p) for p in paths or []}
+
+
 def judge_records(
-    names: list[str] | None, store_path: Path | None, sec_dir: Path | None, strict: bool
+    names: list[str] | None,
+    store_path: Path | None,
+    sec_dir: Path | None,
+    strict: bool,
+    indexes: list[Path] | None = None,
 ) -> ClaimReport:
     """Open the store read-only and judge the record claims of ``names`` (None: all)."""
     from aithesis.cli._common import open_store
     from aithesis.thesis.record_api import check_records
 
     with open_store(store_path, read_only=True) as store:
-        return check_records(names, store=store, sec_dir=sec_dir, strict=strict)
+        return check_records(
+            names, store=store, sec_dir=sec_dir, strict=strict, indexes=_indexes(indexes)
+        )
+
+
+def run_bound(
+    name: str,
+    as_of: list[str],
+    store_path: Path | None,
+    sec_dir: Path | None,
+    indexes: list[Path] | None,
+    scenario: str | None,
+    overrides: dict[str, Any],
+) -> AsOfRun:
+    """``model run --as-of``: the model evaluated with its data as of each date."""
+    from aithesis.cli._common import open_store
+    from aithesis.thesis.record_bind import run_as_of
+
+    with open_store(store_path, read_only=True) as store:
+        return run_as_of(
+            name,
+            as_of,
+            store=store,
+            scenario=scenario,
+            overrides=overrides,
+            sec_dir=sec_dir,
+            indexes=_indexes(indexes),
+        )
+
+
+def literal_frame(name: str, scenario: str | None, overrides: dict[str, Any]) -> tuple[Any, str]:
+    """``model run`` without a store: the evaluation's frame and title; drivers bound to
+    data keep their literal value, and a ``from``/``source`` column and the title say so."""
+    from aithesis.thesis import load_model
+
+    model = load_model(name)
+    ev = model.evaluate(scenario=scenario, overrides=overrides)
+    frame = ev.to_frame()
+    title = f"{ev.model} ({scenario or 'base'}); output {ev.output}"
+    if model.bindings:
+        names = list(frame["name"])
+        frame.insert(
+            2, "from", [model.bindings[n].expr if n in model.bindings else "" for n in names]
+        )
+        frame["source"] = ["literal (no store)" if n in model.bindings else "" for n in names]
+        title += (
+            f"; bound to data but literal here (no store; give --as-of or --store): "
+            f"{', '.join(model.bindings)}"
+        )
+    return frame, title
 
 
 def _shown(value: Any, unit: str) -> str:

@@ -10,8 +10,9 @@ Allowed: numbers (int/float literals), names (ASCII identifiers), ``+ - * / **``
 (natural), ``exp``, ``sqrt``, ``where(cond, a, b)`` and ``clip(x, lo, hi)``.
 
 Data functions (``close``, ``total_return``, ``excess_return``, ``market_cap``, ``kpi``,
-``first_date``; :data:`DATA_FUNCTIONS`) name a figure of the record: their arguments are
-tickers (a bare name ``NVDA`` or a string ``"0700.HK"``), dates (``"2024-06-14"``,
+``index_level``, ``first_date``; :data:`DATA_FUNCTIONS`) name a figure of the record: their
+arguments are tickers (a bare name ``NVDA`` or a string ``"0700.HK"``), index names
+(``agix``, ``"ai-infra"``), dates (``"2024-06-14"``,
 ``2025``, ``article_date``, ``"article_date + 12M"``, ``latest``) or KPI names. They never
 read anything here: :func:`data_calls` lists them, a resolver above this module fetches
 each value, and the compiled function looks it up in ``env`` under :func:`data_key`.
@@ -82,6 +83,7 @@ DATA_FUNCTIONS: dict[str, tuple[int, int]] = {
     "excess_return": (3, 4),
     "market_cap": (2, 2),
     "kpi": (3, 3),
+    "index_level": (2, 2),
     "first_date": (2, 2),
 }
 _DATA_TEXT = re.compile(r"^[A-Za-z0-9_.:+\- ]{1,40}$")
@@ -382,7 +384,8 @@ def compile_tree(
             f"data function {name}() reads the record and has no store here "
             f"(formula {ast.unparse(tree)[:80]!r})",
             **where,
-            hint="use it in a claim with 'kind: record', checked against a store",
+            hint="use it in a claim with 'kind: record', or bind a driver to it with "
+            "'from:', evaluated with a store",
         )
     if known is not None:
         for name in sorted(names_in(tree)):

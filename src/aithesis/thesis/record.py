@@ -120,6 +120,7 @@ def _text(arg: ast.expr) -> str:
 _DATE_ARGS = {
     "close": ((1, "end"),),
     "market_cap": ((1, "end"),),
+    "index_level": ((1, "end"),),
     "total_return": ((1, "start"), (2, "end")),
     "excess_return": ((2, "start"), (3, "end")),
 }
@@ -162,6 +163,19 @@ class Resolver:
             raise DataError(f"unknown ticker {ticker!r}: no prices in the store")
         return series.upto(self.as_of)
 
+    def index(self, arg: ast.expr) -> PriceSeries:
+        """A built-in or project index's levels as of the as-of date (``close`` = level)."""
+        name = _text(arg)
+        series = self.data.indexes.get(name)
+        if series is None:
+            if f"index:{name}" in self.data.missing:
+                raise MissingData(self.data.missing[f"index:{name}"])
+            raise DataError(
+                f"unknown index {name!r}: not a built-in index nor a project index given",
+                hint="built-in: agix, ai-infra; a project's index by its file name",
+            )
+        return series.upto(self.as_of)
+
     def _close(self, ticker: ast.expr, day: dt.date) -> tuple[PriceSeries, int]:
         series = self.prices(ticker)
         return series, series.index_at(day)
@@ -186,6 +200,9 @@ class Resolver:
         if name == "close":
             series, i = self._close(args[0], self.date(args[1]))
             return float(series.close[i])
+        if name == "index_level":
+            series = self.index(args[0])
+            return float(series.close[series.index_at(self.date(args[1]))])
         if name == "market_cap":
             series, i = self._close(args[0], self.date(args[1]))
             count = self._shares(args[0]).at(series.dates[i : i + 1], self.as_of)[0]

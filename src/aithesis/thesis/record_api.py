@@ -14,25 +14,17 @@ Market cap share basis: filed counts are restated to the price basis with the fi
 from __future__ import annotations
 
 import ast
-import contextlib
 import datetime as dt
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from aithesis.errors import AithesisError, DataError, SpecError
 from aithesis.thesis import expr as fx
-from aithesis.thesis.api import _builtin_paths, load_model
+from aithesis.thesis.api import _builtin_paths
 from aithesis.thesis.articles_meta import article_date
 from aithesis.thesis.record import judge
-from aithesis.thesis.record_data import (
-    KpiFact,
-    PriceSeries,
-    RecordData,
-    SharesSeries,
-    split_adjusted,
-)
+from aithesis.thesis.record_fetch import fetch_record, record_requests
 from aithesis.thesis.results import ClaimReport, ClaimResult
 from aithesis.thesis.units import conversion_factor, format_unit, parse_unit
 
@@ -42,140 +34,16 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["check_records", "fetch_record", "record_requests"]
 
-_SPLIT = "StockholdersEquityNoteStockSplitConversionRatio1"
 
+def _load(
+    name: str | Path, store: Store | None, sec_dir: Any, indexes: Any, catalogue: Any
+) -> ThesisModel:
+    """The model, its data-bound drivers as of the latest data when there is a store."""
+    from aithesis.thesis.record_bind import load_model_as_of
 
-def _ticker_args(call: ast.Call) -> list[tuple[str, str]]:
-    """(kind, name) pairs a data call reads: ``("prices", T)``, ``("shares", T)``,
-    ``("kpi", entity)``."""
-    name, args = call.func.id, call.args  # type: ignore[attr-defined]
-    text = [a.id if isinstance(a, ast.Name) else str(getattr(a, "value", "")) for a in args]
-    if name == "first_date":
-        return _ticker_args(args[0].left)  # type: ignore[attr-defined]
-    if name == "kpi":
-        return [("kpi", text[0].upper())]
-    if name == "excess_return":
-        return [("prices", text[0].upper()), ("prices", text[1].upper())]
-    out = [("prices", text[0].upper())]
-    if name == "market_cap":
-        out.append(("shares", text[0].upper()))
-    return out
-
-
-def record_requests(trees: list[ast.expr]) -> dict[str, set[str]]:
-    """What a set of record expressions reads: ``{"prices": {...}, "shares": ..., "kpi": ...}``."""
-    out: dict[str, set[str]] = {"prices": set(), "shares": set(), "kpi": set()}
-    for tree in trees:
-        for call in fx.data_calls(tree):
-            for kind, name in _ticker_args(call):
-                out[kind].add(name)
-    return out
-
-
-def _payload(sec_dir: Path | None, ticker: str) -> dict | None:
-    from aithesis.data.providers.sec_facts import BUILTIN_CIKS
-    from aithesis.data.providers.sec_files import SecFiles
-
-    if sec_dir is None or ticker not in BUILTIN_CIKS or not Path(sec_dir).exists():
-        return None
-    files = SecFiles(sec_dir)
-    cik = BUILTIN_CIKS[ticker][0]
-    return files.payload(cik) if cik in files.ciks() else None
-
-
-def _splits(payload: dict) -> list[tuple[dt.date, float]]:
-    items = payload.get("facts", {}).get("us-gaap", {}).get(_SPLIT, {}).get("units", {})
-    out = []
-    for facts in items.values():
-        for f in facts:
-            try:
-                out.append((dt.date.fromisoformat(str(f["end"])), float(f["val"])))
-            except (KeyError, TypeError, ValueError):
-                continue
-    return out
-
-
-def _shares(payload: dict, ticker: str) -> SharesSeries | None:
-    from aithesis.data.providers.sec_xbrl import shares_outstanding_frame
-
-    frame = shares_outstanding_frame(payload, ticker=ticker)
-    if frame.empty:
-        return None
-    dates = frame["date"].to_numpy().astype("datetime64[D]")
-    counts = frame["shares"].to_numpy(dtype=np.float64)
-    adjusted, notes = split_adjusted(dates, counts, _splits(payload))
-    filed = frame["filed"].to_numpy().astype("datetime64[D]")
-    return SharesSeries(ticker, dates, filed, counts, adjusted, tuple(notes))
-
-
-def fetch_record(
-    store: Store, wanted: dict[str, set[str]], sec_dir: str | Path | None = None
-) -> RecordData:
-    """Read what ``wanted`` names (see :func:`record_requests`) from the store and the SEC
-    payload folder; absent series are listed in ``missing`` (unknown tickers are left out
-    so the judgement can name them)."""
-    data = RecordData(sources=(str(store.path), str(sec_dir or "")))
-    stored = set(store.tickers())
-    tickers = sorted(t for t in wanted["prices"] if t in stored)
-    if tickers:
-        frame = store.prices(tickers)
-        for t, rows in frame.groupby("ticker", sort=False):
-            total = rows["adj_close"].to_numpy(dtype=np.float64)
-            close = rows["close"].to_numpy(dtype=np.float64)
-            data.prices[str(t)] = PriceSeries(
-                str(t),
-                rows["date"].to_numpy().astype("datetime64[D]"),
-                close,
-                np.where(np.isfinite(total), total, np.nan),
-                str(rows["basis"].iloc[-1]) if "basis" in rows else "",
-                str(rows["currency"].iloc[-1]) if "currency" in rows else "",
-            )
-    ends = [s.dates[-1] for s in data.prices.values() if s.dates.size]
-    data.latest = dt.date.fromisoformat(str(max(ends))) if ends else None
-    sec = Path(sec_dir) if sec_dir is not None else None
-    for t in sorted(wanted["shares"] | wanted["kpi"]):
-        payload = _payload(sec, t)
-        if t in wanted["shares"]:
-            series = _shares(payload, t) if payload is not None else None
-            if series is None:
-                data.missing[f"shares:{t}"] = f"no shares-outstanding facts for {t} ({sec})"
-            else:
-                data.shares[t] = series
-        if t in wanted["kpi"]:
-            data.kpis.extend(_kpis(store, payload, t))
-    if data.kpis:  # the record reaches the last filing too
-        filed = max(f.as_of for f in data.kpis)
-        data.latest = max(data.latest, filed) if data.latest else filed
-    return data
-
-
-def _kpis(store: Store, payload: dict | None, ticker: str) -> list[KpiFact]:
-    import pandas as pd
-
-    frames = [store.fundamentals(ticker=ticker, latest_only=False)]
-    if payload is not None:
-        from aithesis.data.providers.sec_xbrl import companyfacts_to_frame
-
-        with contextlib.suppress(AithesisError):  # no usable facts: the store's only
-            frames.append(companyfacts_to_frame(payload, ticker=ticker))
-    frame = (
-        pd.concat([f for f in frames if len(f)], ignore_index=True)
-        if any(len(f) for f in frames)
-        else None
+    return load_model_as_of(
+        name, store=store, sec_dir=sec_dir, indexes=indexes, catalogue=catalogue
     )
-    if frame is None:
-        return []
-    return [
-        KpiFact(
-            ticker,
-            str(r.metric),
-            str(r.fiscal_period),
-            float(r.value),
-            str(r.unit),
-            pd.Timestamp(r.as_of).date(),
-        )
-        for r in frame.itertuples()
-    ]
 
 
 def _where(model: ThesisModel, i: int, claim_id: str, key: str = "expr") -> dict[str, Any]:
@@ -224,7 +92,12 @@ def _article(model: ThesisModel, i: int, c: Any, catalogue: str | Path | None) -
 
 
 def _judge_model(
-    model: ThesisModel, store: Store | None, sec_dir: Any, catalogue: Any, strict: bool
+    model: ThesisModel,
+    store: Store | None,
+    sec_dir: Any,
+    catalogue: Any,
+    strict: bool,
+    indexes: Mapping[str, Any] | None = None,
 ) -> list[ClaimResult]:
     compiled = _compiled(model)
     if not compiled:
@@ -236,13 +109,15 @@ def _judge_model(
             **_where(model, i, c.id),
             hint="import the sample data (aithesis data import) and pass --store",
         )
-    data = fetch_record(store, record_requests([t for _, _, t, _, _ in compiled]), sec_dir)
+    wanted = record_requests([t for _, _, t, _, _ in compiled])
+    data = fetch_record(store, wanted, sec_dir, indexes)
     rows = []
     for i, c, tree, fn, factor in compiled:
         where = _where(model, i, c.id)
         article = _article(model, i, c, catalogue)
-        read = record_requests([tree])["prices"]
-        ends = [data.prices[t].dates[-1] for t in read if t in data.prices]
+        read = record_requests([tree])
+        ends = [data.prices[t].dates[-1] for t in read["prices"] if t in data.prices]
+        ends += [data.indexes[n].dates[-1] for n in read["index"] if n in data.indexes]
         # "since" = the last date every series the claim reads covers
         latest = dt.date.fromisoformat(str(min(ends))) if ends else data.latest or article
         try:
@@ -286,6 +161,7 @@ def check_records(
     sec_dir: str | Path | None = None,
     catalogue: str | Path | None = None,
     strict: bool = False,
+    indexes: Mapping[str, Any] | None = None,
 ) -> ClaimReport:
     """Judge every ``kind: record`` claim of the given models (default: every built-in).
 
@@ -295,6 +171,7 @@ def check_records(
             KPI facts); default ``<sample data>/sec``.
         catalogue: a project's own article catalogue, added to the built-in one.
         strict: a missing series or fact is an error instead of status ``no_data``.
+        indexes: a project's indexes for ``index_level`` (see :func:`fetch_record`).
 
     Raises:
         DataError / SpecError / FormulaError: one line naming the model file, line and
@@ -310,5 +187,6 @@ def check_records(
     targets = names if names is not None else list(_builtin_paths())
     rows: list[ClaimResult] = []
     for name in targets:
-        rows.extend(_judge_model(load_model(name), store, sec_dir, catalogue, strict))
+        model = _load(name, store, sec_dir, indexes, catalogue)
+        rows.extend(_judge_model(model, store, sec_dir, catalogue, strict, indexes))
     return ClaimReport(results=tuple(rows))

@@ -21,6 +21,10 @@ Conventions (each stated where it applies):
   ``us-gaap:StockholdersEquityNoteStockSplitConversionRatio1`` facts; each split (facts of
   one ratio within :data:`SPLIT_WINDOW_DAYS` of each other) is placed at the jump in the
   filed counts nearest its fact date whose size is within a factor 1.5 of the ratio.
+* **index_level(name, d)**: the level (index points, ``base_value`` at the base date) of
+  a built-in index (``agix``, ``ai-infra``) or a project index at the last close at or
+  before ``d``; the caller builds it over the store and passes the levels in (a level
+  depends on data up to its date only, so "as of" cuts the series there).
 * **kpi(entity, metric, period)**: the fundamentals fact of that fiscal period (``FY2025``
   or a year ``2025`` for ``FY2025``) filed last by the as-of date.
 """
@@ -170,7 +174,8 @@ class RecordData:
     ``prices``/``shares`` by upper-case ticker; ``kpis`` every fact of the entities asked
     for; ``known`` tickers the store holds at all (to tell an unknown ticker from a missing
     series); ``latest`` the last date of the record (the "since" judgement's as-of date);
-    ``missing`` what could not be fetched, by ticker, with the reason.
+    ``missing`` what could not be fetched, by ticker, with the reason; ``indexes`` index
+    levels by name (a :class:`PriceSeries` whose ``close`` and ``total`` are the level).
     """
 
     prices: dict[str, PriceSeries] = field(default_factory=dict)
@@ -179,3 +184,4 @@ class RecordData:
     latest: dt.date | None = None
     missing: dict[str, str] = field(default_factory=dict)
     sources: tuple[str, ...] = ()
+    indexes: dict[str, PriceSeries] = field(default_factory=dict)

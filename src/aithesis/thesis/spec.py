@@ -84,9 +84,17 @@ class DriverSpec(_Strict):
         note: anything a reader needs (e.g. "not stated in the article; assumed").
         title_zh: the title in Chinese (the report's ``zh`` language shows it).
         constant: a definitional constant (``one_day``); never varied to reconcile claims.
+        from_: ``from:`` in the YAML: a data expression (``market_cap(NVDA, latest)``,
+            ``kpi(NVDA, revenue, FY2025)``, any formula of data calls and numbers; dates
+            as in record claims) whose figure becomes the value when the model is
+            evaluated with a store (:mod:`aithesis.thesis.record_bind`); ``value`` is
+            then the literal used without one (optional). A bound driver is fixed (no
+            range). The figure is in USD for money (converted to ``unit``: ``USD_bn``,
+            ``USD_bn/year`` for a fiscal year's flow), else a plain number.
     """
 
-    value: Finite
+    value: Finite | None = None
+    from_: Annotated[str | None, Field(alias="from", max_length=400)] = None
     unit: str = ""
     low: Finite | None = None
     high: Finite | None = None
@@ -127,6 +135,10 @@ class DriverSpec(_Strict):
 
     @model_validator(mode="after")
     def _check_range(self) -> DriverSpec:
+        if self.value is None and self.from_ is None:
+            raise ValueError("a driver needs 'value' (or 'from:' to take it from the data)")
+        if self.from_ is not None and (self.low is not None or self.dist is not None):
+            raise ValueError("a driver bound to data (from:) is a fixed input: drop low/high/dist")
         if (self.low is None) != (self.high is None):
             raise ValueError("give both 'low' and 'high' or neither")
         rule = DISTRIBUTIONS[self.distribution]
@@ -162,78 +174,22 @@ class DriverSpec(_Strict):
         return DriverParams(float(self.value), float(self.low), float(self.high), self.params)
 
 
-class ClaimSpec(_Strict):
-    """An article's figure and the expression the model computes for it.
+class _ClaimBase(_Strict):
+    """What every claim has: an id, an expression, the article's figure and how to compare.
 
     Attributes:
-        id: unique within the model.
-        expr: a formula over the model's names (often just one name).
+        id: unique within the model (an identifier).
+        expr: the formula the claim computes.
         claimed: the article's number, or ``[low, high]`` for a range.
-        unit: unit of ``claimed``; must convert to the unit of ``expr``.
+        unit: unit of ``claimed``.
         op: ``=`` (default; a range is checked at both ends), ``>=``/``<=`` ("at least"),
-            ``in`` (the computed range must lie inside the claimed bracket) or
+            ``in`` (the computed figure or range must lie inside the claimed bracket) or
             ``plausible`` (the claimed value must lie inside the computed range).
         tol: relative tolerance (default 5%).
-        given: pin names to the article's own previous figures, to check one step alone.
-        range_over: drivers whose [low, high] give the computed range (default: every
-            driver ``expr`` depends on that has a range; ``[]`` = base value only).
-        text_zh: ``text`` in Chinese (shown by the ``zh`` report).
-        quantity: a name this claim implies a value of; claims implying different values
-            of the same quantity are flagged by the cross-claim check.
+        quote: the article's sentence, verbatim; text / text_zh: the claim in plain words
+            (English / Chinese, the ``zh`` report shows it); source: the article file.
     """
 
-    kind: Literal["model"] = "model"
-    id: str
-    expr: str
-    claimed: Finite | tuple[Finite, Finite]
-    unit: str = ""
-    op: ClaimOp = "="
-    tol: Annotated[float, Field(gt=0, le=10)] = 0.05
-    quote: str | None = None
-    text: str | None = None
-    text_zh: str | None = None
-    source: str | None = None
-    given: dict[str, Finite] = Field(default_factory=dict)
-    range_over: list[str] | None = None
-    quantity: str | None = None
-
-    @field_validator("expr", mode="before")
-    @classmethod
-    def _expr_text(cls, value: Any) -> Any:
-        return str(value) if isinstance(value, int | float) else value
-
-    @model_validator(mode="after")
-    def _check(self) -> ClaimSpec:
-        if not _IDENT.match(self.id):
-            raise ValueError(f"claim id {_short(self.id)!r} must be an identifier")
-        if isinstance(self.claimed, tuple) and self.claimed[0] > self.claimed[1]:
-            raise ValueError(f"claimed range {list(self.claimed)} has low > high")
-        if self.op == "plausible" and isinstance(self.claimed, tuple):
-            raise ValueError("op 'plausible' takes one claimed number")
-        if self.op == "in" and not isinstance(self.claimed, tuple):
-            raise ValueError("op 'in' takes a claimed [low, high]")
-        return self
-
-
-class RecordClaimSpec(_Strict):
-    """An article's statement about the market record (``kind: record``).
-
-    ``expr`` uses the data functions of :mod:`aithesis.thesis.expr` (``close``,
-    ``total_return``, ``market_cap``, ...) and numbers; it is judged twice, with the data
-    as of the article date and as of the latest data (:mod:`aithesis.thesis.record`).
-
-    Attributes:
-        claimed, op, tol: as for model claims (``op`` compares the computed figure with
-            ``claimed``); omitted for a ``first_date(...)`` claim ("it will happen").
-        unit: unit of ``claimed`` for money figures (the data functions give USD); ''
-            for returns (decimal) and plain numbers.
-        article: the article file (default: the model's ``source``); its date comes from
-            the article catalogue unless ``article_date`` (ISO) is given.
-        by: the horizon of a ``first_date`` claim (a date as the data functions take).
-        text_zh: ``text`` in Chinese (shown by the ``zh`` report).
-    """
-
-    kind: Literal["record"]
     id: str
     expr: str
     claimed: Finite | tuple[Finite, Finite] | None = None
@@ -244,23 +200,82 @@ class RecordClaimSpec(_Strict):
     text: str | None = None
     text_zh: str | None = None
     source: str | None = None
+
+    @field_validator("expr", mode="before")
+    @classmethod
+    def _expr_text(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, int | float) else value
+
+    def _check_kind(self) -> None:
+        """A subclass's own check, run after the id's and before the ``claimed`` ones."""
+
+    def _check_op(self) -> None:
+        """A subclass's own check of ``op`` against ``claimed``, run before ``in``'s."""
+
+    @model_validator(mode="after")
+    def _check(self) -> _ClaimBase:
+        if not _IDENT.match(self.id):
+            raise ValueError(f"claim id {_short(self.id)!r} must be an identifier")
+        self._check_kind()
+        if isinstance(self.claimed, tuple) and self.claimed[0] > self.claimed[1]:
+            raise ValueError(f"claimed range {list(self.claimed)} has low > high")
+        self._check_op()
+        if self.op == "in" and not isinstance(self.claimed, tuple):
+            raise ValueError("op 'in' takes a claimed [low, high]")
+        return self
+
+
+class ClaimSpec(_ClaimBase):
+    """An article's figure and the expression the model computes for it.
+
+    Attributes (besides those of every claim):
+        expr: a formula over the model's names (often just one name).
+        claimed: required; unit: must convert to the unit of ``expr``.
+        given: pin names to the article's own previous figures, to check one step alone.
+        range_over: drivers whose [low, high] give the computed range (default: every
+            driver ``expr`` depends on that has a range; ``[]`` = base value only).
+        quantity: a name this claim implies a value of; claims implying different values
+            of the same quantity are flagged by the cross-claim check.
+    """
+
+    kind: Literal["model"] = "model"
+    claimed: Finite | tuple[Finite, Finite]
+    given: dict[str, Finite] = Field(default_factory=dict)
+    range_over: list[str] | None = None
+    quantity: str | None = None
+
+    def _check_op(self) -> None:
+        if self.op == "plausible" and isinstance(self.claimed, tuple):
+            raise ValueError("op 'plausible' takes one claimed number")
+
+
+class RecordClaimSpec(_ClaimBase):
+    """An article's statement about the market record (``kind: record``).
+
+    ``expr`` uses the data functions of :mod:`aithesis.thesis.expr` (``close``,
+    ``total_return``, ``market_cap``, ...) and numbers; it is judged twice, with the data
+    as of the article date and as of the latest data (:mod:`aithesis.thesis.record`).
+
+    Attributes (besides those of every claim):
+        claimed, op, tol: ``op`` compares the computed figure with ``claimed``;
+            ``claimed`` is omitted for a ``first_date(...)`` claim ("it will happen").
+        unit: unit of ``claimed`` for money figures (the data functions give USD); ''
+            for returns (decimal) and plain numbers.
+        article: the article file (default: the model's ``source``); its date comes from
+            the article catalogue unless ``article_date`` (ISO) is given.
+        by: the horizon of a ``first_date`` claim (a date as the data functions take).
+    """
+
+    kind: Literal["record"]
     article: str | None = None
     article_date: str | None = None
     by: str | None = None
     note: str | None = None
 
-    @model_validator(mode="after")
-    def _check(self) -> RecordClaimSpec:
-        if not _IDENT.match(self.id):
-            raise ValueError(f"claim id {_short(self.id)!r} must be an identifier")
+    def _check_kind(self) -> None:
         first = self.expr.replace(" ", "").startswith("first_date(")
         if self.claimed is None and not first:
             raise ValueError("a record claim needs 'claimed' (unless its expr is first_date)")
-        if isinstance(self.claimed, tuple) and self.claimed[0] > self.claimed[1]:
-            raise ValueError(f"claimed range {list(self.claimed)} has low > high")
-        if self.op == "in" and not isinstance(self.claimed, tuple):
-            raise ValueError("op 'in' takes a claimed [low, high]")
-        return self
 
 
 def _claim_kind(value: Any) -> str:
