@@ -14,6 +14,7 @@ Example::
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
@@ -62,10 +63,52 @@ def _model_uses(path: Path) -> list[Use]:
             else:
                 claimed = c.claimed if isinstance(c.claimed, tuple) else (c.claimed,)
             source = c.source or spec.source
-            uses.append(
-                Use(f"model:{spec.name}:claim:{c.id}", source, c.quote, tuple(claimed), c.unit)
-            )
+            name = f"model:{spec.name}:claim:{c.id}"
+            uses.append(Use(name, source, c.quote, tuple(claimed), c.unit))
+            if getattr(c, "kind", "model") == "record":
+                uses.extend(
+                    Use(name, source, c.quote, (number,), unit)
+                    for number, unit in _record_figures(c.expr)
+                )
     return uses
+
+
+_OFFSET = re.compile(r"^(?:article_date|latest)\s*[+-]\s*(\d{1,3})\s*([DMY])$")
+_OFFSET_UNITS = {"D": "day", "M": "month", "Y": "year"}
+
+
+def _record_figures(expr: str) -> list[tuple[float, str]]:
+    """The article's figures a record claim's ``expr`` holds besides ``claimed``.
+
+    The window of a relative date (``"article_date - 2M"`` takes "过去两个月": 2 month)
+    and the threshold of a ``first_date`` condition (``market_cap(NVDA, t) >= 5e12``
+    takes "5 万亿美元": 5e12 USD; the price functions give USD).
+    """
+    import ast
+
+    from aithesis.errors import FormulaError
+    from aithesis.thesis import expr as fx
+
+    try:
+        tree = fx.parse(expr)
+    except FormulaError:
+        return []
+    out: list[tuple[float, str]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            m = _OFFSET.match(node.value.strip())
+            if m:
+                out.append((float(m.group(1)), _OFFSET_UNITS[m.group(2)]))
+        elif (
+            isinstance(node, ast.Call)
+            and getattr(node.func, "id", "") == "first_date"
+            and node.args
+            and isinstance(node.args[0], ast.Compare)
+        ):
+            limit = node.args[0].comparators[0]
+            if isinstance(limit, ast.Constant) and isinstance(limit.value, int | float):
+                out.append((float(limit.value), "USD"))
+    return out
 
 
 _KPI_DIMENSIONS = {
