@@ -5,10 +5,10 @@ of ``test_record``), model claims by hand arithmetic on the article's figures.""
 from __future__ import annotations
 
 import pytest
+from tests.thesis.test_record import _at, _close, total_return
 
 from aithesis.thesis import check_all
 from aithesis.thesis.record_api import check_records
-from tests.thesis.test_record import _at, _close, total_return
 
 MARCH_7, MARCH_10 = "2025-03-07", "2025-03-10"  # article 004's Monday sell-off
 
@@ -99,3 +99,9 @@ def test_model_claims_by_hand(model_claims, model, claim, expected, status) -> N
     computed = r.computed[0] if isinstance(r.computed, tuple) else r.computed
     assert computed == pytest.approx(expected, rel=1e-9)
     assert r.status == status
+
+
+def test_us_power_share_the_forecast_starts_from(model_claims) -> None:
+    r = model_claims[("us-power", "dc_share_from_5")]
+    assert r.computed == pytest.approx(100 * 200 / 4000, rel=1e-9)  # percent
+    assert r.status == "ok"
