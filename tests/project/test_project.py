@@ -14,14 +14,15 @@ from aithesis.index.api import build_benchmark, build_index
 from aithesis.kpi import growth
 from aithesis.project import build_project, init_project, load_project
 from aithesis.project.build import load_cached
-from aithesis.thesis import load_model
+from aithesis.thesis import BUILTIN_DIR, load_model
 
 
 def test_init_writes_a_complete_project(tmp_path: Path) -> None:
     root = init_project(tmp_path / "p")
     assert (root / "aithesis.yaml").is_file() and (root / "README.md").is_file()
     assert sorted(p.name for p in (root / "indexes").iterdir()) == ["agix.yaml", "ai-infra.yaml"]
-    assert len(list((root / "models").glob("*.yaml"))) == 11
+    builtins = sorted(p.name for p in BUILTIN_DIR.glob("*.yaml"))
+    assert sorted(p.name for p in (root / "models").glob("*.yaml")) == builtins
     assert (root / "kpi" / "article_facts.csv").is_file()
     project = load_project(root)
     assert project.config.start.isoformat() == "2022-11-30"
@@ -60,7 +61,7 @@ def test_unknown_template_is_named(tmp_path: Path) -> None:
 def test_build_contains_every_index_model_and_kpi_series(built_project) -> None:
     results = built_project.results
     assert [s.key for s in results.indexes] == ["agix", "ai-infra"]
-    assert len(results.models) == 11
+    assert len(results.models) == len(list(BUILTIN_DIR.glob("*.yaml")))
     assert set(results.kpi.growth) == {
         "alibaba/capex",
         "tencent/capex",

@@ -32,8 +32,8 @@ Public API::
 
 from __future__ import annotations
 
-from aithesis.articles.api import coverage, extract, load_uses
-from aithesis.articles.coverage import Use, match_uses
+from aithesis.articles.api import coverage, extract, load_reasons, load_uses, reasons_path
+from aithesis.articles.coverage import Reason, Use, explain, match_uses
 from aithesis.articles.draft import draft_claims
 from aithesis.articles.extract import extract_text
 from aithesis.articles.reader import read_article
@@ -49,14 +49,18 @@ __all__ = [
     "JSON_KEYS",
     "CoverageResult",
     "Extraction",
+    "Reason",
     "Statement",
     "StatementCoverage",
     "Use",
     "coverage",
     "draft_claims",
+    "explain",
     "extract",
     "extract_text",
+    "load_reasons",
     "load_uses",
     "match_uses",
     "read_article",
+    "reasons_path",
 ]

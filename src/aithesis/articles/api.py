@@ -14,10 +14,11 @@ Example::
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-from aithesis.articles.coverage import Use, match_uses
+from aithesis.articles.coverage import Reason, Use, explain, match_uses
 from aithesis.articles.extract import extract_text
 from aithesis.articles.reader import read_article
 from aithesis.articles.results import CoverageResult, Extraction, StatementCoverage
@@ -27,7 +28,9 @@ __all__ = [
     "coverage",
     "extract",
     "find_article",
+    "load_reasons",
     "load_uses",
+    "reasons_path",
     "seeds_dir",
     "sources_of",
 ]
@@ -62,10 +65,52 @@ def _model_uses(path: Path) -> list[Use]:
             else:
                 claimed = c.claimed if isinstance(c.claimed, tuple) else (c.claimed,)
             source = c.source or spec.source
-            uses.append(
-                Use(f"model:{spec.name}:claim:{c.id}", source, c.quote, tuple(claimed), c.unit)
-            )
+            name = f"model:{spec.name}:claim:{c.id}"
+            uses.append(Use(name, source, c.quote, tuple(claimed), c.unit))
+            if getattr(c, "kind", "model") == "record":
+                uses.extend(
+                    Use(name, source, c.quote, (number,), unit)
+                    for number, unit in _record_figures(c.expr)
+                )
     return uses
+
+
+_OFFSET = re.compile(r"^(?:article_date|latest)\s*[+-]\s*(\d{1,3})\s*([DMY])$")
+_OFFSET_UNITS = {"D": "day", "M": "month", "Y": "year"}
+
+
+def _record_figures(expr: str) -> list[tuple[float, str]]:
+    """The article's figures a record claim's ``expr`` holds besides ``claimed``.
+
+    The window of a relative date (``"article_date - 2M"`` takes "过去两个月": 2 month)
+    and the threshold of a ``first_date`` condition (``market_cap(NVDA, t) >= 5e12``
+    takes "5 万亿美元": 5e12 USD; the price functions give USD).
+    """
+    import ast
+
+    from aithesis.errors import FormulaError
+    from aithesis.thesis import expr as fx
+
+    try:
+        tree = fx.parse(expr)
+    except FormulaError:
+        return []
+    out: list[tuple[float, str]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            m = _OFFSET.match(node.value.strip())
+            if m:
+                out.append((float(m.group(1)), _OFFSET_UNITS[m.group(2)]))
+        elif (
+            isinstance(node, ast.Call)
+            and getattr(node.func, "id", "") == "first_date"
+            and node.args
+            and isinstance(node.args[0], ast.Compare)
+        ):
+            limit = node.args[0].comparators[0]
+            if isinstance(limit, ast.Constant) and isinstance(limit.value, int | float):
+                out.append((float(limit.value), "USD"))
+    return out
 
 
 _KPI_DIMENSIONS = {
@@ -161,12 +206,64 @@ def find_article(name: str, folders: Sequence[Path]) -> Path:
     )
 
 
+def reasons_path() -> Path:
+    """Path of the built-in ``uncovered.yaml``: why each statement of the five source
+    articles that no built-in claim, driver or fact uses stays uncovered (package data)."""
+    from importlib import resources
+
+    return Path(str(resources.files("aithesis.articles") / "data" / "uncovered.yaml"))
+
+
+def load_reasons(path: str | Path | None = None) -> list[Reason]:
+    """Read a reasons file (default: :func:`reasons_path`).
+
+    The file maps each article's file name to a list of ``{line, quote, span, reason}``
+    (``quote``: the start of the statement's sentence; ``span`` optional).
+
+    Raises:
+        DataError: a missing or malformed file (names the file, entry and field).
+    """
+    import yaml
+
+    file = Path(path) if path is not None else reasons_path()
+    try:
+        data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+    except FileNotFoundError:
+        raise DataError("reasons file not found", file=file, hint="give a YAML file") from None
+    except yaml.YAMLError as exc:
+        raise DataError(f"not valid YAML ({exc.__class__.__name__})", file=file) from None
+    if not isinstance(data, dict):
+        raise DataError("expected article file names as keys", file=file)
+    out: list[Reason] = []
+    for article, entries in data.items():
+        for k, e in enumerate(entries or []):
+            where = f"{article}[{k}]"
+            if not isinstance(e, dict) or not {"line", "quote", "reason"} <= set(e):
+                raise DataError("an entry needs line, quote and reason", file=file, field=where)
+            if not isinstance(e["line"], int) or not str(e["reason"]).strip():
+                raise DataError(
+                    "line must be a number and reason not empty", file=file, field=where
+                )
+            span = e.get("span")
+            out.append(
+                Reason(
+                    str(article),
+                    e["line"],
+                    str(e["quote"]),
+                    None if span is None else str(span),
+                    str(e["reason"]).strip(),
+                )
+            )
+    return out
+
+
 def coverage(
     articles: Iterable[str | Path] | None = None,
     *,
     models: Iterable[str | Path] | None = None,
     facts: Iterable[str | Path] | None = None,
     uses: Sequence[Use] | None = None,
+    reasons: Sequence[Reason] | None = None,
 ) -> CoverageResult:
     """Match every statement of each article to the claims, drivers and facts using it.
 
@@ -174,6 +271,9 @@ def coverage(
         articles: article files (None: every article the uses cite, from :func:`seeds_dir`).
         models, facts: as in :func:`load_uses` (ignored when ``uses`` is given).
         uses: the figures to match (default: ``load_uses(models, facts)``).
+        reasons: why uncovered statements stay so (default: :func:`load_reasons`, the
+            built-in file for the five source articles); each uncovered statement it names
+            carries its ``reason``.
 
     Returns:
         A :class:`~aithesis.articles.results.CoverageResult` (``summary()``, ``uncovered``,
@@ -202,4 +302,5 @@ def coverage(
         if not any(name in i.used_by for i in items)
     )
     relevant = sum(1 for u in uses if u.source is None or u.source in cited)
-    return CoverageResult(tuple(items), tuple(names), relevant, unmatched)
+    explained = explain(items, load_reasons() if reasons is None else reasons)
+    return CoverageResult(tuple(explained), tuple(names), relevant, unmatched)

@@ -21,13 +21,13 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from aithesis.articles.results import Extraction, Statement, StatementCoverage
 from aithesis.articles.text import fold, mask, normalise_for_match
 
-__all__ = ["Use", "match_uses", "same_amount"]
+__all__ = ["Reason", "Use", "explain", "match_uses", "same_amount"]
 
 REL_TOL = 1e-6
 
@@ -174,3 +174,45 @@ def match_uses(
         for s, names in zip(extraction.statements, used, strict=True)
     ]
     return items, problems
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why an uncovered statement stays uncovered.
+
+    Attributes:
+        article: the article's file name.
+        line: the statement's 1-based line.
+        quote: the start of the statement's sentence (its ``quote`` starts with it).
+        span: the statement's span; None: every uncovered statement of that sentence.
+        reason: the explanation (``"no data: ..."``, ``"not a quantity claim: ..."``...).
+    """
+
+    article: str
+    line: int
+    quote: str
+    span: str | None
+    reason: str
+
+
+def explain(
+    items: Sequence[StatementCoverage], reasons: Sequence[Reason]
+) -> list[StatementCoverage]:
+    """``items`` with the reason of each uncovered statement that one of ``reasons`` names.
+
+    A reason names a statement by article, line, the start of its sentence and (if given)
+    its span; the first matching reason wins. Covered statements keep ``reason`` None.
+    """
+    index: dict[tuple[str, int], list[Reason]] = {}
+    for r in reasons:
+        index.setdefault((r.article, r.line), []).append(r)
+    out = []
+    for item in items:
+        s = item.statement
+        if not item.covered:
+            for r in index.get((item.article, s.line), ()):
+                if s.quote.startswith(r.quote) and r.span in (None, s.span):
+                    item = replace(item, reason=r.reason)
+                    break
+        out.append(item)
+    return out

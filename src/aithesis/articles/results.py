@@ -117,11 +117,16 @@ class Extraction:
 
 @dataclass(frozen=True)
 class StatementCoverage:
-    """One statement of an article and the model claims, drivers and facts that use it."""
+    """One statement of an article and the model claims, drivers and facts that use it.
+
+    ``reason``: for an uncovered statement, why nothing uses it (from the reasons file,
+    :func:`aithesis.articles.load_reasons`), else None.
+    """
 
     article: str
     statement: Statement
     used_by: tuple[str, ...] = ()
+    reason: str | None = None
 
     @property
     def covered(self) -> bool:
@@ -157,13 +162,18 @@ class CoverageResult:
     def uncovered(self) -> tuple[StatementCoverage, ...]:
         return tuple(i for i in self.items if not i.covered)
 
+    @property
+    def unexplained(self) -> tuple[StatementCoverage, ...]:
+        """Uncovered statements without a reason (new ones, after an extraction change)."""
+        return tuple(i for i in self.uncovered if not i.reason)
+
     def summary(self) -> pd.DataFrame:
         """One row per article (see :meth:`per_article`)."""
         return _frame(self.per_article(), ["article", "statements", "covered", "coverage"])
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per statement: article, the JSON keys, kind, covered, used_by."""
-        columns = ["article", *JSON_KEYS, "kind", "covered", "used_by"]
+        """One row per statement: article, the JSON keys, kind, covered, used_by, reason."""
+        columns = ["article", *JSON_KEYS, "kind", "covered", "used_by", "reason"]
         records = [
             {
                 "article": i.article,
@@ -171,6 +181,7 @@ class CoverageResult:
                 "kind": i.statement.kind,
                 "covered": i.covered,
                 "used_by": "; ".join(i.used_by),
+                "reason": i.reason,
             }
             for i in self.items
         ]

@@ -59,7 +59,9 @@ def _value_text(s: Any) -> str:
     return f"{numbers} {s.unit}".strip()
 
 
-def _statement_table(statements: list[Any], title: str, article: bool = False) -> Table:
+def _statement_table(
+    statements: list[Any], title: str, article: bool = False, reasons: bool = False
+) -> Table:
     table = Table(title=escape(title), title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
     if article:
         table.add_column("article", no_wrap=True, min_width=7, max_width=10, overflow="ellipsis")
@@ -70,6 +72,9 @@ def _statement_table(statements: list[Any], title: str, article: bool = False) -
     table.add_column("period", no_wrap=True, min_width=7, max_width=10, overflow="ellipsis")
     # the other columns take at most ~75 cells (less without --article); the quote the rest
     room = console.width - (75 if article else 64)
+    if reasons:  # the reason shares the quote's room (at least 10 cells each)
+        table.add_column("reason", overflow="fold", min_width=10, max_width=max(10, room // 2))
+        room -= max(10, room // 2)
     table.add_column("quote", no_wrap=True, overflow="ellipsis", max_width=max(10, room))
     for item in statements:
         s = item.statement if hasattr(item, "statement") else item
@@ -79,6 +84,7 @@ def _statement_table(statements: list[Any], title: str, article: bool = False) -
             escape(_value_text(s)),
             escape(s.op),
             escape(s.period or ""),
+            *([escape(item.reason or "(no reason given)")] if reasons else []),
             escape(s.quote),
         ]
         table.add_row(*([escape(item.article)] if article else []), *row)
@@ -231,6 +237,7 @@ def coverage_command(
                     "kind": i.statement.kind,
                     "covered": i.covered,
                     "used_by": list(i.used_by),
+                    "reason": i.reason,
                 }
                 for i in result.items
             ],
@@ -255,7 +262,12 @@ def coverage_command(
     console.print(table)
     if uncovered and result.uncovered:
         title = f"{len(result.uncovered)} uncovered statements"
-        console.print(_statement_table(list(result.uncovered), title, article=True))
+        console.print(_statement_table(list(result.uncovered), title, article=True, reasons=True))
+        if result.unexplained:
+            err_console.print(
+                f"note: {len(result.unexplained)} uncovered statements have no reason "
+                "(add them to the reasons file, aithesis.articles.reasons_path())"
+            )
     if result.unmatched_uses:
         err_console.print(
             f"note: {len(result.unmatched_uses)} uses cite these articles but match no "
