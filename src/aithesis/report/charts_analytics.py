@@ -260,6 +260,7 @@ def turnover_bars(result: IndexResult, t: Translator, average: float | None = No
             annotation_text=t("ts.average", value=t.pct(average)),
             annotation_position="top left",
             annotation_font={"size": 11, "color": NEG},
+            annotation_bgcolor="rgba(255,255,255,0.85)",
         )
     style(fig, 340, title={"text": t("ts.turnover_title"), "font": {"size": 14}, "x": 0, "y": 0.98})
     fig.update_layout(
