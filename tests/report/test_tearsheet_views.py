@@ -227,3 +227,17 @@ def test_zh_tearsheet_figures_are_labelled_in_chinese(built, html) -> None:
         _en_traces, en_layout = figure(html["en"], div)
         assert en_layout["title"]["text"] != title
         assert not CJK.search(en_layout["title"]["text"])
+
+
+def test_a_buy_and_hold_index_shows_no_turnover_bars_but_says_why(built) -> None:
+    from dataclasses import replace
+
+    from aithesis.report import charts_analytics as ca
+    from aithesis.report.i18n import Translator
+
+    res = built.results.indexes[0].result
+    held = replace(res, rebalance_rows=res.rebalance_rows[:1], turnover=np.zeros_like(res.turnover))
+    for lang in LANGS:
+        fig = ca.turnover_bars(held, Translator(lang), 0.0)
+        assert len(fig.data) == 0
+        assert [a.text for a in fig.layout.annotations] == [Translator(lang)("ts.no_trades")]

@@ -253,6 +253,11 @@ def turnover_bars(result: IndexResult, t: Translator, average: float | None = No
                 hovertemplate="%{x}<br>%{y:.1%}<extra>" + name + "</extra>",
             )
         )
+    if rows.size == 0:  # buy and hold: nothing traded after the launch
+        fig.add_annotation(
+            text=t("ts.no_trades"), x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False
+        )
+        average = None
     if average is not None and np.isfinite(average):
         fig.add_hline(
             y=average,
