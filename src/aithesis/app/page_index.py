@@ -20,6 +20,7 @@ from aithesis.app import charts, data
 from aithesis.app.context import AppContext
 from aithesis.app.coverage import render_coverage
 from aithesis.app.fmt import fmt_metric, fmt_pct
+from aithesis.app.page_index_analytics import render_analytics
 from aithesis.app.widgets import select
 from aithesis.errors import AithesisError
 from aithesis.index.methodology import FREQUENCIES
@@ -278,6 +279,7 @@ def render(ctx: AppContext) -> None:
     _levels(ctx, section, mine, changed)
     _contributions(ctx, mine)
     _metrics(ctx, section, mine, changed)
+    render_analytics(ctx, section, mine)
     render_coverage(ctx, mine)
     if mine.warnings:
         with st.expander(t("index_warnings")):

@@ -298,6 +298,7 @@ def build_project(
         built_at=datetime.now(UTC),
         seconds=time.perf_counter() - started,
         warnings=notes,
+        risk_free=cfg.risk_free,
     )
     try:
         write_cached(project.root, digest, results)

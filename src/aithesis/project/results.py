@@ -154,6 +154,8 @@ class ProjectResults:
         summary: the numbers on the report's summary cards and in the demo
             (:class:`~aithesis.project.summary.BuildSummary`, read by attribute).
         input_hash: hash of every input; built_at; seconds: build time.
+        risk_free: the annual risk-free rate (decimal) the metrics used (``risk_free:``
+            of ``aithesis.yaml``), for the report's rolling Sharpe ratio.
     """
 
     name: str
@@ -173,6 +175,7 @@ class ProjectResults:
     built_at: datetime
     seconds: float
     warnings: list[str] = field(default_factory=list)
+    risk_free: float = 0.0
 
     def model(self, name: str) -> ModelSection:
         """The section of the model called ``name`` (or with that file key)."""

@@ -19,6 +19,7 @@ from aithesis.project.results import ProjectResults
 from aithesis.report import charts
 from aithesis.report import context_models as cm
 from aithesis.report.context_coverage import coverage_view
+from aithesis.report.context_tearsheet import tearsheet_view
 from aithesis.report.fragments import figure_html, series_title
 from aithesis.report.generated import build_warning
 from aithesis.report.i18n import Translator
@@ -31,6 +32,9 @@ SECTIONS: tuple[str, ...] = (
     "drawdowns",
     "rolling",
     "calendar",
+    "monthly",
+    "risk",
+    "weights",
     "contributions",
     "concentration",
     "exposure",
@@ -325,6 +329,7 @@ def build_context(results: ProjectResults, t: Translator) -> dict[str, Any]:
         "fig_rolling": figure_html(charts.rolling_returns(results, t), "fig-rolling"),
         "metrics": metrics_table(results, t),
         "calendar": calendar_table(results, t),
+        "tearsheet": tearsheet_view(results, t, lambda year: _year_label(year, results, t)),
         "contributions": [
             {
                 "name": t.index_name(s),

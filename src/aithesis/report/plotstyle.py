@@ -15,6 +15,7 @@ __all__ = [
     "PALETTE",
     "POS",
     "date_axis",
+    "heat_color",
     "iso_days",
     "style",
 ]
@@ -64,3 +65,15 @@ def date_axis(fig: go.Figure, lang: str, **selector: Any) -> go.Figure:
     if lang == "zh":
         fig.update_xaxes(tickformatstops=list(_ZH_DATE_STOPS), hoverformat="%Y-%m-%d", **selector)
     return fig
+
+
+def heat_color(x: float | None, scale: float) -> str:
+    """Background of a heatmap cell: white at 0, towards :data:`POS` (gains) or
+    :data:`NEG` (losses), full strength (70% opaque) from ``|x| >= scale``; ``""``
+    when ``x`` is missing. Returns ``rgba(r, g, b, a)`` text for a CSS ``background``."""
+    if x is None or not np.isfinite(x):
+        return ""
+    base = POS if x >= 0 else NEG
+    r, g, b = (int(base[i : i + 2], 16) for i in (1, 3, 5))
+    alpha = 0.7 * min(abs(float(x)) / scale, 1.0)
+    return f"rgba({r}, {g}, {b}, {alpha:.3f})"
