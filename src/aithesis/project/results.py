@@ -13,7 +13,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from aithesis.articles.results import CoverageResult
 from aithesis.index.result import IndexResult
+from aithesis.project.records import RecordClaim
 from aithesis.project.summary import BuildSummary
 from aithesis.thesis.results import ClaimReport, Evaluation, MonteCarloResult, TornadoResult
 
@@ -154,6 +156,11 @@ class ProjectResults:
         summary: the numbers on the report's summary cards and in the demo
             (:class:`~aithesis.project.summary.BuildSummary`, read by attribute).
         input_hash: hash of every input; built_at; seconds: build time.
+        records: the claims against the record, judged then and since
+            (:class:`~aithesis.project.records.RecordClaim`, in model order).
+        coverage: which statements of the project's articles its models and KPI facts
+            use (:class:`~aithesis.articles.results.CoverageResult`; None when an
+            article could not be found, with a warning saying which).
     """
 
     name: str
@@ -173,6 +180,8 @@ class ProjectResults:
     built_at: datetime
     seconds: float
     warnings: list[str] = field(default_factory=list)
+    records: tuple[RecordClaim, ...] = ()
+    coverage: CoverageResult | None = None
 
     def model(self, name: str) -> ModelSection:
         """The section of the model called ``name`` (or with that file key)."""
