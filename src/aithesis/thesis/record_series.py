@@ -7,7 +7,7 @@ names, with the data as of the "since" judgement's date:
 
 * ``market_cap`` / ``first_date(market_cap(...) ...)``: close x split-adjusted shares
   outstanding (the convention of :mod:`aithesis.thesis.record_data`), in the claim's unit
-  (``USD_tn``, ``USD_bn``; USD when the claim has none);
+  (``USD_tn``, ``USD_bn``; :data:`FIRST_DATE_UNIT` when the claim has none);
 * ``close``: the stored close, in the listing's currency;
 * ``total_return`` / ``excess_return``: the cumulative total return (``adj_close`` basis)
   from the claim's window start, in decimal (0 at the start); for an excess return the
@@ -33,14 +33,17 @@ from aithesis.errors import AithesisError
 from aithesis.thesis import expr as fx
 from aithesis.thesis.record import MissingData, Resolver, resolve_date
 from aithesis.thesis.record_data import RecordData
+from aithesis.thesis.units import conversion_factor, parse_unit
 
 if TYPE_CHECKING:  # pragma: no cover
     from aithesis.data.store import Store
     from aithesis.thesis.model import ThesisModel
 
-__all__ = ["ChartLine", "RecordChart", "claim_chart", "record_charts"]
+__all__ = ["FIRST_DATE_UNIT", "ChartLine", "RecordChart", "claim_chart", "record_charts"]
 
 _YEAR = dt.timedelta(days=365)
+FIRST_DATE_UNIT = "USD_bn"
+"""Unit of a ``first_date(market_cap(...) ...)`` chart when the claim gives none."""
 _MARKET = ("close", "market_cap", "total_return", "excess_return")
 
 
@@ -134,7 +137,13 @@ def _first_date_chart(
     line = _level(res, measure, inner.args[0], start, end)
     found = res.first(call)
     threshold = float(fx._fold(cond.comparators[0]))  # type: ignore[attr-defined]
-    unit = "USD" if measure == "market_cap" else res.prices(inner.args[0]).currency
+    if measure == "market_cap":  # the condition is in USD; shown in the claim's unit
+        unit = spec.unit or FIRST_DATE_UNIT
+        scale = conversion_factor(parse_unit("USD"), parse_unit(unit))
+        line = ChartLine(line.label, line.dates, line.values * scale)
+        threshold *= scale
+    else:
+        unit = res.prices(inner.args[0]).currency
     points = (found,) if found is not None else ()
     return RecordChart(measure, unit, (line,), article, (threshold,), None, points)
 
