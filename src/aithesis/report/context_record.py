@@ -45,8 +45,10 @@ def figure_value(value: Any, unit: str, t: Translator) -> str:
     if isinstance(value, str):
         return t.date(value) if _ISO.match(value) else value
     if isinstance(value, tuple | list):
-        low, high = (figure_value(v, unit, t) for v in value)
-        return f"{low} – {high}"
+        if not unit:
+            low, high = (t.pct(float(v), signed=True) for v in value)
+            return f"{low} – {high}"
+        return t.value(tuple(float(v) for v in value), unit)
     if not unit:
         return t.pct(float(value), signed=True)
     return t.num(float(value), unit)
