@@ -1,21 +1,40 @@
-"""Claims page: every article claim next to what the model computes; flagged rows
-highlighted, with the article's own words.
+"""Claims page: the model claims, the claims against the record and the articles' coverage.
 
-Results come from :meth:`ThesisModel.check_claims` through the project build.
+Three tabs. *Model claims*: every article claim next to what the model computes, flagged
+rows highlighted; the table keeps the columns that fit a 1,400 px window (status, claim,
+what the article says, claimed, computed, gap) and shows the selected claim's note and
+quote under it, with the flagged claims and the article's words below. *Against the
+record*: each record claim judged as of the article date and of the latest data
+(:mod:`aithesis.app.claims_record`). *Coverage*: which of the articles' statements the
+models use. Results come from the project build; the page computes nothing.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
+from aithesis.app.claims_record import render_coverage, render_records
 from aithesis.app.context import AppContext
 from aithesis.app.fmt import fmt_pct, fmt_value
+from aithesis.report.generated import claim_note, cross_claim_text
 from aithesis.thesis.results import ClaimResult
 
-__all__ = ["FLAG_STYLE", "render"]
+__all__ = ["FLAG_STYLE", "ROW_HEIGHT", "WIDTHS", "claim_text", "render", "table_height"]
 
 FLAG_STYLE = "background-color: #fde2e1; color: #7a1c17"
+ROW_HEIGHT = 35
+"""Streamlit's data-frame row height (px); tables are as tall as their rows."""
+WIDTHS = {"status": 100, "claim": 190, "text": 290, "claimed": 120, "computed": 120, "gap": 70}
+"""Column widths (px) of the model-claims table: 890 px plus the row-selection column,
+inside the 940 px main area of a 1,400 px window beside the sidebar."""
+
+
+def table_height(rows: int) -> int:
+    """A data frame's height (px) that shows every one of ``rows`` rows and the header."""
+    return ROW_HEIGHT * (rows + 1) + 3
 
 
 def _model_title(ctx: AppContext, name: str) -> str:
@@ -27,53 +46,77 @@ def _model_title(ctx: AppContext, name: str) -> str:
     return ctx.t.shared.model_title(section.title, section.title_zh)
 
 
+def claim_text(ctx: AppContext, r: ClaimResult) -> str:
+    """A claim's text in the reader's language (``text_zh`` of the model in Chinese)."""
+    if ctx.lang == "zh":
+        try:
+            zh = ctx.results.model(r.model).claim_texts_zh.get(r.claim_id)
+        except KeyError:
+            zh = None
+        if zh:
+            return zh
+        return cross_claim_text(r.text, ctx.t.shared) if r.kind == "cross" else r.quote
+    return r.text
+
+
+def _claimed(r: ClaimResult, unit: str) -> str:
+    symbol = {">=": "≥", "<=": "≤", "=": "", "in": "", "plausible": "≈"}.get(r.op, r.op)
+    return f"{symbol} {fmt_value(r.claimed, unit)}".strip()
+
+
 def _table(ctx: AppContext, rows: list[ClaimResult]) -> pd.DataFrame:
     t = ctx.t
     return pd.DataFrame(
         {
             t("col_status"): [t(f"status.{r.status}") for r in rows],
-            t("claims.model"): [_model_title(ctx, r.model) for r in rows],
             t("claims.claim"): [r.claim_id for r in rows],
-            t("col_text"): [r.text for r in rows],
-            t("claims.claimed"): [
-                f"{r.op if r.op != '=' else ''} {fmt_value(r.claimed, t.unit(r.unit))}".strip()
-                for r in rows
-            ],
+            t("col_text"): [claim_text(ctx, r) for r in rows],
+            t("claims.claimed"): [_claimed(r, t.unit(r.unit)) for r in rows],
             t("claims.computed"): [fmt_value(r.computed, t.unit(r.unit)) for r in rows],
             t("claims.gap"): [fmt_pct(r.rel_error) for r in rows],
-            t("col_note"): [r.note for r in rows],
-            t("claims.quote"): [r.quote for r in rows],
         }
     )
 
 
-def _quotes(ctx: AppContext, rows: list[ClaimResult]) -> None:
+def _details(ctx: AppContext, r: ClaimResult) -> None:
+    """The selected claim in full: text, figures, note and the article's words."""
     t = ctx.t
+    lines = [
+        f"**{_model_title(ctx, r.model)} · `{r.claim_id}`**: {claim_text(ctx, r)}",
+        f"{t('claims.claimed')}: {_claimed(r, t.unit(r.unit))} · "
+        f"{t('claims.computed')}: {fmt_value(r.computed, t.unit(r.unit))} · "
+        f"{t('claims.gap')}: {fmt_pct(r.rel_error)} · {t(f'status.{r.status}')}",
+    ]
+    note = claim_note(r.note, ctx.t.shared)
+    if note:
+        lines.append(f"{t('claims_note')}: {note}")
+    if r.quote:
+        lines.append(f"> {r.quote}  \n> — {r.source}")
+    st.markdown("\n\n".join(lines))
+
+
+def _quotes(ctx: AppContext, rows: list[ClaimResult]) -> None:
     flagged = [r for r in rows if r.status == "flagged"]
     if not flagged:
         return
-    st.subheader(t("claims_quotes"))
+    st.subheader(ctx.t("claims_quotes"))
     for r in flagged:
-        claimed = fmt_value(r.claimed, t.unit(r.unit))
-        computed = fmt_value(r.computed, t.unit(r.unit))
-        lines = [
-            f"**{_model_title(ctx, r.model)} · `{r.claim_id}`**: {r.text}",
-            f"{t('claims.claimed')}: {claimed} · {t('claims.computed')}: {computed} · "
-            f"{t('claims.gap')}: {fmt_pct(r.rel_error)}",
-        ]
-        if r.note:
-            lines.append(f"{t('claims_note')}: {r.note}")
-        if r.quote:
-            lines.append(f"> {r.quote}  \n> — {r.source}")
-        st.markdown("\n\n".join(lines))
+        _details(ctx, r)
         st.divider()
 
 
-def render(ctx: AppContext) -> None:
-    """Draw the Claims page."""
+def _selected(event: Any) -> int | None:
+    """The row the reader clicked in a selectable data frame (None: none)."""
+    try:
+        chosen = event.selection.rows
+    except AttributeError:
+        return None
+    return int(chosen[0]) if chosen else None
+
+
+def _model_claims(ctx: AppContext) -> None:
     t = ctx.t
     report = ctx.results.claims
-    st.title(t("section.claims"))
     total, flagged_card = st.columns(2)
     total.metric(t("claims_total"), f"{len(report)}")
     flagged_card.metric(t("claims_flagged"), f"{len(report.flagged)}")
@@ -97,15 +140,39 @@ def render(ctx: AppContext) -> None:
     styled = table.style.apply(
         lambda row: [FLAG_STYLE if row[status] == flagged_label else "" for _ in row], axis=1
     )
-    st.dataframe(
+    keys = ("status", "claim", "text", "claimed", "computed", "gap")
+    event = st.dataframe(
         styled,
         hide_index=True,
-        width="stretch",
-        height=min(36 * (len(rows) + 1) + 4, 640),
+        width="content",
+        height=table_height(len(rows)),
+        row_height=ROW_HEIGHT,
+        on_select="rerun",
+        selection_mode="single-row",
+        key=f"cl.table@{ctx.lang}",
         column_config={
-            t("col_text"): st.column_config.TextColumn(width="large"),
-            t("col_note"): st.column_config.TextColumn(width="medium"),
-            t("claims.quote"): st.column_config.TextColumn(width="large"),
+            name: st.column_config.TextColumn(width=WIDTHS[k])
+            for name, k in zip(table.columns, keys, strict=True)
         },
     )
+    st.caption(t("claims_select_hint"))
+    picked = _selected(event)
+    if picked is not None and picked < len(rows):
+        _details(ctx, rows[picked])
+        st.divider()
     _quotes(ctx, rows)
+
+
+def render(ctx: AppContext) -> None:
+    """Draw the Claims page."""
+    t = ctx.t
+    st.title(t("section.claims"))
+    model_tab, record_tab, coverage_tab = st.tabs(
+        [t("claims_tab_model"), t("claims_tab_record"), t("claims_tab_coverage")]
+    )
+    with model_tab:
+        _model_claims(ctx)
+    with record_tab:
+        render_records(ctx)
+    with coverage_tab:
+        render_coverage(ctx)

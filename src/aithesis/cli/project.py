@@ -18,6 +18,7 @@ _LABELS = {
     "indexes": "build indexes",
     "exposure": "exposure test",
     "models": "run models",
+    "records": "judge the record",
     "kpi": "KPI analysis",
     "report": "write reports",
 }

@@ -8,6 +8,9 @@ The pipeline, in steps (each reports progress through ``progress(step, done, tot
 ``indexes``   every methodology, plus the benchmarks, from the common start date
 ``exposure``  article 002's exposure-bucket test
 ``models``    every thesis model: base, scenarios, tornado, Monte Carlo, claim checks
+``records``   every claim against the record (``kind: record``) judged then and since
+              against the project's store and SEC payloads, with the series deciding it;
+              and the coverage of the project's articles by its models and facts
 ``kpi``       growth tables, group aggregates, expectation gaps, events
 
 Results are cached by :mod:`aithesis.project.cache` outside the project folder
@@ -29,12 +32,15 @@ from pathlib import Path
 from typing import Any
 
 import aithesis
+from aithesis.articles.results import CoverageResult
 from aithesis.config import sample_data_dir
 from aithesis.data.api import import_dir
 from aithesis.data.store import Store
-from aithesis.errors import AithesisError, SpecError, StoreError
+from aithesis.errors import AithesisError, DataError, SpecError, StoreError
 from aithesis.project.cache import cache_dir, read_cached, read_latest, write_cached
 from aithesis.project.config import Project, load_project
+from aithesis.project.coverage import coverage_of
+from aithesis.project.records import RecordClaim, build_records
 from aithesis.project.results import ProjectResults
 from aithesis.project.steps import (
     build_indexes,
@@ -48,7 +54,7 @@ from aithesis.project.summary import BuildSummary
 __all__ = ["BuildOutcome", "ProgressFn", "build_project", "load_cached"]
 
 ProgressFn = Callable[[str, int, int], None]
-STEPS = ("data", "indexes", "exposure", "models", "kpi")
+STEPS = ("data", "indexes", "exposure", "models", "records", "kpi")
 _CACHE_VERSION = "1"
 
 
@@ -205,6 +211,39 @@ def _ensure_data(
     return True
 
 
+def _record_sec_dir(project: Project) -> Path | None:
+    """The SEC payloads record claims read shares outstanding and KPI facts from: the
+    first ``kpi.sec`` entry, else the sample data's ``sec/`` folder (None if neither)."""
+    sample = _sample_dir(project)
+    paths = _sec_paths(project, sample)
+    if paths:
+        return paths[0][1]
+    return sample / "sec" if (sample / "sec").is_dir() else None
+
+
+def _records(project: Project, store: Store, progress: ProgressFn) -> tuple[RecordClaim, ...]:
+    """The record claims of the project's models, judged against its store."""
+    paths = [
+        project.require(m.file, f"models[{i}].file") for i, m in enumerate(project.config.models)
+    ]
+
+    def where(exc: AithesisError, i: int) -> AithesisError:
+        field = f"models[{i}].file"
+        return type(exc)(
+            str(exc), file=project.config_file, row=project.line.get(field), field=field
+        )
+
+    return build_records(paths, store, _record_sec_dir(project), progress, where)
+
+
+def _coverage(project: Project) -> tuple[CoverageResult | None, str]:
+    """The project's article coverage, or None and a warning naming what is missing."""
+    try:
+        return coverage_of(project), ""
+    except DataError as exc:
+        return None, f"article coverage not computed: {exc.message}"
+
+
 def _input_hash(project: Project, store: Store) -> str:
     digest = hashlib.sha256()
     digest.update(f"cache-{_CACHE_VERSION}-{aithesis.__version__}-{_code_hash()}".encode())
@@ -279,6 +318,10 @@ def build_project(
     indexes, benchmarks, comparison, notes = build_indexes(project, store, report)
     exposure = run_exposure(project, store, report)
     models, claims = build_models(project, report)
+    records = _records(project, store, report)
+    article_coverage, coverage_note = _coverage(project)
+    if coverage_note:
+        notes.append(coverage_note)
     kpi = build_kpi(project, store, report)
     results = ProjectResults(
         name=cfg.name,
@@ -293,12 +336,14 @@ def build_project(
         claims=claims,
         kpi=kpi,
         provenance=store.series_info(),
-        summary=summary_numbers(cfg, indexes, benchmarks, models, claims, kpi),
+        summary=summary_numbers(cfg, indexes, benchmarks, models, claims, kpi, records),
         input_hash=digest,
         built_at=datetime.now(UTC),
         seconds=time.perf_counter() - started,
         warnings=notes,
         risk_free=cfg.risk_free,
+        records=records,
+        coverage=article_coverage,
     )
     try:
         write_cached(project.root, digest, results)

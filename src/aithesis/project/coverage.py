@@ -11,9 +11,9 @@ from pathlib import Path
 
 from aithesis.articles.api import coverage, find_article, load_uses, seeds_dir, sources_of
 from aithesis.articles.results import CoverageResult
-from aithesis.project.config import load_project
+from aithesis.project.config import Project, load_project
 
-__all__ = ["project_coverage"]
+__all__ = ["coverage_of", "project_coverage"]
 
 
 def project_coverage(
@@ -31,7 +31,11 @@ def project_coverage(
         SpecError: no or a bad ``aithesis.yaml``, or a model or facts file it names is
             missing. DataError: a cited article that is nowhere to be found.
     """
-    project = load_project(folder)
+    return coverage_of(load_project(folder), articles)
+
+
+def coverage_of(project: Project, articles: Iterable[str | Path] | None = None) -> CoverageResult:
+    """:func:`project_coverage` of an already loaded project (the build calls this)."""
     models = [
         project.require(m.file, f"models[{i}].file") for i, m in enumerate(project.config.models)
     ]

@@ -13,7 +13,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from aithesis.articles.results import CoverageResult
 from aithesis.index.result import IndexResult
+from aithesis.project.records import RecordClaim
 from aithesis.project.summary import BuildSummary
 from aithesis.thesis.results import ClaimReport, Evaluation, MonteCarloResult, TornadoResult
 
@@ -156,6 +158,11 @@ class ProjectResults:
         input_hash: hash of every input; built_at; seconds: build time.
         risk_free: the annual risk-free rate (decimal) the metrics used (``risk_free:``
             of ``aithesis.yaml``), for the report's rolling Sharpe ratio.
+        records: the claims against the record, judged then and since
+            (:class:`~aithesis.project.records.RecordClaim`, in model order).
+        coverage: which statements of the project's articles its models and KPI facts
+            use (:class:`~aithesis.articles.results.CoverageResult`; None when an
+            article could not be found, with a warning saying which).
     """
 
     name: str
@@ -176,6 +183,8 @@ class ProjectResults:
     seconds: float
     warnings: list[str] = field(default_factory=list)
     risk_free: float = 0.0
+    records: tuple[RecordClaim, ...] = ()
+    coverage: CoverageResult | None = None
 
     def model(self, name: str) -> ModelSection:
         """The section of the model called ``name`` (or with that file key)."""

@@ -19,6 +19,7 @@ from aithesis.errors import AithesisError, SpecError
 from aithesis.index.api import build_benchmark, build_index, exposure_test, load_methodology
 from aithesis.index.coverage import data_end_warning
 from aithesis.project.config import Project, ProjectConfig
+from aithesis.project.records import RecordClaim, status_counts
 from aithesis.project.results import (
     IndexSection,
     KpiSection,
@@ -289,6 +290,7 @@ def summary_numbers(
     models: list[ModelSection],
     claims: ClaimReport,
     kpi: KpiSection,
+    records: tuple[RecordClaim, ...] = (),
 ) -> BuildSummary:
     """The figures on the report's summary cards and in the demo's printout.
 
@@ -296,7 +298,8 @@ def summary_numbers(
         :class:`~aithesis.project.summary.BuildSummary`: per index its total and
         annualised return, maximum drawdown, Sharpe and end date; per benchmark its
         total return; per model with a target P(target) and the draws; the flagged
-        claims and how many were checked; the latest period of each KPI series.
+        claims and how many were checked; the latest period of each KPI series; how
+        many claims against the record were judged and their statuses then and since.
         Returns in decimal.
     """
     latest = {}
@@ -339,9 +342,12 @@ def summary_numbers(
             for m in models
             if m.monte_carlo is not None and m.monte_carlo.target is not None
         },
-        flagged=tuple(ClaimFlag.of(r) for r in claims.flagged),
+        flagged=tuple(ClaimFlag.from_result(r) for r in claims.flagged),
         claims_total=len(claims),
         kpi_latest=latest,
+        records_total=len(records),
+        records_then=status_counts(records, "then"),
+        records_since=status_counts(records, "since"),
     )
 
 

@@ -13,7 +13,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
-from aithesis.thesis.results import JSON_KEYS, ClaimResult
+from aithesis.thesis.results import ClaimResult
 
 __all__ = [
     "BenchmarkSummary",
@@ -82,10 +82,12 @@ class TargetSummary:
 @dataclass(frozen=True)
 class ClaimFlag:
     """A flagged claim: the checker's record (:data:`~aithesis.thesis.results.JSON_KEYS`)
-    plus the note explaining it and its kind (``claim`` or ``cross``).
+    plus the note explaining it and its kind (``claim``, ``cross`` or ``record``).
 
     ``claimed`` / ``computed`` are numbers or ``(low, high)`` in ``unit``; ``rel_error``
-    the largest relative gap (decimal).
+    the largest relative gap (decimal). Build one with :meth:`from_result`: every field
+    is copied from the :class:`~aithesis.thesis.results.ClaimResult` field of that name,
+    so the two cannot drift apart.
     """
 
     model: str
@@ -101,9 +103,14 @@ class ClaimFlag:
     kind: str
 
     @classmethod
+    def from_result(cls, result: ClaimResult) -> ClaimFlag:
+        """The flag of one checked claim: each field read from ``result`` by its name."""
+        return cls(**{f.name: getattr(result, f.name) for f in dataclasses.fields(cls)})
+
+    @classmethod
     def of(cls, result: ClaimResult) -> ClaimFlag:
-        """The flag of one checked claim."""
-        return cls(**{k: getattr(result, k) for k in (*JSON_KEYS, "note", "kind")})
+        """Same as :meth:`from_result` (kept for callers of the earlier name)."""
+        return cls.from_result(result)
 
     def to_dict(self) -> dict[str, Any]:
         """The claim's JSON record (``ClaimResult.to_dict()``) with ``note`` and ``kind``."""
@@ -137,6 +144,10 @@ class BuildSummary:
         targets: model name -> :class:`TargetSummary` (models with a target only).
         flagged: the flagged claims; claims_total: how many claims were checked.
         kpi_latest: ``entity/metric`` -> :class:`KpiLatest`.
+        records_total: how many claims against the record were judged; records_then /
+            records_since: ``{status: n}`` of their judgements as of the article date and
+            of the latest data (every status of
+            :data:`~aithesis.project.records.STATUSES` present, 0 when none).
     """
 
     start: str
@@ -146,10 +157,14 @@ class BuildSummary:
     flagged: tuple[ClaimFlag, ...] = ()
     claims_total: int = 0
     kpi_latest: dict[str, KpiLatest] = field(default_factory=dict)
+    records_total: int = 0
+    records_then: dict[str, int] = field(default_factory=dict)
+    records_since: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """The plain JSON shape: ``{"start", "indexes": {name: {...}}, "benchmarks",
-        "targets", "flagged": [{...}], "claims_total", "kpi_latest"}``."""
+        "targets", "flagged": [{...}], "claims_total", "kpi_latest", "records_total",
+        "records_then": {status: n}, "records_since": {status: n}}``."""
         return {
             "start": self.start,
             "indexes": {k: v.to_dict() for k, v in self.indexes.items()},
@@ -158,4 +173,7 @@ class BuildSummary:
             "flagged": [c.to_dict() for c in self.flagged],
             "claims_total": self.claims_total,
             "kpi_latest": {k: v.to_dict() for k, v in self.kpi_latest.items()},
+            "records_total": self.records_total,
+            "records_then": dict(self.records_then),
+            "records_since": dict(self.records_since),
         }

@@ -19,6 +19,7 @@ from aithesis.project.results import ProjectResults
 from aithesis.report import charts
 from aithesis.report import context_models as cm
 from aithesis.report.context_coverage import coverage_view
+from aithesis.report.context_record import article_coverage_view, record_view
 from aithesis.report.context_tearsheet import tearsheet_view
 from aithesis.report.fragments import figure_html, series_title
 from aithesis.report.generated import build_warning
@@ -41,6 +42,7 @@ SECTIONS: tuple[str, ...] = (
     "coverage",
     "models",
     "claims",
+    "record",
     "kpi",
     "appendix",
 )
@@ -344,6 +346,8 @@ def build_context(results: ProjectResults, t: Translator) -> dict[str, Any]:
         "exposure": exposure_view(results, t),
         "models": [cm.model_view(m, i, t) for i, m in enumerate(results.models)],
         "claims": cm.claims_view(results, t),
+        "record": record_view(results, t),
+        "article_coverage": article_coverage_view(results, t),
         "kpi": cm.kpi_view(results, t),
         "appendix": cm.appendix_view(results, t),
         "warnings": [build_warning(w, t, _series_names(results, t)) for w in results.warnings],

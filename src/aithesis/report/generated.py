@@ -18,7 +18,14 @@ from markupsafe import Markup, escape
 
 from aithesis.report.i18n import Translator
 
-__all__ = ["build_warning", "claim_note", "cross_claim_text", "data_warning", "relative_path"]
+__all__ = [
+    "build_warning",
+    "claim_note",
+    "cross_claim_text",
+    "data_warning",
+    "record_note",
+    "relative_path",
+]
 
 _DATE = r"\d{4}-\d{2}-\d{2}"
 _COMMON_END = re.compile(
@@ -30,6 +37,26 @@ _HOLD = re.compile(r"^would hold with (.*)$")
 _HOLD_PART = re.compile(r"^(\w+) = (\S+)(?: (.+?))? \(model: (\S+)\)$")
 _CROSS_TEXT = re.compile(r"^'(\w+)' and '(\w+)' imply (\w+) = (\S+) vs (\S+)(?: (.+))?$")
 _CROSS_NOTE = re.compile(r"^cross-claim check of (\w+)$")
+_COVERAGE_MISSING = "article coverage not computed: "
+_RECORD_NOTES: tuple[tuple[re.Pattern[str], str, tuple[str, ...]], ...] = (
+    (re.compile(rf"^horizon ({_DATE}) is after ({_DATE})$"), "horizon", ("horizon", "as_of")),
+    (re.compile(rf"^first on ({_DATE})$"), "first_on", ("date",)),
+    (re.compile(rf"^not by ({_DATE})$"), "not_by", ("date",)),
+    (re.compile(rf"^not as of ({_DATE}) \(open horizon\)$"), "not_as_of_open", ("date",)),
+    (re.compile(rf"^not as of ({_DATE}) \(by ({_DATE})\)$"), "not_as_of_by", ("date", "by")),
+    (
+        re.compile(rf"^no (\w+) fact for (\S+) (\S+) filed by ({_DATE})$"),
+        "no_fact",
+        ("metric", "entity", "period", "date"),
+    ),
+    (re.compile(r"^no shares-outstanding facts for (\S+)(?: \(.*\))?$"), "no_shares", ("ticker",)),
+    (
+        re.compile(rf"^no shares outstanding of (\S+) filed at or before ({_DATE})$"),
+        "no_shares_at",
+        ("ticker", "date"),
+    ),
+    (re.compile(r"^the figure is not a finite number$"), "not_finite", ()),
+)
 
 
 def build_warning(text: str, t: Translator, names: Mapping[str, str]) -> str:
@@ -42,6 +69,8 @@ def build_warning(text: str, t: Translator, names: Mapping[str, str]) -> str:
     """
     if t.lang == "en":
         return text
+    if text.startswith(_COVERAGE_MISSING):
+        return t("warning.coverage_missing", reason=text[len(_COVERAGE_MISSING) :])
     m = _COMMON_END.match(text)
     if m is None:
         return text
@@ -95,6 +124,30 @@ def claim_note(note: str, t: Translator) -> str:
     if note.startswith("the model computes a value that is not a finite number"):
         return t("note.not_finite")
     return note
+
+
+def record_note(note: str, t: Translator) -> str:
+    """A record claim's note (``horizon 2026-03-11 is after 2025-03-11; first on ...``) in
+    the reader's language.
+
+    English: the note as the checker wrote it. Otherwise each ``; ``-separated part of a
+    known shape is re-worded (a KPI's metric by its label) and a part of another shape
+    (a model author's own English remark) is left out, so the text stays in one language.
+    """
+    if t.lang == "en" or not note:
+        return note
+    parts = []
+    for part in note.split("; "):
+        for pattern, key, names in _RECORD_NOTES:
+            m = pattern.match(part.strip())
+            if m is None:
+                continue
+            values = dict(zip(names, m.groups(), strict=True))
+            if "metric" in values:
+                values["metric"] = t.label("metric", values["metric"])
+            parts.append(t(f"record_note.{key}", **values))
+            break
+    return "；".join(dict.fromkeys(parts))
 
 
 def cross_claim_text(text: str, t: Translator) -> str:

@@ -39,6 +39,9 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["fetch_record", "record_requests"]
 
 _SPLIT = "StockholdersEquityNoteStockSplitConversionRatio1"
+_RECORD_KINDS = ("actual", "derived")
+"""Fundamentals kinds that are the record (filed or computed from filings); estimates
+and guidance quoted from articles are what a claim is judged against, not evidence."""
 
 
 def _ticker_args(call: ast.Call) -> list[tuple[str, str]]:
@@ -206,14 +209,25 @@ def _kpis(store: Store, payload: dict | None, ticker: str) -> list[KpiFact]:
     )
     if frame is None:
         return []
+    if "kind" in frame:  # an article's estimate or a company's guidance is no record
+        frame = frame[frame["kind"].isin(_RECORD_KINDS) | frame["kind"].isna()]
     return [
         KpiFact(
             ticker,
             str(r.metric),
             str(r.fiscal_period),
-            float(r.value),
-            str(r.unit),
+            *_in_usd(float(r.value), str(r.unit)),
             pd.Timestamp(r.as_of).date(),
         )
         for r in frame.itertuples()
     ]
+
+
+def _in_usd(value: float, unit: str) -> tuple[float, str]:
+    """A money fact in USD (``1000 USD_100M`` -> ``1e11 USD``); other units unchanged."""
+    from aithesis.kpi.units import UNITS, convert
+
+    info = UNITS.get(unit)
+    if info is None or unit == "USD" or info.dimension != "money" or info.currency != "USD":
+        return value, unit
+    return convert(value, unit, "USD"), "USD"
