@@ -16,7 +16,9 @@ import plotly.graph_objects as go
 __all__ = ["bar_figure", "histogram_figure", "lines_figure", "tree_dot"]
 
 _PALETTE = ("#1f4e79", "#c0504d", "#9bbb59", "#8064a2", "#4bacc6", "#f79646", "#7f7f7f")
-_GREYS = ("#555555", "#888888", "#aaaaaa")
+# benchmarks: muted colours, each with its own dash, so that overlapping ones (QQQ and
+# NDX) stay apart; the indexes keep the solid palette
+_BENCHMARKS = ("#555555", "#b8860b", "#2e8b57", "#8c564b", "#17becf")
 _DASHES = ("dash", "dot", "dashdot")
 _LAYOUT: dict[str, Any] = {
     "template": "plotly_white",
@@ -37,13 +39,17 @@ def lines_figure(
     dashed: Sequence[str] = (),
 ) -> go.Figure:
     """One line per named series (same x axis); ``emphasise`` draws those thicker and
-    ``dashed`` (benchmarks) dashed in grey tones."""
+    ``dashed`` (benchmarks) dashed, each in its own muted colour and dash pattern."""
     fig = go.Figure()
     solid = [n for n in series if n not in dashed]
     for name, values in series.items():
         if name in dashed:
             k = list(dashed).index(name)
-            line = {"color": _GREYS[k % len(_GREYS)], "width": 1.4, "dash": _DASHES[k % 3]}
+            line = {
+                "color": _BENCHMARKS[k % len(_BENCHMARKS)],
+                "width": 1.6,
+                "dash": _DASHES[k % len(_DASHES)],
+            }
         else:
             line = {
                 "color": _PALETTE[solid.index(name) % len(_PALETTE)],

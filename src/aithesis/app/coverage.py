@@ -30,4 +30,4 @@ def render_coverage(ctx: AppContext, result: IndexResult) -> None:
     )
     st.subheader(t("section.coverage"))
     st.caption(t("lede.coverage"))
-    st.dataframe(shown, hide_index=True)
+    st.dataframe(shown, hide_index=True, height="content")  # every constituent, no scrolling

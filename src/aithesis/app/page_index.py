@@ -21,7 +21,7 @@ from aithesis.app.context import AppContext
 from aithesis.app.coverage import render_coverage
 from aithesis.app.fmt import fmt_metric, fmt_pct
 from aithesis.app.page_index_analytics import render_analytics
-from aithesis.app.widgets import select
+from aithesis.app.widgets import multiselect, select
 from aithesis.errors import AithesisError
 from aithesis.index.methodology import FREQUENCIES
 from aithesis.index.result import IndexResult
@@ -118,33 +118,101 @@ def _build(ctx: AppContext, section: IndexSection, edited: dict[str, Any]) -> In
     t = ctx.t
     try:
         return data.custom_index(
-            ctx.store_path, json.dumps(edited, sort_keys=True), section.file, ctx.start, ctx.end
+            ctx.store_path,
+            json.dumps(edited, sort_keys=True),
+            section.file,
+            ctx.start,
+            common_end(ctx),
         )
     except AithesisError as exc:
         st.error(f"{t('index_build_failed')}: {exc}")
         return None
 
 
-def _levels(ctx: AppContext, section: IndexSection, mine: IndexResult, changed: bool) -> None:
+def common_end(ctx: AppContext) -> str | None:
+    """The last date every built index and benchmark has (ISO; the build's common end),
+    or the project's ``end`` when nothing was built."""
+    lasts = [s.result.dates[-1] for s in ctx.results.indexes if len(s.result.dates)]
+    lasts += [b.dates[-1] for b in ctx.results.benchmarks.values() if len(b.dates)]
+    return str(np.datetime64(min(lasts), "D")) if lasts else ctx.end
+
+
+def _others(ctx: AppContext, section: IndexSection) -> list[str]:
+    """What the chosen index can be compared with: ``index:KEY`` and ``bench:TICKER``."""
+    keys = [f"index:{s.key}" for s in ctx.results.indexes if s.key != section.key]
+    return keys + [f"bench:{ticker}" for ticker in ctx.results.benchmarks]
+
+
+def _other_label(ctx: AppContext, choice: str) -> str:
+    kind, _, key = choice.partition(":")
+    return ctx.t.shared.index_name(ctx.results.index(key)) if kind == "index" else key
+
+
+def _compare(ctx: AppContext, section: IndexSection) -> list[str]:
+    """The multiselect of other indexes and benchmarks (default: all of them)."""
+    options = _others(ctx, section)
+    if not options:
+        return []
+    return multiselect(
+        ctx.t("index_compare"),
+        options,
+        key=f"ix.{section.key}.compare",
+        lang=ctx.lang,
+        default=options,
+        format_func=lambda c: _other_label(ctx, c),
+    )
+
+
+def _other_levels(ctx: AppContext, choice: str, base_value: float, end: str | None) -> pd.Series:
+    """Levels of a compared index or benchmark from the common start at ``base_value``,
+    cut at the common ``end`` (an index with another base value is rebuilt at this one)."""
+    kind, _, key = choice.partition(":")
+    if kind == "bench":
+        return data.benchmark_index(ctx.store_path, key, ctx.start, end, base_value).levels
+    other = ctx.results.index(key)
+    methodology = other.result.methodology
+    if methodology is None or methodology.base_value == base_value:
+        return other.result.levels
+    rebased = methodology.model_dump(mode="json") | {"base_value": base_value}
+    return data.custom_index(
+        ctx.store_path, json.dumps(rebased, sort_keys=True), other.file, ctx.start, end
+    ).levels
+
+
+def _names(ctx: AppContext, section: IndexSection, changed: bool) -> tuple[str, str]:
+    """Legend and column names of the edited and the as-built index: the index's name,
+    marked "your settings" / "as built" only when the settings were changed."""
+    name = ctx.t.shared.index_name(section)
+    if not changed:
+        return name, name
+    return ctx.t("index_yours_named", name=name), ctx.t("index_as_built_named", name=name)
+
+
+def _levels(
+    ctx: AppContext,
+    section: IndexSection,
+    mine: IndexResult,
+    changed: bool,
+    compared: list[str],
+) -> None:
     t = ctx.t
     base = section.result.methodology
     assert base is not None
-    name = t.shared.index_name(section)
-    # the legend names the index; "your settings" only tells it apart from the as-built one
-    yours = t("index_yours_named", name=name) if changed else name
+    yours, as_built = _names(ctx, section, changed)
     series: dict[str, pd.Series] = {yours: mine.levels}
     if changed:
-        series[t("index_as_built_named", name=name)] = section.result.levels
-    # benchmarks stop where the index stops (the report's common end date)
-    last = str(np.datetime64(mine.dates[-1], "D")) if len(mine.dates) else ctx.end
-    end = min(last, ctx.end) if ctx.end and last else (last or ctx.end)
-    for ticker in ctx.project.config.benchmarks:
+        series[as_built] = section.result.levels
+    end = common_end(ctx)
+    benchmarks = []
+    for choice in compared:
+        label = _other_label(ctx, choice)
         try:
-            bench = data.benchmark_index(ctx.store_path, ticker, ctx.start, end, base.base_value)
+            series[label] = _other_levels(ctx, choice, base.base_value, end)
         except AithesisError as exc:
-            st.warning(f"{ticker}: {exc}")
+            st.warning(f"{label}: {exc}")
             continue
-        series[ticker] = bench.levels
+        if choice.startswith("bench:"):
+            benchmarks.append(label)
     log = st.toggle(t("chart.log"), value=False, key=f"ix.{section.key}.log")
     levels_tab, drawdown_tab = st.tabs([t("section.indexes"), t("chart.drawdown")])
     with levels_tab:
@@ -154,11 +222,13 @@ def _levels(ctx: AppContext, section: IndexSection, mine: IndexResult, changed: 
                 y_title=t("level_axis", base=f"{base.base_value:g}", start=ctx.start),
                 log=log,
                 emphasise=(yours,),
-                dashed=ctx.project.config.benchmarks,
+                dashed=benchmarks,
             ),
             key=f"ix.{section.key}.levels_chart",
         )
         st.caption(t("index_levels_note"))
+        if end:
+            st.caption(t("index_common_end", end=end))
     with drawdown_tab:
         drawdowns = {
             name: pd.Series(an.drawdown_series(s.to_numpy()), index=s.index)
@@ -169,7 +239,7 @@ def _levels(ctx: AppContext, section: IndexSection, mine: IndexResult, changed: 
                 drawdowns,
                 y_title=t("chart.drawdown"),
                 percent=True,
-                dashed=ctx.project.config.benchmarks,
+                dashed=benchmarks,
             ),
             key=f"ix.{section.key}.drawdown_chart",
         )
@@ -190,20 +260,30 @@ def _cards(ctx: AppContext, section: IndexSection, mine: IndexResult, changed: b
         )
 
 
-def _metrics(ctx: AppContext, section: IndexSection, mine: IndexResult, changed: bool) -> None:
+def _metrics(
+    ctx: AppContext,
+    section: IndexSection,
+    mine: IndexResult,
+    changed: bool,
+    compared: list[str],
+) -> None:
+    """One metrics table: the edited index, the as-built one when changed, then every
+    compared index and benchmark (the build's comparison over the common window)."""
     t = ctx.t
     benchmarks = ctx.results.benchmarks
     reference_name = next(iter(benchmarks), None)
     reference = benchmarks.get(reference_name) if reference_name else None
     rf = ctx.project.config.risk_free
-    values = mine.metrics(benchmark=reference, rf=rf)
-    columns = {t("index_yours"): values}
+    yours, as_built = _names(ctx, section, changed)
+    columns = {yours: mine.metrics(benchmark=reference, rf=rf)}
     if changed:
-        columns[t("index_as_built")] = section.metrics
+        columns[as_built] = section.metrics
     comparison = ctx.results.comparison
-    for ticker in benchmarks:
-        if ticker in comparison.columns:
-            columns[ticker] = comparison[ticker].to_dict()
+    for choice in compared:
+        kind, _, key = choice.partition(":")
+        column = ctx.results.index(key).name if kind == "index" else key
+        if column in comparison.columns:
+            columns[_other_label(ctx, choice)] = comparison[column].to_dict()
     table = pd.DataFrame(
         {name: [fmt_metric(k, metric.get(k)) for k in _TABLE] for name, metric in columns.items()},
         index=[t.metric(k) for k in _TABLE],
@@ -248,6 +328,16 @@ def _contributions(ctx: AppContext, mine: IndexResult) -> None:
         )
 
 
+def _description(ctx: AppContext, section: IndexSection) -> str | None:
+    """The methodology's description in the reader's language (English when untranslated)."""
+    base = section.result.methodology
+    if base is None:
+        return None
+    if ctx.lang == "zh" and base.description_zh:
+        return base.description_zh
+    return base.description
+
+
 def render(ctx: AppContext) -> None:
     """Draw the Index page."""
     t = ctx.t
@@ -262,12 +352,13 @@ def render(ctx: AppContext) -> None:
         keys,
         key="ix.choice",
         lang=ctx.lang,
-        format_func=lambda k: ctx.results.index(k).name,
+        format_func=lambda k: ctx.t.shared.index_name(ctx.results.index(k)),
     )
     section = ctx.results.index(key)
     base = section.result.methodology
-    if base is not None and base.description:
-        st.caption(base.description)
+    description = _description(ctx, section)
+    if description:
+        st.caption(description)
     with st.expander(t("index_settings"), expanded=True):
         edited = _controls(ctx, section)
     assert base is not None
@@ -276,9 +367,10 @@ def render(ctx: AppContext) -> None:
     if mine is None:
         return
     _cards(ctx, section, mine, changed)
-    _levels(ctx, section, mine, changed)
+    compared = _compare(ctx, section)
+    _levels(ctx, section, mine, changed, compared)
     _contributions(ctx, mine)
-    _metrics(ctx, section, mine, changed)
+    _metrics(ctx, section, mine, changed, compared)
     render_analytics(ctx, section, mine)
     render_coverage(ctx, mine)
     if mine.warnings:

@@ -5,6 +5,7 @@ Every figure comes from :mod:`aithesis.kpi` through the project build (``KpiSect
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -13,6 +14,9 @@ from aithesis.app.context import AppContext
 from aithesis.app.fmt import fmt_num, fmt_pct
 
 __all__ = ["render"]
+
+_TICK = "✓"  # an aggregate period with every member's figure
+_NOT = "—"  # a period with members missing (named under the table)
 
 
 def _label(ctx: AppContext, key: str, table: pd.DataFrame) -> str:
@@ -80,6 +84,11 @@ def _members(ctx: AppContext, joined: object) -> str:
     return ", ".join(ctx.t.name("entity", slug.strip()) for slug in joined.split(","))
 
 
+def _mark(value: object) -> str:
+    """``✓`` for a period with every member's figure, ``—`` otherwise (or unknown)."""
+    return _TICK if isinstance(value, bool | np.bool_) and bool(value) else _NOT
+
+
 def _aggregate(ctx: AppContext, key: str, table: pd.DataFrame) -> None:
     t = ctx.t
     group, _, metric = key.partition("/")
@@ -104,12 +113,19 @@ def _aggregate(ctx: AppContext, key: str, table: pd.DataFrame) -> None:
             t("kpi.value"): [fmt_num(v, 6) for v in rows["value"]],
             t("label.unit"): [t.unit(u) for u in rows["unit"]],
             t("col_members"): [_members(ctx, m) for m in rows["members_present"]],
-            t("kpi.complete"): rows["complete"],
+            # a read-only mark, not a checkbox that looks editable and unticked
+            t("kpi.complete"): [_mark(v) for v in rows["complete"]],
         }
     )
     st.dataframe(shown, hide_index=True, width="stretch")
     missing = sorted(
-        {_members(ctx, m) for m in rows["members_missing"] if isinstance(m, str) and m}
+        {
+            ctx.t.name("entity", slug.strip())
+            for joined in rows["members_missing"]
+            if isinstance(joined, str) and joined
+            for slug in joined.split(",")
+            if slug.strip()
+        }
     )
     if missing:
         st.caption(t("kpi_missing", names=", ".join(missing)))
@@ -135,7 +151,8 @@ def render(ctx: AppContext) -> None:
     if len(kpi.events):
         st.subheader(t("kpi.events_title"))
         events = kpi.events
-        st.dataframe(
+        # a static table wraps the long detail and quote texts instead of cutting them
+        st.table(
             pd.DataFrame(
                 {
                     t("kpi.event"): [t.name("event", k) for k in events["key"]],
@@ -147,5 +164,4 @@ def render(ctx: AppContext) -> None:
                 }
             ),
             hide_index=True,
-            width="stretch",
         )

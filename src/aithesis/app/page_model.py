@@ -65,6 +65,16 @@ def _driver_widgets(ctx: AppContext, section: ModelSection, model: ThesisModel) 
                 help=spec.title,
                 key=prefix + "d." + name,
             )
+            # the slider's own min/max marks show only on hover: state the range under it
+            st.caption(
+                t(
+                    "model_slider_range",
+                    low=fmt_num(low),
+                    base=fmt_num(base),
+                    high=fmt_num(high),
+                    unit=unit,
+                ).strip()
+            )
         else:
             value = st.number_input(
                 label,

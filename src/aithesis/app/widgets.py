@@ -13,7 +13,7 @@ from typing import Any
 
 import streamlit as st
 
-__all__ = ["select"]
+__all__ = ["multiselect", "select"]
 
 
 def select(
@@ -50,3 +50,37 @@ def select(
     )
     st.session_state[key] = chosen
     return chosen
+
+
+def multiselect(
+    label: str,
+    options: Sequence[Any],
+    *,
+    key: str,
+    lang: str,
+    default: Sequence[Any] = (),
+    format_func: Callable[[Any], str] = str,
+) -> list[Any]:
+    """A multiselect over ``options`` (raw values) labelled by ``format_func``.
+
+    Args:
+        label: the widget label (already translated).
+        options: the values to choose from.
+        key: a language-neutral key; the chosen values are kept under it.
+        lang: the reader's language (part of the widget's own key).
+        default: the initial choice (values that are not options are dropped).
+
+    Returns:
+        The chosen values, in the order of ``options``.
+    """
+    choices = list(options)
+    current = [v for v in st.session_state.get(key, list(default)) if v in choices]
+    chosen = st.multiselect(
+        label,
+        choices,
+        default=current,
+        format_func=format_func,
+        key=f"{key}@{lang}",
+    )
+    st.session_state[key] = list(chosen)
+    return [v for v in choices if v in chosen]

@@ -209,7 +209,8 @@ class Methodology(_Strict):
             date: ``sell`` (default: sold at its last close, proceeds to the others pro
             rata, and a warning naming the ticker and date) or ``error`` (refuse the
             build, naming the ticker and date).
-        description: free text.
+        description: free text; description_zh: its Chinese form (Chinese reports and
+            dashboard; None: not translated, the English text is shown).
         source: the article file a built-in comes from.
     """
 
@@ -226,6 +227,7 @@ class Methodology(_Strict):
     costs_on_launch: bool = True
     on_data_end: Literal["sell", "error"] = "sell"
     description: str | None = None
+    description_zh: str | None = None
     source: str | None = None
     _file: str | None = PrivateAttr(default=None)
 
