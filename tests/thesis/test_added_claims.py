@@ -92,6 +92,7 @@ def test_apple_prices_of_article_002(record, sample_dir) -> None:
         ("tech-concentration", "top_gain_share", 100 * (18 - 2) / (20 - 4.2), "ok"),
         ("tech-concentration", "top_return_share_headline", 100 * 16 / 15.8, "ok"),
         ("tech-concentration", "top_one_percent_count", 1700 * 0.01, "ok"),  # in 10..19
+        ("training-compute", "gpt5_within_generation_time", 6.0, "ok"),  # months, in 6..9
     ],
 )
 def test_model_claims_by_hand(model_claims, model, claim, expected, status) -> None:
