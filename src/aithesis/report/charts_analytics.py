@@ -85,7 +85,10 @@ def _rolling_fig(
     if line_at is not None:
         fig.add_hline(y=line_at, line={"color": "#888", "width": 1})
     style(fig, 360, title={"text": title, "font": {"size": 14}, "x": 0, "y": 0.98})
-    fig.update_layout(margin={"l": 60, "r": 30, "t": 70, "b": 40}, legend={"y": 1.0})
+    # the legend names the line even when there is one (the dashboard's beta chart)
+    fig.update_layout(
+        margin={"l": 60, "r": 30, "t": 70, "b": 40}, legend={"y": 1.0}, showlegend=True
+    )
     fig.update_yaxes(title_text=y_title, tickformat=tickformat)
     return date_axis(fig, lang)
 
