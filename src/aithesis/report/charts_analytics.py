@@ -25,6 +25,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from aithesis import analytics as an
+from aithesis.errors import DataError
 from aithesis.index.result import IndexResult, align_benchmark
 from aithesis.report.i18n import Translator
 from aithesis.report.plotstyle import NEG, PALETTE, date_axis, iso_days, style
@@ -134,7 +135,10 @@ def rolling_beta(
             returns = an.simple_returns(res.level_values)
             if res is bench or returns.size < window:
                 continue
-            reference = an.simple_returns(align_benchmark(bench, res.dates))
+            try:
+                reference = an.simple_returns(align_benchmark(bench, res.dates))
+            except DataError:  # the benchmark starts after this series: no beta to draw
+                continue
             values = an.rolling_beta(returns, reference, window)
             traces.append((label, rolling_dates(res, window), values, line))
     return _rolling_fig(
