@@ -95,9 +95,13 @@ def _rolling(ctx: AppContext, section: IndexSection, mine: IndexResult) -> None:
     rf = ctx.project.config.risk_free
     prefix = f"ix.{section.key}.ixa."
     st.plotly_chart(ca.rolling_volatility(series, rt, window), key=prefix + "vol")
-    st.plotly_chart(ca.rolling_beta(series[:1], bench, rt, window), key=prefix + "beta")
+    if bench is not None:
+        st.plotly_chart(ca.rolling_beta(series[:1], bench, rt, window), key=prefix + "beta")
     st.plotly_chart(ca.rolling_sharpe(series, rt, window, rf), key=prefix + "sharpe")
-    st.caption(rt("risk.note", window=window, bench="" if bench is None else bench[0]))
+    if bench is None:
+        st.caption(rt("risk.note_no_bench", window=window))
+    else:
+        st.caption(rt("risk.note", window=window, bench=bench[0]))
 
 
 def render_analytics(ctx: AppContext, section: IndexSection, mine: IndexResult) -> None:
