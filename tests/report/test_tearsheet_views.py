@@ -241,3 +241,17 @@ def test_a_buy_and_hold_index_shows_no_turnover_bars_but_says_why(built) -> None
         fig = ca.turnover_bars(held, Translator(lang), 0.0)
         assert len(fig.data) == 0
         assert [a.text for a in fig.layout.annotations] == [Translator(lang)("ts.no_trades")]
+
+
+def test_without_a_benchmark_the_risk_section_has_no_beta_and_says_so(built) -> None:
+    from dataclasses import replace
+
+    from aithesis.report.context_tearsheet import tearsheet_view
+    from aithesis.report.i18n import Translator
+
+    alone = replace(built.results, benchmarks={})
+    for lang in LANGS:
+        view = tearsheet_view(alone, Translator(lang), str)
+        assert view["fig_beta"] is None and view["bench"] == ""
+        assert "fig-rolling-vol" in view["fig_vol"] and "fig-rolling-sharpe" in view["fig_sharpe"]
+        assert len(view["indexes"]) == len(built.results.indexes)

@@ -25,6 +25,16 @@ from aithesis.report.plotstyle import BENCH_COLORS, BENCH_DASH, PALETTE
 __all__ = ["render_analytics"]
 
 
+def _cell_css(bg: str, partial: bool, year: bool) -> str:
+    """A heatmap cell's style: its colour, italic in a partial year, bold for the year."""
+    parts = [f"background-color: {bg}"] if bg else []
+    if partial:
+        parts.append("font-style: italic")
+    if year:
+        parts.append("font-weight: 600")
+    return "; ".join(parts)
+
+
 def _heatmap(ctx: AppContext, section: IndexSection, mine: IndexResult) -> None:
     rt = ctx.t.shared
     view = monthly_view(
@@ -40,17 +50,20 @@ def _heatmap(ctx: AppContext, section: IndexSection, mine: IndexResult) -> None:
         index=labels,
         columns=view["heads"],
     )
-    colours = pd.DataFrame(
+    css = [
         [
-            [f"background-color: {c['bg']}" if c["bg"] else "" for c in row["cells"]]
-            for row in view["rows"]
-        ],
-        index=labels,
-        columns=view["heads"],
-    )
+            _cell_css(c["bg"], row["partial"], k == len(row["cells"]) - 1)
+            for k, c in enumerate(row["cells"])
+        ]
+        for row in view["rows"]
+    ]
+    colours = pd.DataFrame(css, index=labels, columns=view["heads"])
+    partial = [row["partial"] for row in view["rows"]]
     text.index.name = rt("label.year")
-    styled = text.style.apply(lambda _: colours, axis=None).set_properties(
-        **{"text-align": "right"}
+    styled = (
+        text.style.apply(lambda _: colours, axis=None)
+        .apply_index(lambda idx: ["font-style: italic" if p else "" for p in partial])
+        .set_properties(**{"text-align": "right"})
     )
     st.table(styled)
     st.caption(rt("monthly.note"))
@@ -82,9 +95,13 @@ def _rolling(ctx: AppContext, section: IndexSection, mine: IndexResult) -> None:
     rf = ctx.project.config.risk_free
     prefix = f"ix.{section.key}.ixa."
     st.plotly_chart(ca.rolling_volatility(series, rt, window), key=prefix + "vol")
-    st.plotly_chart(ca.rolling_beta(series[:1], bench, rt, window), key=prefix + "beta")
+    if bench is not None:
+        st.plotly_chart(ca.rolling_beta(series[:1], bench, rt, window), key=prefix + "beta")
     st.plotly_chart(ca.rolling_sharpe(series, rt, window, rf), key=prefix + "sharpe")
-    st.caption(rt("risk.note", window=window, bench="" if bench is None else bench[0]))
+    if bench is None:
+        st.caption(rt("risk.note_no_bench", window=window))
+    else:
+        st.caption(rt("risk.note", window=window, bench=bench[0]))
 
 
 def render_analytics(ctx: AppContext, section: IndexSection, mine: IndexResult) -> None:

@@ -25,6 +25,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from aithesis import analytics as an
+from aithesis.errors import DataError
 from aithesis.index.result import IndexResult, align_benchmark
 from aithesis.report.i18n import Translator
 from aithesis.report.plotstyle import NEG, PALETTE, date_axis, iso_days, style
@@ -85,7 +86,10 @@ def _rolling_fig(
     if line_at is not None:
         fig.add_hline(y=line_at, line={"color": "#888", "width": 1})
     style(fig, 360, title={"text": title, "font": {"size": 14}, "x": 0, "y": 0.98})
-    fig.update_layout(margin={"l": 60, "r": 30, "t": 70, "b": 40}, legend={"y": 1.0})
+    # the legend names the line even when there is one (the dashboard's beta chart)
+    fig.update_layout(
+        margin={"l": 60, "r": 30, "t": 70, "b": 40}, legend={"y": 1.0}, showlegend=True
+    )
     fig.update_yaxes(title_text=y_title, tickformat=tickformat)
     return date_axis(fig, lang)
 
@@ -131,7 +135,10 @@ def rolling_beta(
             returns = an.simple_returns(res.level_values)
             if res is bench or returns.size < window:
                 continue
-            reference = an.simple_returns(align_benchmark(bench, res.dates))
+            try:
+                reference = an.simple_returns(align_benchmark(bench, res.dates))
+            except DataError:  # the benchmark starts after this series: no beta to draw
+                continue
             values = an.rolling_beta(returns, reference, window)
             traces.append((label, rolling_dates(res, window), values, line))
     return _rolling_fig(

@@ -118,7 +118,9 @@ def tearsheet_view(
     return {
         "indexes": indexes,
         "fig_vol": figure_html(ca.rolling_volatility(series, t, window), "fig-rolling-vol"),
-        "fig_beta": figure_html(
+        "fig_beta": None  # no benchmark, no beta
+        if bench is None
+        else figure_html(
             ca.rolling_beta(series[: len(results.indexes)], bench, t, window), "fig-rolling-beta"
         ),
         "fig_sharpe": figure_html(ca.rolling_sharpe(series, t, window, rf), "fig-rolling-sharpe"),
