@@ -16,6 +16,7 @@ interpreter alone can take 5 s to start. In-process cases have a 10 s deadline e
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -25,6 +26,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -262,6 +264,36 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, pd.DataFra
     return path, _snapshot(path)
 
 
+@contextlib.contextmanager
+def _case(data: bytes, template: Path | None) -> Iterator[tuple[Path, Path]]:
+    """A fresh temporary folder with ``facts.csv`` holding ``data`` and, from a template,
+    a copy of its ``store.duckdb``: ``(file, store)``, removed afterwards."""
+    with tempfile.TemporaryDirectory() as tmp:
+        file = Path(tmp) / "facts.csv"
+        file.write_bytes(data)
+        store = Path(tmp) / "store.duckdb"
+        if template is not None:
+            shutil.copy(template, store)
+        yield file, store
+
+
+Case = Callable[[bytes], contextlib.AbstractContextManager[tuple[Path, Path]]]
+
+
+@pytest.fixture(scope="module")
+def new_file() -> Case:
+    """``with new_file(data) as (file, _)``: a fresh facts file for each hypothesis
+    example (function-scoped tmp_path is shared by all examples of a test)."""
+    return lambda data: _case(data, None)
+
+
+@pytest.fixture(scope="module")
+def new_store(template: tuple[Path, pd.DataFrame]) -> Case:
+    """``with new_store(data) as (file, store)``: the facts file plus a fresh copy of
+    the template store, for each hypothesis example."""
+    return lambda data: _case(data, template[0])
+
+
 def _snapshot(path: Path) -> pd.DataFrame:
     store = Store(path, read_only=True)
     try:
@@ -289,10 +321,8 @@ def _check(result: object, what: str) -> None:
 
 @settings(FUZZ, max_examples=300)
 @given(data=facts_file())
-def test_the_loader_gives_exit_0_or_1_on_any_facts_csv(data: bytes) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        file = Path(tmp) / "facts.csv"
-        file.write_bytes(data)
+def test_the_loader_gives_exit_0_or_1_on_any_facts_csv(new_file: Case, data: bytes) -> None:
+    with new_file(data) as (file, _):
         result = runner.invoke(LOADER, ["load", str(file)])
         _check(result, "load")
         event(f"exit {result.exit_code}")
@@ -301,14 +331,10 @@ def test_the_loader_gives_exit_0_or_1_on_any_facts_csv(data: bytes) -> None:
 @settings(FUZZ, max_examples=50)
 @given(data=facts_file())
 def test_kpi_import_changes_nothing_on_failure_and_reads_back_on_success(
-    template: tuple[Path, pd.DataFrame], data: bytes
+    template: tuple[Path, pd.DataFrame], new_store: Case, data: bytes
 ) -> None:
-    path, before = template
-    with tempfile.TemporaryDirectory() as tmp:
-        store = Path(tmp) / "store.duckdb"
-        shutil.copy(path, store)
-        file = Path(tmp) / "facts.csv"
-        file.write_bytes(data)
+    before = template[1]
+    with new_store(data) as (file, store):
         result = runner.invoke(APP, ["kpi", "import", str(file), "--store", str(store)])
         _check(result, "kpi import")
         event(f"exit {result.exit_code}")
@@ -341,14 +367,10 @@ main()
 @settings(FUZZ, max_examples=4, deadline=None)  # the subprocess has its own 10 s timeout
 @given(data=facts_file())
 def test_the_real_cli_under_1_gb_and_10_cpu_seconds(
-    template: tuple[Path, pd.DataFrame], data: bytes
+    template: tuple[Path, pd.DataFrame], new_store: Case, data: bytes
 ) -> None:
-    path, before = template
-    with tempfile.TemporaryDirectory() as tmp:
-        store = Path(tmp) / "store.duckdb"
-        shutil.copy(path, store)
-        file = Path(tmp) / "facts.csv"
-        file.write_bytes(data)
+    before = template[1]
+    with new_store(data) as (file, store):
         done = subprocess.run(
             [sys.executable, "-c", LIMITED, "kpi", "import", str(file), "--store", str(store)],
             capture_output=True,

@@ -44,7 +44,8 @@ def latest(frame: pd.DataFrame, metric: str = "capex") -> pd.Series:
 
 
 # ------------------------------------------------------------------ TTM columns
-def ttm_payload() -> dict:
+@pytest.fixture()
+def ttm() -> dict:
     """Amazon-like (December year): each 10-Q also carries a trailing-12-month column."""
     usd = [
         fact("2023-01-01", "2023-12-31", 52_729 * M, "2025-02-07", "10-K", "k24", 2024, "FY"),
@@ -66,8 +67,8 @@ def ttm_payload() -> dict:
     return payload({PRODUCTIVE: {"USD": usd}}, "AMAZON.COM, INC.")
 
 
-def test_ttm_columns_are_neither_years_nor_quarters() -> None:
-    frame = companyfacts_to_frame(ttm_payload(), ticker="AMZN", metrics=["capex"])
+def test_ttm_columns_are_neither_years_nor_quarters(ttm: dict) -> None:
+    frame = companyfacts_to_frame(ttm, ticker="AMZN", metrics=["capex"])
     got = latest(frame)
     expected = {  # by hand, in $M
         "FY2023": 52_729,
@@ -93,9 +94,9 @@ def test_ttm_columns_are_neither_years_nor_quarters() -> None:
     )
 
 
-def test_ttm_ending_after_the_last_annual_does_not_flip_the_labels() -> None:
+def test_ttm_ending_after_the_last_annual_does_not_flip_the_labels(ttm: dict) -> None:
     """The latest 12-month span ends in March (a TTM); the year still ends in December."""
-    body = ttm_payload()
+    body = ttm
     facts = body["facts"]["us-gaap"][PRODUCTIVE]["units"]["USD"]
     body["facts"]["us-gaap"][PRODUCTIVE]["units"]["USD"] = [
         f for f in facts if f["accn"] != "k25"
@@ -163,7 +164,8 @@ def test_year_to_date_figures_filed_later_replace_a_reported_quarter() -> None:
 
 
 # ------------------------------------------------------------------ 20-F filers
-def baidu_payload() -> dict:
+@pytest.fixture()
+def baidu() -> dict:
     """A 20-F filer reporting in CNY, with a USD convenience translation of the last year."""
     capex_cny = [
         fact("2022-01-01", "2022-12-31", 8_000 * M, "2023-03-29", "20-F", "f22"),
@@ -187,8 +189,8 @@ def baidu_payload() -> dict:
     )
 
 
-def test_a_20f_filer_is_stored_in_its_reporting_currency() -> None:
-    frame = companyfacts_to_frame(baidu_payload(), ticker="BIDU")
+def test_a_20f_filer_is_stored_in_its_reporting_currency(baidu: dict) -> None:
+    frame = companyfacts_to_frame(baidu, ticker="BIDU")
     capex = frame[frame["metric"] == "capex"]
     assert latest(frame).to_dict() == {
         "FY2022": 8_000 * M,
@@ -204,9 +206,9 @@ def test_a_20f_filer_is_stored_in_its_reporting_currency() -> None:
     assert "only USD" in note and "convenience translation" in note and "BIDU" in note
 
 
-def test_asking_for_a_metric_found_only_in_usd_says_why() -> None:
+def test_asking_for_a_metric_found_only_in_usd_says_why(baidu: dict) -> None:
     with pytest.raises(ProviderError, match="only USD") as info:
-        companyfacts_to_frame(baidu_payload(), ticker="BIDU", metrics=["rnd"])
+        companyfacts_to_frame(baidu, ticker="BIDU", metrics=["rnd"])
     assert info.value.field == "rnd"
 
 
@@ -264,14 +266,20 @@ def test_years_without_an_annual_figure_are_named() -> None:
 
 
 # ------------------------------------------------------------------ hostile payloads
-def _good() -> dict:
+def one_year(value: float) -> dict:
+    """A payload with one 10-K capex fact: FY2023 = ``value``."""
     return payload(
-        {PPE: {"USD": [fact("2023-01-01", "2023-12-31", 100 * M, "2024-02-01", "10-K", "k")]}}
+        {PPE: {"USD": [fact("2023-01-01", "2023-12-31", value, "2024-02-01", "10-K", "k")]}}
     )
 
 
-def _break(kind: str) -> dict:
-    body = _good()
+@pytest.fixture()
+def good() -> dict:
+    """A fresh valid payload (FY2023 capex 100M) for each test to break or keep."""
+    return one_year(100 * M)
+
+
+def _break(body: dict, kind: str) -> dict:
     node = body["facts"]["us-gaap"][PPE]
     item = node["units"]["USD"][0]
     if kind == "taxonomy":
@@ -315,16 +323,16 @@ BROKEN = {
 
 
 @pytest.mark.parametrize("kind", sorted(BROKEN))
-def test_hostile_payloads_are_one_line_errors_naming_the_field(kind: str) -> None:
-    body = json.loads(json.dumps(_break(kind)))  # as it arrives: through a JSON round trip
+def test_hostile_payloads_are_one_line_errors_naming_the_field(good: dict, kind: str) -> None:
+    body = json.loads(json.dumps(_break(good, kind)))  # as it arrives: through a JSON round trip
     with pytest.raises(ProviderError) as info:
         companyfacts_to_frame(body, ticker="X", metrics=["capex"])
     text = str(info.value)
     assert text.startswith("sec:X: " + BROKEN[kind]) and "\n" not in text
 
 
-def test_a_good_payload_is_accepted() -> None:
-    frame = companyfacts_to_frame(_good(), ticker="X", metrics=["capex"])
+def test_a_good_payload_is_accepted(good: dict) -> None:
+    frame = companyfacts_to_frame(good, ticker="X", metrics=["capex"])
     assert latest(frame).to_dict() == {"FY2023": 100 * M}
 
 
@@ -341,10 +349,7 @@ def test_offline_files_map_tickers_through_company_tickers(tmp_path: Path) -> No
     from aithesis.data.providers.sec import SecProvider
     from aithesis.errors import UnknownTickerError
 
-    body = payload(
-        {PPE: {"USD": [fact("2023-01-01", "2023-12-31", 5 * M, "2024-02-01", "10-K", "k")]}}
-    )
-    (tmp_path / "CIK0000001234.json").write_text(json.dumps(body))
+    (tmp_path / "CIK0000001234.json").write_text(json.dumps(one_year(5 * M)))
     (tmp_path / "company_tickers.json").write_text(
         json.dumps({"0": {"cik_str": 1234, "ticker": "smol", "title": "Smol Corp"}})
     )
