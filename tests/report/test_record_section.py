@@ -21,7 +21,7 @@ from aithesis.thesis.record_api import check_records
 pytestmark = pytest.mark.shared_data
 
 _CARD = re.compile(
-    r'<div class="record-claim" id="record-([\w.-]+)" data-key="record\.[\w.-]+" '
+    r'<div class="record-claim" id="record-([\w.-]+)" data-record="[\w.-]+" '
     r'data-status-then="(\w+)" data-status-since="(\w+)">(.*?)<div class="record-chart">(.*?)'
     r"(?=<div class=\"record-claim\"|</section>)",
     re.S,
