@@ -30,7 +30,7 @@ FLAG_STYLE = "background-color: #fde2e1; color: #7a1c17"
 _CODE_TAG = re.compile(r"<code>(.*?)</code>")
 ROW_HEIGHT = 35
 """Streamlit's data-frame row height (px); tables are as tall as their rows."""
-WIDTHS = {"status": 100, "claim": 190, "text": 290, "claimed": 120, "computed": 120, "gap": 70}
+WIDTHS = {"status": 90, "claim": 180, "text": 250, "claimed": 150, "computed": 150, "gap": 70}
 """Column widths (px) of the model-claims table: 890 px plus the row-selection column,
 inside the 940 px main area of a 1,400 px window beside the sidebar."""
 
