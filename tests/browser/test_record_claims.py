@@ -147,7 +147,7 @@ def test_claims_page_tables_fit_1400px_in_both_languages(
         if key == "claims_tab_record":
             since = project_results.summary.records_since
             assert str(len(project_results.records)) in panel
-            assert text("record_status.came_true", lang) in panel and since["came_true"] > 0
+            assert text("record_came_true", lang) in panel and since["came_true"] > 0
             assert page.locator('[role="tabpanel"]:visible .js-plotly-plot').count() >= 1
         if lang == "zh":
             words = _LATIN.findall(_CODE.sub(" ", prose))
