@@ -345,6 +345,9 @@ def test_the_summary_is_typed_and_to_dict_keeps_the_json_shape(built_project) ->
         "flagged",
         "claims_total",
         "kpi_latest",
+        "records_total",
+        "records_then",
+        "records_since",
     }
     assert set(plain["indexes"][agix.name]) == {
         "key",

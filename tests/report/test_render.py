@@ -252,6 +252,8 @@ def test_a_project_with_only_benchmarks_still_renders_every_section(built) -> No
         kpi=KpiSection(growth={}, aggregates={}, gaps=k.gaps, events=k.events, facts=k.facts[:0]),
         summary=BuildSummary(start=results.summary.start),
         comparison=results.comparison[list(results.benchmarks)],
+        records=(),
+        coverage=None,
     )
     catalogue = load_catalogue()
     for lang in LANGS:

@@ -65,6 +65,8 @@ def _quote_words(built) -> set[str]:
         spec, _ = load_spec(m.file)
         quotes += [d.quote or "" for d in spec.drivers.values()]
         quotes += [c.quote or "" for c in spec.claims]
+    coverage = getattr(built.results, "coverage", None)  # the appendix lists them verbatim
+    quotes += [i.statement.quote for i in coverage.items] if coverage is not None else []
     k = built.results.kpi
     quotes += [str(q) for q in k.facts["quote"].dropna()]
     quotes += [str(q) for q in k.events["quote"].dropna()]

@@ -29,7 +29,7 @@ TONE_STYLES = {
 """Cell colours of the statuses (the report's badge colours)."""
 RECORD_WIDTHS = {"claim": 220, "date": 95, "claimed": 190, "then": 190, "since": 190}
 COVERAGE_WIDTHS = {"article": 470, "found": 110, "covered": 100, "share": 100}
-UNCOVERED_WIDTHS = {"article": 70, "line": 50, "quote": 500, "value": 110, "unit": 90}
+UNCOVERED_WIDTHS = {"line": 50, "span": 150, "quote": 430, "value": 110, "unit": 90}
 
 
 def _height(rows: int) -> int:
@@ -80,8 +80,8 @@ def render_records(ctx: AppContext) -> None:
     since = getattr(summary, "records_since", {})
     cards = st.columns(4)
     cards[0].metric(t("record_total"), str(len(records)))
-    cards[1].metric(t("record_status.ok"), str(since.get("ok", 0)))
-    cards[2].metric(t("record_status.came_true"), str(since.get("came_true", 0)))
+    cards[1].metric(t("record_true"), str(since.get("ok", 0)))
+    cards[2].metric(t("record_came_true"), str(since.get("came_true", 0)))
     bad = since.get("flagged", 0) + since.get("did_not_come_true", 0)
     cards[3].metric(t("record_false"), str(bad))
     names = [
@@ -197,16 +197,16 @@ def render_coverage(ctx: AppContext) -> None:
     rows = next(a["uncovered"] for a in articles if a["article"] == chosen)
     st.subheader(t("coverage_articles.uncovered", n=len(rows)))
     heads = [
-        t("coverage_articles.article"),
         t("coverage_articles.line"),
+        t("coverage_articles.span"),
         t("coverage_articles.quote"),
         t("coverage_articles.value"),
         t("label.unit"),
     ]
     table = pd.DataFrame(
         {
-            heads[0]: [str(chosen)[:3]] * len(rows),
-            heads[1]: [u["line"] for u in rows],
+            heads[0]: [u["line"] for u in rows],
+            heads[1]: [u["span"] for u in rows],
             heads[2]: [u["quote"] for u in rows],
             heads[3]: [u["value"] for u in rows],
             heads[4]: [u["unit"] for u in rows],

@@ -11,6 +11,8 @@ models use. Results come from the project build; the page computes nothing.
 
 from __future__ import annotations
 
+import html
+import re
 from typing import Any
 
 import pandas as pd
@@ -25,9 +27,10 @@ from aithesis.thesis.results import ClaimResult
 __all__ = ["FLAG_STYLE", "ROW_HEIGHT", "WIDTHS", "claim_text", "render", "table_height"]
 
 FLAG_STYLE = "background-color: #fde2e1; color: #7a1c17"
+_CODE_TAG = re.compile(r"<code>(.*?)</code>")
 ROW_HEIGHT = 35
 """Streamlit's data-frame row height (px); tables are as tall as their rows."""
-WIDTHS = {"status": 100, "claim": 190, "text": 290, "claimed": 120, "computed": 120, "gap": 70}
+WIDTHS = {"status": 90, "claim": 180, "text": 250, "claimed": 150, "computed": 150, "gap": 70}
 """Column widths (px) of the model-claims table: 890 px plus the row-selection column,
 inside the 940 px main area of a 1,400 px window beside the sidebar."""
 
@@ -55,7 +58,11 @@ def claim_text(ctx: AppContext, r: ClaimResult) -> str:
             zh = None
         if zh:
             return zh
-        return cross_claim_text(r.text, ctx.t.shared) if r.kind == "cross" else r.quote
+        if r.kind == "cross":
+            return html.unescape(
+                re.sub(r"</?code>", "", str(cross_claim_text(r.text, ctx.t.shared)))
+            )
+        return r.quote
     return r.text
 
 
@@ -87,12 +94,17 @@ def _details(ctx: AppContext, r: ClaimResult) -> None:
         f"{t('claims.computed')}: {fmt_value(r.computed, t.unit(r.unit))} · "
         f"{t('claims.gap')}: {fmt_pct(r.rel_error)} · {t(f'status.{r.status}')}",
     ]
-    note = claim_note(r.note, ctx.t.shared)
+    note = _markdown(claim_note(r.note, ctx.t.shared))
     if note:
         lines.append(f"{t('claims_note')}: {note}")
     if r.quote:
         lines.append(f"> {r.quote}  \n> — {r.source}")
     st.markdown("\n\n".join(lines))
+
+
+def _markdown(text: str) -> str:
+    """A re-worded note (HTML with ``<code>`` names) as Markdown (names in backticks)."""
+    return html.unescape(_CODE_TAG.sub(lambda m: f"`{m.group(1)}`", str(text)))
 
 
 def _quotes(ctx: AppContext, rows: list[ClaimResult]) -> None:
