@@ -11,7 +11,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from tests.thesis.test_record import _at, _close, market_cap
+from tests.thesis.test_record import _at, _close, market_cap, total_return
 from typer.testing import CliRunner
 
 from aithesis.cli.main import app
@@ -258,3 +258,26 @@ def test_a_model_without_literal_values_is_judged_with_a_store(write_model, samp
         name="no-literal",
     )
     assert check_records([path], store=sample_store).get("c").status_then == "ok"
+
+
+def test_from_dates_take_years_article_date_and_iso(write_model, sample_store, sample_dir):
+    path = write_model(
+        """\
+        name: dates-bound
+        title: dates bound
+        source: 002_96ddb6391e376a23.txt
+        drivers:
+          cap_2023: {value: 1, unit: USD_bn, from: "market_cap(NVDA, 2023)"}
+          at_article: {value: 1, unit: USD, from: "close(NVDA, article_date)"}
+          iso: {value: 1, unit: USD, from: "close(NVDA, '2024-06-15')"}
+          tr: {value: 0, from: "total_return(NVDA, 2023)"}
+        """,
+        name="dates-bound",
+    )
+    ev = load_model_as_of(path, store=sample_store).evaluate()
+    close = _close(sample_dir, "NVDA")
+    assert ev["cap_2023"] == pytest.approx(market_cap(sample_dir, "NVDA", "2023-12-31") / 1e9)
+    assert ev["at_article"] == pytest.approx(close[pd.Timestamp("2024-06-14")], rel=1e-12)
+    assert ev["iso"] == pytest.approx(close[pd.Timestamp("2024-06-14")], rel=1e-12)  # Saturday
+    expected = total_return(sample_dir, "NVDA", "2022-12-31", "2023-12-31")
+    assert ev["tr"] == pytest.approx(expected, rel=1e-6)
