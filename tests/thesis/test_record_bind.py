@@ -11,7 +11,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from tests.thesis.test_record import _at, _close, market_cap
+from tests.thesis.test_record import _at, _close, market_cap, total_return
 from typer.testing import CliRunner
 
 from aithesis.cli.main import app
@@ -258,3 +258,66 @@ def test_a_model_without_literal_values_is_judged_with_a_store(write_model, samp
         name="no-literal",
     )
     assert check_records([path], store=sample_store).get("c").status_then == "ok"
+
+
+def test_from_dates_take_years_article_date_and_iso(write_model, sample_store, sample_dir):
+    path = write_model(
+        """\
+        name: dates-bound
+        title: dates bound
+        source: 002_96ddb6391e376a23.txt
+        drivers:
+          cap_2023: {value: 1, unit: USD_bn, from: "market_cap(NVDA, 2023)"}
+          at_article: {value: 1, unit: USD, from: "close(NVDA, article_date)"}
+          iso: {value: 1, unit: USD, from: "close(NVDA, '2024-06-15')"}
+          tr: {value: 0, from: "total_return(NVDA, 2023)"}
+        """,
+        name="dates-bound",
+    )
+    ev = load_model_as_of(path, store=sample_store).evaluate()
+    close = _close(sample_dir, "NVDA")
+    assert ev["cap_2023"] == pytest.approx(market_cap(sample_dir, "NVDA", "2023-12-31") / 1e9)
+    assert ev["at_article"] == pytest.approx(close[pd.Timestamp("2024-06-14")], rel=1e-12)
+    assert ev["iso"] == pytest.approx(close[pd.Timestamp("2024-06-14")], rel=1e-12)  # Saturday
+    expected = total_return(sample_dir, "NVDA", "2022-12-31", "2023-12-31")
+    assert ev["tr"] == pytest.approx(expected, rel=1e-6)
+
+
+def test_cli_check_record_with_a_project_index(write_model, tmp_path, sample_store, sample_dir):
+    index = _project_index(tmp_path)
+    expected = _pair_level(sample_dir, "2024-06-14")
+    path = write_model(
+        f"""\
+        name: idx-cli
+        title: index cli
+        drivers:
+          x: 1
+        claims:
+          - id: pair_level
+            kind: record
+            expr: index_level(pair, "2024-06-14")
+            claimed: {expected:.6f}
+            tol: 0.0001
+            article_date: "2024-06-14"
+        """,
+        name="idx-cli",
+    )
+    args = ["model", "check", str(path), "--store", str(sample_store.path), "-f", "json"]
+    res = runner.invoke(app, [*args, "--index", str(index)])
+    assert res.exit_code == 0, res.output
+    row = next(r for r in json.loads(res.output) if r["claim_id"] == "pair_level")
+    assert row["computed_then"] == pytest.approx(expected, rel=1e-9)
+    assert row["status_then"] == row["status_since"] == "ok"
+    res = runner.invoke(app, args)  # without --index: the index is unknown, one line
+    assert res.exit_code == 1 and "unknown index 'pair'" in res.output
+    assert f"{path}:" in res.output and "claims.pair_level" in res.output
+
+
+def test_cli_bad_as_of_is_one_line(sample_store):
+    args = ["model", "run", "nvda-5t", "--store", str(sample_store.path)]
+    res = runner.invoke(app, [*args, "--as-of", "June 2024"])
+    assert res.exit_code == 1 and res.output.count("\n") == 1
+    assert "'--as-of'" in res.output and "not an ISO date" in res.output
+    res = runner.invoke(app, [*args, "--as-of", "1990-01-02"])
+    assert res.exit_code == 1 and res.output.count("\n") == 1
+    assert "before the data of NVDA" in res.output and "drivers.current_market_cap" in res.output

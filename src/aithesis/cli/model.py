@@ -97,6 +97,8 @@ def _driver_label(model: Any, name: str, value: float) -> str:
     text = f"[cyan]{escape(name)}[/] = [bold]{_num(value)}[/] {unit}"
     if d.has_range:
         text += f"  [dim]{escape(d.distribution)} {_num(d.low)}..{_num(d.high)}[/]"
+    if d.from_:
+        text += f"  [dim]from: {escape(d.from_)} (literal here; data with model run --as-of)[/]"
     if d.source:
         text += f"  [dim]({escape(d.source)})[/]"
     return text

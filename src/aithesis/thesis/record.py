@@ -126,6 +126,17 @@ _DATE_ARGS = {
 }
 
 
+def _upto(series: PriceSeries, as_of: dt.date) -> PriceSeries:
+    """``series`` as of ``as_of``; an as-of date before its first close is an error."""
+    out = series.upto(as_of)
+    if not out.dates.size and series.dates.size:
+        raise DataError(
+            f"as of {as_of} is before the data of {series.ticker} (first close {series.dates[0]})",
+            hint="pick a later date",
+        )
+    return out
+
+
 class Resolver:
     """Figures of one claim's data calls, with the data as of ``as_of``.
 
@@ -161,7 +172,7 @@ class Resolver:
             if ticker in self.data.missing:
                 raise MissingData(self.data.missing[ticker])
             raise DataError(f"unknown ticker {ticker!r}: no prices in the store")
-        return series.upto(self.as_of)
+        return _upto(series, self.as_of)
 
     def index(self, arg: ast.expr) -> PriceSeries:
         """A built-in or project index's levels as of the as-of date (``close`` = level)."""
@@ -174,7 +185,7 @@ class Resolver:
                 f"unknown index {name!r}: not a built-in index nor a project index given",
                 hint="built-in: agix, ai-infra; a project's index by its file name",
             )
-        return series.upto(self.as_of)
+        return _upto(series, self.as_of)
 
     def _close(self, ticker: ast.expr, day: dt.date) -> tuple[PriceSeries, int]:
         series = self.prices(ticker)

@@ -1,14 +1,11 @@
 """Record claims against a store: fetch what each claim reads, judge it then and since.
 
-The caller's side of :mod:`aithesis.thesis.record`: this module reads the store (prices,
-``adj_close`` as the total-return basis, fundamentals) and recorded SEC companyfacts
-payloads (shares outstanding per cover date, split ratios, KPI facts) for exactly the
-tickers the claims' data functions name, and passes them in as
-:class:`~aithesis.thesis.record_data.RecordData`. The formula evaluator never reads.
-
-Market cap share basis: filed counts are restated to the price basis with the filings'
-``StockholdersEquityNoteStockSplitConversionRatio1`` facts (see
-:func:`~aithesis.thesis.record_data.split_adjusted`).
+The caller's side of :mod:`aithesis.thesis.record`: what the claims' data functions name
+is fetched by :mod:`aithesis.thesis.record_fetch` (prices, share counts restated to the
+price basis, KPI facts, index levels; re-exported here) and passed in as
+:class:`~aithesis.thesis.record_data.RecordData`. The formula evaluator never reads. A
+model's drivers bound to data (``from:``) are evaluated as of the latest data
+(:mod:`aithesis.thesis.record_bind`) so that a model without literal values loads too.
 """
 
 from __future__ import annotations
