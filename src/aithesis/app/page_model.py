@@ -113,6 +113,12 @@ def _tree(ctx: AppContext, section: ModelSection, evaluation: Evaluation, moved:
         charts.tree_dot(section.tree, labels, output=evaluation.output, changed=moved),
         width="stretch",
     )
+
+
+def _values(ctx: AppContext, section: ModelSection, evaluation: Evaluation) -> None:
+    """Every node's value and the scenarios, in full-width tables (the formulas and
+    descriptions do not fit the tree's column)."""
+    t = ctx.t
     table = pd.DataFrame(
         {
             t("model.name"): [r["name"] for r in section.tree],
@@ -262,4 +268,5 @@ def render(ctx: AppContext) -> None:
             return
         _output(ctx, section, evaluation)
         _tree(ctx, section, evaluation, list(overrides))
+    _values(ctx, section, evaluation)
     _monte_carlo(ctx, section, model)
