@@ -308,3 +308,35 @@ def test_kpi_marks_complete_periods_and_shows_events_in_full(
         cells = [c.strip() for c in row.locator("th, td").all_inner_texts()]
         assert str(event.detail) not in cells and str(event.quote) in cells
         assert re.search(r"[\u4e00-\u9fff]", cells[3]), cells[3]
+
+
+def test_model_page_in_chinese_describes_the_model_and_its_nodes(
+    page: Any, wait_idle: Any, project_dir: Path
+) -> None:
+    from playwright.sync_api import expect
+
+    spec = _yaml(project_dir / "models" / "nvda-5t.yaml")
+    _chinese(page, wait_idle)
+    _go(page, wait_idle, "zh", "page_model", "model_title")
+    main = page.locator('[data-testid="stMain"]')
+    description = " ".join(spec["description_zh"].split())
+    expect(main).to_contain_text(description)
+    assert " ".join(spec["description"].split())[:40] not in main.inner_text()
+    # the values table: every driver's Chinese title, wrapped in full (a static table)
+    page.locator('[data-testid="stExpander"] summary', has_text=text("model_table", "zh")).click()
+    table = page.locator('[data-testid="stTable"]', has_text=text("col_formula", "zh")).first
+    expect(table).to_be_visible()
+    rows = {
+        cells[0]: cells
+        for cells in (
+            [c.strip() for c in row.locator("td").all_inner_texts()]
+            for row in table.locator("tbody tr").all()
+        )
+    }
+    titled = {k: d["title_zh"] for k, d in spec["drivers"].items() if d.get("title_zh")}
+    assert len(titled) >= 5
+    for name, title in titled.items():
+        assert rows[name][-1] == title, name
+    for name, formula in spec["formulas"].items():
+        expr = formula["expr"] if isinstance(formula, dict) else formula
+        assert " ".join(rows[name][-2].split()) == " ".join(str(expr).split()), name
