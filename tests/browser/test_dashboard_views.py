@@ -286,6 +286,16 @@ def test_kpi_marks_complete_periods_and_shows_events_in_full(
         period = cells[0]
         have = set(capex.loc[capex["period"] == period, "entity"]) & members
         assert cells[column] == ("✓" if have == members else "—"), period
+    # "Members without data" names each member once (not once per period it misses)
+    prefix = text("kpi_missing", "en", names="")
+    notes = [
+        c[len(prefix) :].split(", ")
+        for c in page.locator('[data-testid="stCaptionContainer"]').all_inner_texts()
+        if c.startswith(prefix)
+    ]
+    assert notes and all(len(names) == len(set(names)) for names in notes), notes
+    assert ["Baidu"] in notes  # China cloud: Baidu has no capex figure in the facts file
+    assert "baidu" not in set(capex["entity"])
     # every event's detail and quote are on the page in full (a wrapped static table)
     tables = page.locator('[data-testid="stTable"]')
     assert tables.count() == 1
