@@ -177,6 +177,14 @@ def test_index_page_compares_every_index_and_benchmark_by_name(
     kept = [n for n in names if n != "SPY"]
     assert [t["name"] for t in page.evaluate(TRACES_JS)[0]] == kept
     assert list(_metrics_table(page).columns) == kept
+    # the choice survives a language switch (the lines are renamed, SPY stays out)
+    _chinese(page, wait_idle)
+    zh = [m["name_zh"] for m in expected["indexes"]]
+    page.wait_for_function(FIRST_TRACE_JS, arg=zh[0], timeout=60_000)
+    assert [t["name"] for t in page.evaluate(TRACES_JS)[0]] == [
+        *zh,
+        *(b for b in expected["benchmarks"] if b != "SPY"),
+    ]
 
 
 def test_index_page_in_chinese_names_and_describes_the_index(
