@@ -37,9 +37,12 @@ def lines_figure(
     percent: bool = False,
     emphasise: Sequence[str] = (),
     dashed: Sequence[str] = (),
+    date_format: str | None = None,
 ) -> go.Figure:
     """One line per named series (same x axis); ``emphasise`` draws those thicker and
-    ``dashed`` (benchmarks) dashed, each in its own muted colour and dash pattern."""
+    ``dashed`` (benchmarks) dashed, each in its own muted colour and dash pattern;
+    ``date_format`` (d3 time format, e.g. ``%Y年%-m月``) labels the date axis in the
+    reader's language (plotly's default writes English month names)."""
     fig = go.Figure()
     solid = [n for n in series if n not in dashed]
     for name, values in series.items():
@@ -59,6 +62,8 @@ def lines_figure(
             go.Scatter(x=values.index, y=values.to_numpy(), name=name, mode="lines", line=line)
         )
     fig.update_layout(title=title, yaxis_title=y_title, **_LAYOUT)
+    if date_format:
+        fig.update_xaxes(tickformat=date_format, hoverformat="%Y-%m-%d")
     if log:
         fig.update_yaxes(type="log")
     if percent:

@@ -223,6 +223,7 @@ def _levels(
                 log=log,
                 emphasise=(yours,),
                 dashed=benchmarks,
+                date_format=t("chart_date_format"),
             ),
             key=f"ix.{section.key}.levels_chart",
         )
@@ -240,6 +241,7 @@ def _levels(
                 y_title=t("chart.drawdown"),
                 percent=True,
                 dashed=benchmarks,
+                date_format=t("chart_date_format"),
             ),
             key=f"ix.{section.key}.drawdown_chart",
         )

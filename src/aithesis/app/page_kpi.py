@@ -131,6 +131,36 @@ def _aggregate(ctx: AppContext, key: str, table: pd.DataFrame) -> None:
         st.caption(t("kpi_missing", names=", ".join(missing)))
 
 
+def _detail(ctx: AppContext, key: str, detail: str) -> str:
+    """An event's detail sentence in the reader's language (the report's catalogue)."""
+    if ctx.t.has(f"event_detail.{key}"):
+        return ctx.t.shared.label("event_detail", key)
+    return detail
+
+
+def _events(ctx: AppContext, events: pd.DataFrame) -> None:
+    """The dated events in a static table: it wraps the long detail and quote texts
+    instead of cutting them, and keeps the dates on one line."""
+    t = ctx.t
+    start, end = t("kpi.start"), t("kpi.end")
+    shown = pd.DataFrame(
+        {
+            t("kpi.event"): [t.name("event", k) for k in events["key"]],
+            start: events["start"].astype(str),
+            end: events["end"].astype(str),
+            t("kpi.detail"): [
+                _detail(ctx, k, d) for k, d in zip(events["key"], events["detail"], strict=True)
+            ],
+            t("claims.quote"): events["quote"].fillna(""),
+            t("label.source"): events["source"],
+        }
+    )
+    # the cells hold markdown paragraphs: the no-wrap rule must reach the <p> inside
+    dates = ", ".join(f"td.col{shown.columns.get_loc(c)} p" for c in (start, end))
+    styled = shown.style.set_table_styles([{"selector": dates, "props": "white-space: nowrap"}])
+    st.table(styled, hide_index=True)
+
+
 def render(ctx: AppContext) -> None:
     """Draw the KPI page."""
     t = ctx.t
@@ -150,18 +180,4 @@ def render(ctx: AppContext) -> None:
         st.dataframe(kpi.gaps, hide_index=True, width="stretch")
     if len(kpi.events):
         st.subheader(t("kpi.events_title"))
-        events = kpi.events
-        # a static table wraps the long detail and quote texts instead of cutting them
-        st.table(
-            pd.DataFrame(
-                {
-                    t("kpi.event"): [t.name("event", k) for k in events["key"]],
-                    t("kpi.start"): events["start"].astype(str),
-                    t("kpi.end"): events["end"].astype(str),
-                    t("kpi.detail"): events["detail"],
-                    t("claims.quote"): events["quote"],
-                    t("label.source"): events["source"],
-                }
-            ),
-            hide_index=True,
-        )
+        _events(ctx, kpi.events)

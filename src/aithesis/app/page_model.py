@@ -52,6 +52,7 @@ def _driver_widgets(ctx: AppContext, section: ModelSection, model: ThesisModel) 
         unit = ctx.t.unit(model.unit_text(name))
         label = f"{name} ({unit})" if unit else name
         base = float(spec.value)
+        title = t.shared.model_title(spec.title or "", spec.title_zh) or None
         if spec.has_range and spec.low != spec.high:
             assert spec.low is not None and spec.high is not None
             low, high = min(spec.low, base), max(spec.high, base)
@@ -62,7 +63,7 @@ def _driver_widgets(ctx: AppContext, section: ModelSection, model: ThesisModel) 
                 value=base,
                 step=(high - low) / _SLIDER_STEPS,
                 format="%.4g",
-                help=spec.title,
+                help=title,
                 key=prefix + "d." + name,
             )
             # the slider's own min/max marks show only on hover: state the range under it
@@ -81,12 +82,17 @@ def _driver_widgets(ctx: AppContext, section: ModelSection, model: ThesisModel) 
                 value=base,
                 step=abs(base) / 10 if base else 1.0,
                 format="%g",
-                help=spec.title,
+                help=title,
                 key=prefix + "d." + name,
             )
         if value != base:
             overrides[name] = float(value)
     return overrides
+
+
+def _row_title(ctx: AppContext, row: dict[str, Any]) -> str | None:
+    """A tree row's title in the reader's language (English when untranslated)."""
+    return ctx.t.shared.model_title(row.get("title") or "", row.get("title_zh")) or None
 
 
 def _output(ctx: AppContext, section: ModelSection, evaluation: Evaluation) -> None:
@@ -96,7 +102,7 @@ def _output(ctx: AppContext, section: ModelSection, evaluation: Evaluation) -> N
     st.metric(
         f"{t('model.output')}: {output}",
         f"{fmt_num(evaluation.value)} {unit}".strip(),
-        help=next((r["title"] for r in section.tree if r["name"] == output), None),
+        help=next((_row_title(ctx, r) for r in section.tree if r["name"] == output), None),
     )
     st.caption(t("model_base_case", value=f"{fmt_num(section.base.value)} {unit}".strip()))
 
@@ -113,6 +119,12 @@ def _tree(ctx: AppContext, section: ModelSection, evaluation: Evaluation, moved:
         charts.tree_dot(section.tree, labels, output=evaluation.output, changed=moved),
         width="stretch",
     )
+
+
+def _values(ctx: AppContext, section: ModelSection, evaluation: Evaluation) -> None:
+    """Every node's value and the scenarios, in full-width tables (the formulas and
+    descriptions do not fit the tree's column)."""
+    t = ctx.t
     table = pd.DataFrame(
         {
             t("model.name"): [r["name"] for r in section.tree],
@@ -120,11 +132,12 @@ def _tree(ctx: AppContext, section: ModelSection, evaluation: Evaluation, moved:
             t("kpi.value"): [fmt_num(evaluation.values[r["name"]]) for r in section.tree],
             t("label.unit"): [t.unit(evaluation.units[r["name"]]) for r in section.tree],
             t("col_formula"): [r["expr"] or "" for r in section.tree],
-            t("col_title"): [r["title"] or "" for r in section.tree],
+            t("col_title"): [_row_title(ctx, r) or "" for r in section.tree],
         }
     )
     with st.expander(t("model_table"), expanded=False):
-        st.dataframe(table, hide_index=True, width="stretch")
+        # a static table wraps long formulas and descriptions instead of cutting them
+        st.table(table, hide_index=True)
     if section.scenarios:
         with st.expander(t("model.scenarios")):
             unit = t.unit(section.base.units[section.output])
@@ -247,8 +260,11 @@ def render(ctx: AppContext) -> None:
     )
     section = ctx.results.model(key)
     model = data.thesis_model(section.file)
-    if section.description:
-        st.caption(section.description)
+    description = (
+        section.description_zh if ctx.lang == "zh" and section.description_zh else None
+    ) or section.description
+    if description:
+        st.caption(description)
     if section.source:
         st.caption(t("model_source", source=section.source))
     left, right = st.columns([2, 3], gap="large")
@@ -262,4 +278,5 @@ def render(ctx: AppContext) -> None:
             return
         _output(ctx, section, evaluation)
         _tree(ctx, section, evaluation, list(overrides))
+    _values(ctx, section, evaluation)
     _monte_carlo(ctx, section, model)
