@@ -167,3 +167,15 @@ def test_report_pairs_the_two_figures_and_gives_one_reason_without_ranges(built,
             else:  # one reason for both panels, no empty second column
                 assert body.count('class="empty no-mc"') == 1, (lang, model.key)
                 assert "model-figures" not in body and "fig-" not in body
+
+
+def test_metrics_table_heads_name_each_index_not_your_settings(built, html) -> None:
+    import re
+
+    for lang in ("en", "zh"):
+        table = html[lang].split('class="data metrics"')[1].split("</thead>")[0]
+        heads = re.findall(r'<th class="num">([^<]*)</th>', table)
+        names = [s.name_zh if lang == "zh" and s.name_zh else s.name for s in built.results.indexes]
+        assert heads[: len(names)] == [n.replace("&", "&amp;") for n in names], heads
+        assert len(heads) == len(names) + len(built.results.benchmarks)
+        assert "Your settings" not in html[lang] and "当前设置" not in html[lang]
