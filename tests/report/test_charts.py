@@ -122,3 +122,60 @@ def test_lorenz_curves_run_from_corner_to_corner(built) -> None:
         label = next(tr for tr in fig.data if tr.name.startswith(section.name))
         assert (label.x[0], label.y[0]) == (0, 0) and label.y[-1] == pytest.approx(1.0)
         assert f"{section.gini:.2f}" in label.name
+
+
+def _uncertain(model) -> bool:
+    return model.tornado is not None and bool(np.any(model.tornado.swing > 0))
+
+
+def test_tornado_and_histogram_share_one_height_so_no_column_is_half_empty(built) -> None:
+    shown = [m for m in built.results.models if _uncertain(m) and m.monte_carlo is not None]
+    assert len(shown) >= 5
+    for model in shown:
+        tor, mc = charts.tornado(model, EN), charts.monte_carlo(model, EN)
+        n = len(model.tornado.drivers)
+        assert tor.layout.height == mc.layout.height >= max(380, 34 * n + 120), model.name
+        # each bar at most ~40 px thick: plot height per driver times the bar's share
+        margin = tor.layout.margin
+        row = (tor.layout.height - margin.t - margin.b) / n
+        assert row * (1 - tor.layout.bargap) <= 41, (model.name, n)
+
+
+def test_an_output_without_a_unit_has_no_empty_parentheses(built) -> None:
+    unitless = [m for m in built.results.models if _uncertain(m) and not m.monte_carlo.unit]
+    assert unitless, "the agix project has a model whose output has no unit"
+    for model in unitless:
+        tor, mc = charts.tornado(model, EN), charts.monte_carlo(model, EN)
+        assert tor.layout.xaxis.title.text.startswith(f"{model.output} · ")
+        assert mc.layout.xaxis.title.text == model.output
+        assert "()" not in tor.layout.xaxis.title.text + mc.layout.xaxis.title.text
+
+
+def test_report_pairs_the_two_figures_and_gives_one_reason_without_ranges(built, html) -> None:
+    import re
+
+    for lang in ("en", "zh"):
+        articles = dict(
+            re.findall(r'<article[^>]*id="model-([^"]+)"(.*?)</article>', html[lang], re.S)
+        )
+        for model in built.results.models:
+            body = articles[model.key]
+            if _uncertain(model):
+                figures = body.split('class="grid-2 model-figures"')[1].split("mc-tables")[0]
+                assert f"fig-tornado-{model.key}" in figures and f"fig-mc-{model.key}" in figures
+                assert "no-mc" not in body
+            else:  # one reason for both panels, no empty second column
+                assert body.count('class="empty no-mc"') == 1, (lang, model.key)
+                assert "model-figures" not in body and "fig-" not in body
+
+
+def test_metrics_table_heads_name_each_index_not_your_settings(built, html) -> None:
+    import re
+
+    for lang in ("en", "zh"):
+        table = html[lang].split('class="data metrics"')[1].split("</thead>")[0]
+        heads = re.findall(r'<th class="num">([^<]*)</th>', table)
+        names = [s.name_zh if lang == "zh" and s.name_zh else s.name for s in built.results.indexes]
+        assert heads[: len(names)] == [n.replace("&", "&amp;") for n in names], heads
+        assert len(heads) == len(names) + len(built.results.benchmarks)
+        assert "Your settings" not in html[lang] and "当前设置" not in html[lang]

@@ -16,7 +16,23 @@ from aithesis.project.results import ModelSection
 from aithesis.report.i18n import Translator
 from aithesis.report.plotstyle import NEG, PALETTE, style
 
-__all__ = ["kpi_group", "kpi_series", "monte_carlo", "tornado"]
+__all__ = ["kpi_group", "kpi_series", "model_panel_height", "monte_carlo", "tornado"]
+
+MC_HEIGHT = 380  # px: the Monte Carlo histogram, and the least a tornado is drawn at
+
+
+def model_panel_height(model: ModelSection) -> int:
+    """Height (px) of both model figures, drawn side by side: the tornado needs 34 px
+    per driver; the histogram is stretched to the same height, so that neither column
+    of the pair is left half empty."""
+    n = len(model.tornado.drivers) if model.tornado is not None else 0
+    return max(MC_HEIGHT, 34 * n + 120)
+
+
+def _axis_title(name: str, unit: str, t: Translator) -> str:
+    """``market_cap (USD bn)``; the name alone when the output has no unit (no ``()``)."""
+    label = t.unit(unit)
+    return f"{name} ({label})" if label else name
 
 
 def tornado(model: ModelSection, t: Translator) -> go.Figure:
@@ -45,10 +61,13 @@ def tornado(model: ModelSection, t: Translator) -> go.Figure:
         )
     fig.add_vline(x=tor.base, line={"color": "#333", "width": 1})
     base = t("chart.base_value", value=t.num(tor.base, tor.unit))
-    style(fig, max(260, 34 * len(labels) + 120), barmode="overlay")
-    fig.update_layout(margin={"l": 10, "r": 30, "t": 40, "b": 50})
+    height = model_panel_height(model)
+    # bars at most ~40 px thick: one driver in a 380 px panel is a bar, not a block
+    row = (height - 100) / max(len(labels), 1)
+    style(fig, height, barmode="overlay", bargap=max(0.15, 1.0 - 40.0 / row))
+    fig.update_layout(margin={"l": 10, "r": 30, "t": 50, "b": 50})
     fig.update_yaxes(automargin=True)
-    fig.update_xaxes(title_text=f"{model.output} ({t.unit(tor.unit)}) · {base}")
+    fig.update_xaxes(title_text=f"{_axis_title(model.output, tor.unit, t)} · {base}")
     return fig
 
 
@@ -102,8 +121,8 @@ def monte_carlo(model: ModelSection, t: Translator) -> go.Figure:
             text=f"<b>{text}</b>",
             font={"color": NEG, "size": 13},
         )
-    style(fig, 380, bargap=0, margin={"l": 60, "r": 30, "t": 50, "b": 50})
-    fig.update_xaxes(title_text=f"{mc.output} ({t.unit(mc.unit)})")
+    style(fig, model_panel_height(model), bargap=0, margin={"l": 60, "r": 30, "t": 50, "b": 50})
+    fig.update_xaxes(title_text=_axis_title(mc.output, mc.unit, t))
     fig.update_yaxes(title_text=t("chart.share_of_draws"), tickformat=".1%")
     return fig
 
