@@ -16,7 +16,7 @@ from aithesis.report.i18n import load_catalogue as report_catalogue
 
 APP_DIR = Path(DASHBOARD).parent
 # keys built at run time: f"s_{scheme}", f"f_{frequency}", f"kind_{kind}", f"m_{metric}"
-DYNAMIC_PREFIXES = ("s_", "f_", "kind_", "m_", "status.")
+DYNAMIC_PREFIXES = ("s_", "f_", "kind_", "m_", "status.", "record.")
 
 
 def _app(monkeypatch: pytest.MonkeyPatch, folder: Path | None):

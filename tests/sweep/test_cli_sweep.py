@@ -61,7 +61,7 @@ def test_model_table_shows_the_heatmap() -> None:
     assert res.exit_code == 0, res.output
     assert "nvda_share \\ pe" in res.stdout
     # 0.7 x 50 = 2000 * (1/7 + 0.075) * 0.7 * 0.5 * 50 = 7,625
-    assert "7,625" in res.stdout and "USD_bn" in res.stdout
+    assert "7,625" in res.stdout and "market_cap ($bn)" in res.stdout  # unit as analysts write it
 
 
 def test_index_csv_is_the_api_table_and_table_names_best_worst(sample_store) -> None:

@@ -46,7 +46,7 @@ def _columns(names: list[str], widths: dict[str, int]) -> dict[str, object]:
 def _claimed(ctx: AppContext, r: RecordClaim, short: bool = False) -> str:
     t = ctx.t.shared
     if r.claimed is None:
-        return ctx.t("record_first_short" if short else "record.first_claimed")
+        return ctx.t("record_first_short") if short else ctx.t("record.first_claimed")
     symbol = {">=": "≥", "<=": "≤", "=": "=", "in": "", ">": ">", "<": "<"}
     text = figure_value(r.claimed, r.unit, t)
     return f"{symbol.get(r.op, r.op)} {text}".strip()

@@ -221,8 +221,11 @@ def _record_sec_dir(project: Project) -> Path | None:
     return sample / "sec" if (sample / "sec").is_dir() else None
 
 
-def _records(project: Project, store: Store, progress: ProgressFn) -> tuple[RecordClaim, ...]:
-    """The record claims of the project's models, judged against its store."""
+def _records(
+    project: Project, store: Store, progress: ProgressFn, notes: list[str]
+) -> tuple[RecordClaim, ...]:
+    """The record claims of the project's models, judged against its store (a model whose
+    claims the store's data cannot reach gets a warning in ``notes``, not a failed build)."""
     paths = [
         project.require(m.file, f"models[{i}].file") for i, m in enumerate(project.config.models)
     ]
@@ -233,7 +236,7 @@ def _records(project: Project, store: Store, progress: ProgressFn) -> tuple[Reco
             str(exc), file=project.config_file, row=project.line.get(field), field=field
         )
 
-    return build_records(paths, store, _record_sec_dir(project), progress, where)
+    return build_records(paths, store, _record_sec_dir(project), progress, where, notes.append)
 
 
 def _coverage(project: Project) -> tuple[CoverageResult | None, str]:
@@ -318,7 +321,7 @@ def build_project(
     indexes, benchmarks, comparison, notes = build_indexes(project, store, report)
     exposure = run_exposure(project, store, report)
     models, claims = build_models(project, report)
-    records = _records(project, store, report)
+    records = _records(project, store, report, notes)
     article_coverage, coverage_note = _coverage(project)
     if coverage_note:
         notes.append(coverage_note)

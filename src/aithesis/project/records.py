@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from aithesis.data.store import Store
-from aithesis.errors import AithesisError
+from aithesis.errors import AithesisError, DataError
 from aithesis.thesis.articles_meta import ArticleMeta, article_catalogue
 from aithesis.thesis.results import ClaimResult
 from aithesis.thesis.spec import RecordClaimSpec
@@ -118,6 +118,7 @@ def build_records(
     sec_dir: Path | None,
     progress: ProgressFn,
     where: Callable[[AithesisError, int], AithesisError],
+    warn: Callable[[str], None] | None = None,
 ) -> tuple[RecordClaim, ...]:
     """Judge the record claims of the models at ``paths`` against ``store``.
 
@@ -125,6 +126,9 @@ def build_records(
         paths: the project's model files, in config order.
         sec_dir: recorded SEC payloads (shares outstanding, split ratios, KPI facts).
         where: turns a library error of model ``i`` into one naming the project key.
+        warn: receives a one-line warning when the store cannot decide a model's record
+            claims (a date before its data, as with the package's compact sample); those
+            claims are left out and the build goes on. None: the DataError is raised.
 
     Raises:
         AithesisError: from the checker (a bad date, an unknown ticker), naming the model
@@ -144,6 +148,12 @@ def build_records(
             try:
                 report = check_records([path], store=store, sec_dir=sec_dir)
                 charts = record_charts(model, store, sec_dir)
+            except DataError as exc:
+                if warn is None:
+                    raise where(exc, i) from None
+                warn(f"record claims of {path.name} not judged on this store: {exc}")
+                progress("records", i + 1, len(paths))
+                continue
             except AithesisError as exc:
                 raise where(exc, i) from None
             for result in report:
