@@ -128,3 +128,26 @@ def test_cli_shows_the_reason_beside_each_uncovered_statement(seeds_dir: Path) -
     assert "reason" in table.stdout and reasons["8300亿美元"][:40] in table.stdout
     frame = CliRunner().invoke(app, ["claims", "coverage", "-a", article, "-f", "csv"])
     assert frame.stdout.splitlines()[0].endswith(",used_by,reason")
+
+
+@pytest.mark.parametrize("columns", [80, 120])
+def test_the_reason_stays_visible_on_a_narrow_terminal(seeds_dir: Path, columns: int) -> None:
+    """At 80 columns the reason takes the quote's place (the span says where) instead of
+    being squeezed out of the table."""
+    from aithesis.cli import _common
+
+    reasons = {r.span: r.reason for r in load_reasons() if r.article == SEEDS[4]}
+    saved = [(c, c._width) for c in (_common.console, _common.err_console)]
+    for c, _ in saved:
+        c.width = columns
+    try:
+        out = CliRunner().invoke(app, ["claims", "coverage"])  # every article: widest table
+    finally:
+        for c, old in saved:
+            c._width = old
+    assert out.exit_code == 0, out.output
+    header = next(line for line in out.stdout.splitlines() if " span " in line)
+    assert "reason" in header
+    words = " ".join(out.stdout.split())
+    assert reasons["8300亿美元"].split(":")[0] in words
+    assert max(len(line) for line in out.stdout.splitlines()) <= columns

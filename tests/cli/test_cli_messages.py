@@ -151,3 +151,10 @@ def test_growth_does_not_offer_an_entity_it_then_refuses(tmp_path) -> None:
     line = refused.stderr.strip()
     assert "'amazon' has no actual/derived capex facts, only guidance FY2025" in line
     assert line.endswith(offered) and "'kind'" not in line
+
+
+def test_help_text_keeps_its_brackets() -> None:
+    """Rich reads '[low, high]' as markup unless escaped: the help must show it."""
+    res = runner.invoke(app, ["data", "import", "--help"], env={"COLUMNS": "200"})
+    assert res.exit_code == 0, res.output
+    assert "[low, high]" in " ".join(res.stdout.split())

@@ -18,7 +18,7 @@ from aithesis.app.context import AppContext
 from aithesis.index.result import IndexResult
 from aithesis.project.results import IndexSection
 from aithesis.report import charts_analytics as ca
-from aithesis.report.context import _year_label
+from aithesis.report.context import year_label
 from aithesis.report.context_tearsheet import monthly_view, weights_note
 from aithesis.report.plotstyle import BENCH_COLORS, BENCH_DASH, PALETTE
 
@@ -41,7 +41,7 @@ def _heatmap(ctx: AppContext, section: IndexSection, mine: IndexResult) -> None:
         mine,
         mine.calendar_years(),
         rt,
-        lambda year: _year_label(year, ctx.results, rt),
+        lambda year: year_label(year, ctx.results, rt),
         section.key,
     )
     labels = [row["label"] for row in view["rows"]]

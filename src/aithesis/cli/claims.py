@@ -66,16 +66,24 @@ def _statement_table(
     if article:
         table.add_column("article", no_wrap=True, min_width=7, max_width=10, overflow="ellipsis")
     table.add_column("line", justify="right", no_wrap=True, min_width=4)
-    table.add_column("span", no_wrap=True, min_width=8, max_width=16, overflow="ellipsis")
-    table.add_column("value", no_wrap=True, min_width=12, max_width=20, overflow="ellipsis")
+    narrow = reasons and console.width < 110  # the reason needs room: tighter columns
+    table.add_column(
+        "span", no_wrap=True, min_width=6, max_width=10 if narrow else 16, overflow="ellipsis"
+    )
+    table.add_column(
+        "value", no_wrap=True, min_width=8, max_width=12 if narrow else 20, overflow="ellipsis"
+    )
     table.add_column("op", no_wrap=True, min_width=2)
-    table.add_column("period", no_wrap=True, min_width=7, max_width=10, overflow="ellipsis")
-    # the other columns take at most ~75 cells (less without --article); the quote the rest
-    room = console.width - (75 if article else 64)
+    table.add_column("period", no_wrap=True, min_width=6, max_width=8, overflow="ellipsis")
+    # the other columns take at most ~75 cells (~55 narrow; less without --article)
+    room = console.width - (55 if narrow else 75) - (0 if article else 11)
+    quote = not reasons or room >= 30  # too narrow for both: the reason wins (span says where)
     if reasons:  # the reason shares the quote's room (at least 10 cells each)
-        table.add_column("reason", overflow="fold", min_width=10, max_width=max(10, room // 2))
-        room -= max(10, room // 2)
-    table.add_column("quote", no_wrap=True, overflow="ellipsis", max_width=max(10, room))
+        width = max(10, room // 2) if quote else max(16, room)
+        table.add_column("reason", overflow="fold", min_width=10, max_width=width)
+        room -= width
+    if quote:
+        table.add_column("quote", no_wrap=True, overflow="ellipsis", max_width=max(10, room))
     for item in statements:
         s = item.statement if hasattr(item, "statement") else item
         row = [
@@ -85,7 +93,7 @@ def _statement_table(
             escape(s.op),
             escape(s.period or ""),
             *([escape(item.reason or "(no reason given)")] if reasons else []),
-            escape(s.quote),
+            *([escape(s.quote)] if quote else []),
         ]
         table.add_row(*([escape(item.article)] if article else []), *row)
     return table

@@ -68,7 +68,7 @@ def import_(
         bool,
         typer.Option(
             "--strict",
-            help="Refuse vendor anomalies (close outside [low, high], empty OHLC or volume, "
+            help="Refuse vendor anomalies (close outside \\[low, high], empty OHLC or volume, "
             "repeated rows) instead of keeping them as warnings.",
         ),
     ] = False,

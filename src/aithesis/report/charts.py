@@ -51,7 +51,7 @@ __all__ = [
 ROLLING_WINDOW = 252  # trading days in a year
 
 
-def _series(results: ProjectResults, t: Translator) -> list[tuple[str, Any, dict]]:
+def index_series(results: ProjectResults, t: Translator) -> list[tuple[str, Any, dict]]:
     """(label, IndexResult, line style) for every index, then every benchmark."""
     out = [
         (t.index_name(s), s.result, {"color": PALETTE[i % len(PALETTE)], "width": 2.2})
@@ -111,7 +111,7 @@ def _events(fig: go.Figure, events: pd.DataFrame, t: Translator, first: str, las
 def index_levels(results: ProjectResults, t: Translator) -> go.Figure:
     """Every index and benchmark rebased to 100 at the common start, with a log toggle."""
     fig = go.Figure()
-    for label, res, line in _series(results, t):
+    for label, res, line in index_series(results, t):
         levels = res.level_values / res.level_values[0] * 100.0  # rebase for plotting
         fig.add_trace(
             go.Scatter(
@@ -192,7 +192,7 @@ def _end_labels(fig: go.Figure) -> list[tuple[int, float]]:
 def drawdowns(results: ProjectResults, t: Translator) -> go.Figure:
     """Drawdown from the running peak of every index and benchmark (decimal, shown in %)."""
     fig = go.Figure()
-    for label, res, line in _series(results, t):
+    for label, res, line in index_series(results, t):
         fig.add_trace(
             go.Scatter(
                 x=iso_days(res.dates),
@@ -211,7 +211,7 @@ def drawdowns(results: ProjectResults, t: Translator) -> go.Figure:
 def rolling_returns(results: ProjectResults, t: Translator) -> go.Figure:
     """Trailing one-year (252-day) compounded return of every index and benchmark."""
     fig = go.Figure()
-    for label, res, line in _series(results, t):
+    for label, res, line in index_series(results, t):
         returns = an.simple_returns(res.level_values)
         if returns.size < ROLLING_WINDOW:
             continue

@@ -240,11 +240,11 @@ def calendar_table(results: ProjectResults, t: Translator) -> dict[str, Any]:
         for cal in series:
             v = float(cal.loc[year]) if year in cal.index else None
             cells.append((t.pct(v, signed=True), _tone(v)))
-        rows.append({"label": _year_label(year, results, t), "cells": cells})
+        rows.append({"label": year_label(year, results, t), "cells": cells})
     return {"heads": [c for c, _ in columns], "rows": rows}
 
 
-def _year_label(year: int, results: ProjectResults, t: Translator) -> str:
+def year_label(year: int, results: ProjectResults, t: Translator) -> str:
     """The row's year, marked partial when the window starts after early January (first
     year) or ends before late December (last year)."""
     start = np.datetime64(results.start, "D") if results.start is not None else None
@@ -331,7 +331,7 @@ def build_context(results: ProjectResults, t: Translator) -> dict[str, Any]:
         "fig_rolling": figure_html(charts.rolling_returns(results, t), "fig-rolling"),
         "metrics": metrics_table(results, t),
         "calendar": calendar_table(results, t),
-        "tearsheet": tearsheet_view(results, t, lambda year: _year_label(year, results, t)),
+        "tearsheet": tearsheet_view(results, t, lambda year: year_label(year, results, t)),
         "contributions": [
             {
                 "name": t.index_name(s),

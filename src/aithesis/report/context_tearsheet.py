@@ -20,7 +20,7 @@ from aithesis import analytics as an
 from aithesis.index.result import IndexResult
 from aithesis.project.results import ProjectResults
 from aithesis.report import charts_analytics as ca
-from aithesis.report.charts import _series
+from aithesis.report.charts import index_series
 from aithesis.report.fragments import figure_html
 from aithesis.report.i18n import Translator
 from aithesis.report.plotstyle import heat_color
@@ -99,7 +99,7 @@ def tearsheet_view(
     """Everything the three tear-sheet sections show, for one language."""
     first = next(iter(results.benchmarks.items()), None)
     bench = None if first is None else (t.company_ticker(first[0]), first[1])
-    series = _series(results, t)
+    series = index_series(results, t)
     rf = float(getattr(results, "risk_free", 0.0) or 0.0)
     indexes = []
     for i, s in enumerate(results.indexes):
