@@ -104,3 +104,20 @@ def test_index_compare_fits_and_keeps_every_column(columns: int, sample_store) -
         assert name in res.stdout
     metrics = json.loads(runner.invoke(app, [*args, "--format", "json"]).stdout)
     assert f"{metrics['QQQ']['total_return']:+.2%}" in res.stdout
+
+
+def test_kpi_growth_fits_and_wide_adds_the_dates(columns: int, tmp_path) -> None:
+    store = str(tmp_path / "store.duckdb")
+    assert runner.invoke(app, ["kpi", "import", "--articles", "--store", store]).exit_code == 0
+    args = ["kpi", "growth", "-e", "alibaba", "--store", store]
+    res = runner.invoke(app, args)
+    assert res.exit_code == 0, res.output
+    _fits(res.stdout, columns)
+    rows = json.loads(runner.invoke(app, [*args, "-f", "json"]).stdout)
+    for row in rows:  # every period's value and rates printed whole, none cropped
+        assert row["fiscal_period"] in res.stdout and f"{row['value']:,.2f}" in res.stdout
+        for rate in ("qoq", "yoy"):
+            if row[rate] is not None:
+                assert f"{row[rate]:+.1%}" in res.stdout
+    wide = runner.invoke(app, [*args, "--wide"])
+    assert "period_end" in wide.stdout and rows[-1]["period_end"] in wide.stdout

@@ -324,8 +324,12 @@ def growth(
     unit: Annotated[str | None, typer.Option("--unit", help="Express values in this unit.")] = None,
     fmt: FormatOption = OutputFormat.table,
     store: StoreOption = None,
+    wide: WideOption = False,
 ) -> None:
-    """QoQ, YoY, TTM of one entity's metric (rates: % in tables, decimals in csv/json)."""
+    """QoQ, YoY, TTM of one entity's metric (rates: % in tables, decimals in csv/json).
+
+    The table leaves out period_end and kind to fit 80 columns; --wide shows them.
+    """
     from aithesis.kpi import api
 
     with open_store(store, read_only=True) as db:
@@ -337,16 +341,16 @@ def growth(
     if fmt is OutputFormat.table:
         columns = [
             "fiscal_period",
-            "period_end",
+            *(["period_end"] if wide else []),
             "value",
             "unit",
-            "kind",
+            *(["kind"] if wide else []),
             "qoq",
             "yoy",
             "ttm",
             "events",
         ]
-    _emit(frame, fmt, title=f"{entity} {metric}", columns=columns)
+    _emit(frame, fmt, title=f"{entity} {metric}", columns=columns, wide=wide)
     _warn(_conflicts(every))
 
 
