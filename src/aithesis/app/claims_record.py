@@ -9,6 +9,9 @@ report show the same thing. Computes nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
@@ -41,6 +44,25 @@ def _columns(names: list[str], widths: dict[str, int]) -> dict[str, object]:
         name: st.column_config.TextColumn(width=w)
         for name, w in zip(names, widths.values(), strict=True)
     }
+
+
+def _show_table(
+    columns: dict[str, list[Any]],
+    widths: dict[str, int],
+    key: str,
+    style: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
+) -> None:
+    """A static table of ``columns`` (heading -> cells) at set widths, as tall as its rows,
+    optionally styled cell by cell."""
+    frame = pd.DataFrame(columns)
+    st.dataframe(
+        frame.style.apply(style, axis=None) if style is not None else frame,
+        hide_index=True,
+        width="content",
+        height=_height(len(frame)),
+        column_config=_columns(list(columns), widths),
+        key=key,
+    )
 
 
 def _claimed(ctx: AppContext, r: RecordClaim, short: bool = False) -> str:
@@ -84,22 +106,6 @@ def render_records(ctx: AppContext) -> None:
     cards[2].metric(t("record_came_true"), str(since.get("came_true", 0)))
     bad = since.get("flagged", 0) + since.get("did_not_come_true", 0)
     cards[3].metric(t("record_false"), str(bad))
-    names = [
-        t("claims.claim"),
-        t("record_article_date"),
-        t("record.claimed"),
-        t("record_then"),
-        t("record_since"),
-    ]
-    table = pd.DataFrame(
-        {
-            names[0]: [r.claim_id for r in records],
-            names[1]: [r.article_date or "—" for r in records],
-            names[2]: [_claimed(ctx, r, short=True) for r in records],
-            names[3]: [_judged(ctx, r, "then") for r in records],
-            names[4]: [_judged(ctx, r, "since") for r in records],
-        }
-    )
 
     def colours(frame: pd.DataFrame) -> pd.DataFrame:
         out = pd.DataFrame("", index=frame.index, columns=frame.columns)
@@ -108,13 +114,17 @@ def render_records(ctx: AppContext) -> None:
             out.iloc[i, 4] = TONE_STYLES[TONES.get(r.status_since, "none")]
         return out
 
-    st.dataframe(
-        table.style.apply(colours, axis=None),
-        hide_index=True,
-        width="content",
-        height=_height(len(records)),
-        column_config=_columns(names, RECORD_WIDTHS),
-        key=f"cl.record_table@{ctx.lang}",
+    _show_table(
+        {
+            t("claims.claim"): [r.claim_id for r in records],
+            t("record_article_date"): [r.article_date or "—" for r in records],
+            t("record.claimed"): [_claimed(ctx, r, short=True) for r in records],
+            t("record_then"): [_judged(ctx, r, "then") for r in records],
+            t("record_since"): [_judged(ctx, r, "since") for r in records],
+        },
+        RECORD_WIDTHS,
+        f"cl.record_table@{ctx.lang}",
+        colours,
     )
     labels = [f"{r.model} · {r.claim_id}" for r in records]
     pick = st.selectbox(
@@ -161,28 +171,18 @@ def render_coverage(ctx: AppContext) -> None:
     if view is None:
         st.info(t("coverage_articles.missing"))
         return
-    names = [
-        t("coverage_articles.article"),
-        t("coverage_articles.found"),
-        t("coverage_articles.covered"),
-        t("coverage_articles.share"),
-    ]
     articles = view["articles"]
-    summary = pd.DataFrame(
+    _show_table(
         {
-            names[0]: [f"{a['article'][:3]} · {a['title'] or a['article']}" for a in articles],
-            names[1]: [a["statements"] for a in articles],
-            names[2]: [a["covered"] for a in articles],
-            names[3]: [a["share"] for a in articles],
-        }
-    )
-    st.dataframe(
-        summary,
-        hide_index=True,
-        width="content",
-        height=_height(len(articles)),
-        column_config=_columns(names, COVERAGE_WIDTHS),
-        key=f"cl.coverage@{ctx.lang}",
+            t("coverage_articles.article"): [
+                f"{a['article'][:3]} · {a['title'] or a['article']}" for a in articles
+            ],
+            t("coverage_articles.found"): [a["statements"] for a in articles],
+            t("coverage_articles.covered"): [a["covered"] for a in articles],
+            t("coverage_articles.share"): [a["share"] for a in articles],
+        },
+        COVERAGE_WIDTHS,
+        f"cl.coverage@{ctx.lang}",
     )
     options = [a["article"] for a in articles if a["uncovered"]]
     titles = {a["article"]: a["title"] or a["article"] for a in articles}
@@ -196,27 +196,14 @@ def render_coverage(ctx: AppContext) -> None:
     )
     rows = next(a["uncovered"] for a in articles if a["article"] == chosen)
     st.subheader(t("coverage_articles.uncovered", n=len(rows)))
-    heads = [
-        t("coverage_articles.line"),
-        t("coverage_articles.span"),
-        t("coverage_articles.quote"),
-        t("coverage_articles.value"),
-        t("label.unit"),
-    ]
-    table = pd.DataFrame(
+    _show_table(
         {
-            heads[0]: [u["line"] for u in rows],
-            heads[1]: [u["span"] for u in rows],
-            heads[2]: [u["quote"] for u in rows],
-            heads[3]: [u["value"] for u in rows],
-            heads[4]: [u["unit"] for u in rows],
-        }
-    )
-    st.dataframe(
-        table,
-        hide_index=True,
-        width="content",
-        height=_height(len(rows)),
-        column_config=_columns(heads, UNCOVERED_WIDTHS),
-        key=f"cl.uncovered@{ctx.lang}",
+            t("coverage_articles.line"): [u["line"] for u in rows],
+            t("coverage_articles.span"): [u["span"] for u in rows],
+            t("coverage_articles.quote"): [u["quote"] for u in rows],
+            t("coverage_articles.value"): [u["value"] for u in rows],
+            t("label.unit"): [u["unit"] for u in rows],
+        },
+        UNCOVERED_WIDTHS,
+        f"cl.uncovered@{ctx.lang}",
     )

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -80,29 +80,20 @@ class RecordClaim:
         article: str,
         chart: Any = None,
     ) -> RecordClaim:
-        """The record of one judged claim (its ``spec`` gives the text in Chinese and the
-        claim's own unit; ``meta`` the article's title and date)."""
+        """The record of one judged claim: the fields it shares with ``result`` read by
+        name; ``spec`` gives the text in Chinese and the claim's own unit, ``meta`` the
+        article's title and date."""
+        judged = {f.name: getattr(result, f.name) for f in fields(cls) if hasattr(result, f.name)}
         return cls(
-            model=result.model,
-            claim_id=result.claim_id,
-            text=result.text,
-            text_zh=spec.text_zh,
-            quote=result.quote,
-            article=article,
-            article_title=meta.title if meta is not None else "",
-            article_date=meta.date.isoformat() if meta is not None else result.as_of_then,
-            claimed=result.claimed,
-            op=result.op,
-            unit=spec.unit,
-            tol=result.tol,
-            status_then=result.status_then,
-            status_since=result.status_since,
-            computed_then=result.computed_then,
-            computed_since=result.computed_since,
-            as_of_then=result.as_of_then,
-            as_of_since=result.as_of_since,
-            note=result.note,
-            chart=chart,
+            **judged
+            | {
+                "text_zh": spec.text_zh,
+                "article": article,
+                "article_title": meta.title if meta is not None else "",
+                "article_date": meta.date.isoformat() if meta is not None else result.as_of_then,
+                "unit": spec.unit,
+                "chart": chart,
+            }
         )
 
 
