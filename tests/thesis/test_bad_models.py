@@ -129,6 +129,16 @@ CASES = [
         "Extra inputs",
     ),
     (
+        # {from: close(NVDA, latest)} unquoted: YAML makes 'latest)' a key of its own
+        "flow_mapping_formula_cut_at_comma",
+        GOOD.replace(
+            "{value: 2, unit: USD_bn}", "{value: 2, unit: USD_bn, from: close(NVDA, latest)}"
+        ),
+        SpecError,
+        "drivers.a.latest)",
+        'quote formulas that contain commas, e.g. from: "market_cap(NVDA, latest)"',
+    ),
+    (
         "lognormal_non_positive",
         GOOD.replace("high: 5}", "high: 5, dist: lognormal}").replace("low: 1", "low: -1"),
         SpecError,
@@ -228,6 +238,7 @@ LINES = {
     "driver_and_formula": {9},
     "typo_top_level_key": {7},
     "lognormal_non_positive": {5},
+    "flow_mapping_formula_cut_at_comma": {4},
     "correlation_unknown_driver": {10},
     "given_unknown_name": {10},
     "range_over_without_range": {10},

@@ -405,6 +405,14 @@ def spec_from_text(text: str, file: str | Path = "<text>") -> tuple[ModelSpec, y
         msg = str(err.get("msg", "invalid")).removeprefix("Value error, ")
         more = len(exc.errors()) - 1
         hint = f"{more} more problem(s) after this one" if more else None
+        key = str(loc[-1]) if loc else ""
+        if err.get("type") == "extra_forbidden" and key.endswith(")") and "(" not in key:
+            # {from: market_cap(NVDA, latest)}: YAML split the formula at its comma
+            msg = f"a formula was cut at a comma into the key '{key}'"
+            hint = (
+                "inside { } quote formulas that contain commas, e.g. "
+                'from: "market_cap(NVDA, latest)"'
+            )
         raise SpecError(
             msg, file=file, row=line_of(root, loc), field=_loc_text(loc) or None, hint=hint
         ) from None
