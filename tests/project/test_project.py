@@ -365,3 +365,24 @@ def test_the_summary_is_typed_and_to_dict_keeps_the_json_shape(built_project) ->
         r.to_dict() | {"note": r.note, "kind": r.kind} for r in claims.flagged
     ]
     assert plain["claims_total"] == len(claims)
+
+
+def test_an_edited_article_triggers_a_rebuild(project_copy) -> None:
+    """The coverage quotes the cited articles: a user's copy in the project's
+    ``articles/`` folder (looked up before the seeds) that gains a sentence is rebuilt."""
+    from aithesis.articles.api import seeds_dir
+    from aithesis.thesis import load_model
+
+    root = project_copy()
+    source = load_model(root / "models" / "nvda-5t.yaml").spec.source
+    before = load_cached(root).coverage.summary().set_index("article")
+    (root / "articles").mkdir()
+    text = (seeds_dir() / source).read_text(encoding="utf-8")
+    (root / "articles" / source).write_text(text, encoding="utf-8")
+    assert build_project(root).cached  # the same bytes: the same inputs
+
+    (root / "articles" / source).write_text(text + "\n我们预计到 2031 年市值达到 7 万亿美元。\n")
+    outcome = build_project(root)
+    assert not outcome.cached
+    after = outcome.results.coverage.summary().set_index("article")
+    assert after.loc[source, "statements"] == before.loc[source, "statements"] + 1

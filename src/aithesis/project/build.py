@@ -39,7 +39,7 @@ from aithesis.data.store import Store
 from aithesis.errors import AithesisError, DataError, SpecError, StoreError
 from aithesis.project.cache import cache_dir, read_cached, read_latest, write_cached
 from aithesis.project.config import Project, load_project
-from aithesis.project.coverage import coverage_of
+from aithesis.project.coverage import article_files, coverage_of
 from aithesis.project.records import RecordClaim, build_records
 from aithesis.project.results import ProjectResults
 from aithesis.project.steps import (
@@ -258,6 +258,9 @@ def _input_hash(project: Project, store: Store) -> str:
     if cfg.kpi.groups_file:
         named.append(project.require(cfg.kpi.groups_file, "kpi.groups_file"))
     _hash_files(named, digest)
+    # the cited articles: editing one changes the coverage (and its quotes) in the report
+    digest.update(b"articles")
+    _hash_files(article_files(project), digest)
     digest.update(str(store.last_write()).encode())
     return digest.hexdigest()[:32]
 

@@ -10,10 +10,12 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from aithesis.articles.api import coverage, find_article, load_uses, seeds_dir, sources_of
+from aithesis.articles.coverage import Use
 from aithesis.articles.results import CoverageResult
+from aithesis.errors import DataError
 from aithesis.project.config import Project, load_project
 
-__all__ = ["coverage_of", "project_coverage"]
+__all__ = ["article_files", "coverage_of", "project_coverage"]
 
 
 def project_coverage(
@@ -34,14 +36,34 @@ def project_coverage(
     return coverage_of(load_project(folder), articles)
 
 
-def coverage_of(project: Project, articles: Iterable[str | Path] | None = None) -> CoverageResult:
-    """:func:`project_coverage` of an already loaded project (the build calls this)."""
+def _uses(project: Project) -> list[Use]:
     models = [
         project.require(m.file, f"models[{i}].file") for i, m in enumerate(project.config.models)
     ]
     facts = [project.require(f, f"kpi.facts[{i}]") for i, f in enumerate(project.config.kpi.facts)]
-    uses = load_uses(models, facts)
+    return load_uses(models, facts)
+
+
+def _folders(project: Project) -> list[Path]:
+    return [project.root / "articles", project.root, seeds_dir()]
+
+
+def article_files(project: Project) -> list[Path]:
+    """The article files the project's models and facts cite that can be found (in the
+    project's ``articles/`` folder, the project folder, then the seeds folder), sorted by
+    name; cited articles found nowhere are left out (the coverage step reports them)."""
+    found = []
+    for name in sources_of(_uses(project)):
+        try:
+            found.append(find_article(name, _folders(project)))
+        except DataError:
+            continue
+    return found
+
+
+def coverage_of(project: Project, articles: Iterable[str | Path] | None = None) -> CoverageResult:
+    """:func:`project_coverage` of an already loaded project (the build calls this)."""
+    uses = _uses(project)
     if articles is None:
-        folders = [project.root / "articles", project.root, seeds_dir()]
-        articles = [find_article(name, folders) for name in sources_of(uses)]
+        articles = [find_article(name, _folders(project)) for name in sources_of(uses)]
     return coverage(articles, uses=uses)
