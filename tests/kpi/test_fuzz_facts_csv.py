@@ -8,7 +8,10 @@ case goes through the real loader and the CLI's error handling (the ``kpi`` grou
 the real root handler) and must: exit 0 or 1; print no traceback; leave the store
 exactly as it was when it fails; and, when it succeeds, let ``kpi facts`` and
 ``kpi growth`` read the result (again 0 or 1). A few cases run the real ``aithesis``
-command in a subprocess under a 1 GB address-space limit (RLIMIT_AS) and 10 s of CPU
+command in a subprocess under a 1 GB memory limit (RLIMIT_DATA: heap and private
+writable mappings; not RLIMIT_AS, which counts the address space glibc and DuckDB reserve
+for their threads, 1.8-2.4 GB here while 0.3 GB is resident, so it failed about one run
+in five with "cannot allocate memory for thread-local data") and 10 s of CPU
 (RLIMIT_CPU: a CPU-bound hang is killed and fails the test); a 30 s wall-clock timeout
 catches a blocked child without failing on a loaded 2-core CI machine, where the
 interpreter alone can take 5 s to start. In-process cases have a 10 s deadline each.
@@ -356,7 +359,7 @@ def test_kpi_import_changes_nothing_on_failure_and_reads_back_on_success(
 
 LIMITED = """\
 import resource, sys
-resource.setrlimit(resource.RLIMIT_AS, (2**30, 2**30))
+resource.setrlimit(resource.RLIMIT_DATA, (2**30, 2**30))
 resource.setrlimit(resource.RLIMIT_CPU, (10, 10))
 sys.argv = ["aithesis", *sys.argv[1:]]
 from aithesis.cli import main
@@ -383,3 +386,11 @@ def test_the_real_cli_under_1_gb_and_10_cpu_seconds(
         if done.returncode == 1:
             assert done.stderr.startswith("error: ") and done.stderr.count("\n") == 1
             pd.testing.assert_frame_equal(_snapshot(store), before)
+
+
+def test_the_memory_limit_of_the_real_cli_cases_is_real() -> None:
+    """The limit above bounds what a case may allocate: 2 GB in that child is refused."""
+    prelude = LIMITED.split("sys.argv")[0]
+    code = prelude + "try:\n    bytearray(2 * 2**30)\nexcept MemoryError:\n    print('refused')\n"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "refused", done.stderr
