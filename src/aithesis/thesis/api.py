@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "BUILTIN_DIR",
     "ModelInfo",
+    "builtin_paths",
     "check_all",
     "davis_from_store",
     "list_models",
@@ -47,7 +48,8 @@ class ModelInfo:
     claims: int
 
 
-def _builtin_paths() -> dict[str, Path]:
+def builtin_paths() -> dict[str, Path]:
+    """The built-in models' YAML files by model name, sorted by name."""
     return {p.stem: p for p in sorted(BUILTIN_DIR.glob("*.yaml"))}
 
 
@@ -58,7 +60,7 @@ def model_path(name_or_path: str | Path) -> Path:
         SpecError: neither a built-in name nor an existing file.
     """
     text = str(name_or_path)
-    builtin = _builtin_paths()
+    builtin = builtin_paths()
     if text in builtin:
         return builtin[text]
     path = Path(text).expanduser()
@@ -90,7 +92,7 @@ def load_model(name_or_path: str | Path) -> ThesisModel:
 def list_models() -> list[ModelInfo]:
     """Every built-in model, by name."""
     out = []
-    for name, path in _builtin_paths().items():
+    for name, path in builtin_paths().items():
         m = load_model(path)
         out.append(
             ModelInfo(
@@ -109,7 +111,7 @@ def list_models() -> list[ModelInfo]:
 
 def check_all(names: list[str | Path] | None = None, *, cross: bool = True) -> ClaimReport:
     """Check the claims of the given models (default: every built-in model)."""
-    targets = names if names is not None else list(_builtin_paths())
+    targets = names if names is not None else list(builtin_paths())
     rows = []
     for name in targets:
         rows.extend(load_model(name).check_claims(cross=cross).results)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from aithesis.errors import AithesisError, DataError, SpecError
 from aithesis.thesis import expr as fx
-from aithesis.thesis.api import _builtin_paths
+from aithesis.thesis.api import builtin_paths
 from aithesis.thesis.articles_meta import article_date
 from aithesis.thesis.record import judge
 from aithesis.thesis.record_fetch import fetch_record, record_requests
@@ -181,7 +181,7 @@ def check_records(
             sec_dir = sample_data_dir() / "sec"
         except AithesisError:
             sec_dir = None
-    targets = names if names is not None else list(_builtin_paths())
+    targets = names if names is not None else list(builtin_paths())
     rows: list[ClaimResult] = []
     for name in targets:
         model = _load(name, store, sec_dir, indexes, catalogue)

@@ -91,12 +91,9 @@ def _factor(unit: str, where: dict[str, Any]) -> float:
     if target.dimensionless:
         return 1.0
     for text in _READ_AS:
-        try:
-            return conversion_factor(parse_unit(text), target)
-        except AithesisError:
-            continue
-        except Exception:  # pint's own DimensionalityError
-            continue
+        source = parse_unit(text)
+        if source.dimensionality == target.dimensionality:
+            return conversion_factor(source, target)
     raise SpecError(
         f"unit {unit!r} cannot hold a data figure (USD, USD per year, years or a plain number)",
         **where,
