@@ -181,7 +181,7 @@ def run(
 ) -> None:
     """Evaluate a model at its base case, a scenario and/or overrides.
 
-    Drivers bound to data (``from:`` in the YAML) take their values from the store with
+    Drivers bound to data (from: in the YAML) take their values from the store with
     --as-of or --store (default: as of the latest data); otherwise their literal value.
     """
     from aithesis.cli.model_record import literal_frame, run_bound
@@ -218,7 +218,7 @@ def check(
 ) -> None:
     """Check an article's claims against what the model computes from its inputs.
 
-    With ``--record`` (or ``--store``) the claims against the record are judged too, as of
+    With --record (or --store) the claims against the record are judged too, as of
     the article date ("then") and as of the latest data ("since").
     """
     from aithesis.cli.model_record import judge_records, record_table
