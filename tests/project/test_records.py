@@ -110,7 +110,7 @@ def test_build_judges_every_record_claim_as_check_records_does(results, direct) 
 def test_records_carry_the_catalogued_article_and_the_chinese_text(results) -> None:
     r = _record(results, "nvda_3t_at_article")
     assert r.article == "002_96ddb6391e376a23.txt"
-    assert r.article_date == "2024-06-14" and "英伟达" in r.article_title
+    assert r.article_date == "2024-07-22" and "英伟达" in r.article_title
     assert r.unit == "USD_tn" and r.quote == "目前英伟达的市值已经达到了 3 万亿美元"
     from aithesis.thesis.spec import load_spec
 
@@ -147,25 +147,25 @@ def test_claim_flag_is_built_from_the_result_fields_by_name(results) -> None:
 def test_market_cap_chart_is_close_times_split_adjusted_shares(results, sample_dir) -> None:
     chart = _record(results, "nvda_3t_at_article").chart
     assert chart.measure == "market_cap" and chart.unit == "USD_tn"
-    assert chart.threshold == (3.0,) and chart.article == dt.date(2024, 6, 14)
+    assert chart.threshold == (3.0,) and chart.article == dt.date(2024, 7, 22)
     (line,) = chart.lines
     expected = hand_market_cap(sample_dir, "NVDA") / 1e12
     days = pd.DatetimeIndex(line.dates.astype("datetime64[ns]"))
     # 365 days either side of the article date (the date the claim reads)
-    day, year = pd.Timestamp("2024-06-14"), pd.Timedelta(days=365)
+    day, year = pd.Timestamp("2024-07-22"), pd.Timedelta(days=365)
     assert days[0] == expected.index[expected.index >= day - year][0]
     assert days[-1] == expected.index[expected.index <= day + year][-1]
     np.testing.assert_allclose(line.values, expected.reindex(days).to_numpy(), rtol=1e-12)
-    # about $3.24T on the article date, above the article's $3T
-    on_article = float(expected[expected.index <= "2024-06-14"].iloc[-1])
-    assert 3.2 < on_article < 3.3 and chart.points == (dt.date(2024, 6, 14),)
+    # about $3.04T on the article date, above the article's $3T
+    on_article = float(expected[expected.index <= "2024-07-22"].iloc[-1])
+    assert 3.0 < on_article < 3.1 and chart.points == (dt.date(2024, 7, 22),)
 
 
 def test_first_date_chart_marks_the_first_close_at_5t(results, sample_dir) -> None:
     chart = _record(results, "nvda_5t_first_date").chart
     assert chart.unit == "USD_bn" and chart.threshold == (5000.0,)
     caps = hand_market_cap(sample_dir, "NVDA")
-    after = caps[caps.index > "2024-06-14"]
+    after = caps[caps.index > "2024-07-22"]
     first = after.index[after >= 5e12][0].date()
     assert chart.points == (first,)
     (line,) = chart.lines

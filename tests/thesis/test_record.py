@@ -109,15 +109,15 @@ def test_market_cap_matches_hand_computation(sample_store, sample_dir, day, appr
 
 def test_nvda_3t_at_article_date(report, sample_dir):
     r = _get(report, "nvda_3t_at_article")
-    expected = market_cap(sample_dir, "NVDA", "2024-06-14") / 1e12
+    expected = market_cap(sample_dir, "NVDA", "2024-07-22") / 1e12
     assert r.computed_then == pytest.approx(expected, rel=1e-9)
     assert expected >= 3.0
-    assert (r.status_then, r.status_since, r.as_of_then) == ("ok", "ok", "2024-06-14")
+    assert (r.status_then, r.status_since, r.as_of_then) == ("ok", "ok", "2024-07-22")
 
 
 def test_nvda_5t_first_date_against_hand_computation(report, sample_dir):
     caps = market_caps(sample_dir, "NVDA")
-    after = caps[caps.index > pd.Timestamp("2024-06-14")]
+    after = caps[caps.index > pd.Timestamp("2024-07-22")]
     first = after[after >= 5e12].index[0]
     r = _get(report, "nvda_5t_first_date")
     assert r.status_then == "not_yet"
@@ -212,7 +212,7 @@ def test_json_record_fields(report):
     d = _get(report, "nvda_3t_at_article").to_dict()
     for key in ("status_then", "status_since", "computed_then", "computed_since"):
         assert key in d
-    assert d["as_of_then"] == "2024-06-14" and d["as_of_since"] == "2026-05-29"
+    assert d["as_of_then"] == "2024-07-22" and d["as_of_since"] == "2026-05-29"
 
 
 def test_kpi_against_the_sec_payload(write_model, sample_store, sample_dir):
@@ -260,7 +260,7 @@ def test_cli_check_shows_then_and_since(sample_store):
     assert {r["claim_id"] for r in rows} >= {"nvda_3t_at_article", "nvda_5t_first_date"}
     first = next(r for r in rows if r["claim_id"] == "nvda_5t_first_date")
     assert (first["status_then"], first["status_since"]) == ("not_yet", "came_true")
-    assert first["as_of_then"] == "2024-06-14"
+    assert first["as_of_then"] == "2024-07-22"
 
 
 def test_every_builtin_record_claim_has_a_test():

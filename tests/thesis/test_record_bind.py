@@ -277,7 +277,7 @@ def test_from_dates_take_years_article_date_and_iso(write_model, sample_store, s
     ev = load_model_as_of(path, store=sample_store).evaluate()
     close = _close(sample_dir, "NVDA")
     assert ev["cap_2023"] == pytest.approx(market_cap(sample_dir, "NVDA", "2023-12-31") / 1e9)
-    assert ev["at_article"] == pytest.approx(close[pd.Timestamp("2024-06-14")], rel=1e-12)
+    assert ev["at_article"] == pytest.approx(close[pd.Timestamp("2024-07-22")], rel=1e-12)
     assert ev["iso"] == pytest.approx(close[pd.Timestamp("2024-06-14")], rel=1e-12)  # Saturday
     expected = total_return(sample_dir, "NVDA", "2022-12-31", "2023-12-31")
     assert ev["tr"] == pytest.approx(expected, rel=1e-6)
