@@ -321,3 +321,16 @@ def test_cli_bad_as_of_is_one_line(sample_store):
     res = runner.invoke(app, [*args, "--as-of", "1990-01-02"])
     assert res.exit_code == 1 and res.output.count("\n") == 1
     assert "before the data of NVDA" in res.output and "drivers.current_market_cap" in res.output
+
+
+def test_nvda_literals_are_the_figures_of_the_article_date(sample_dir) -> None:
+    """Without a store the model uses its literals: the split-adjusted close of the
+    catalogued article date (and the article's own $3T), not some other day's."""
+    from aithesis.thesis.articles_meta import article_date
+
+    model = load_model("nvda-5t")
+    day = article_date(model.spec.source)
+    close = _close(sample_dir, "NVDA")
+    literal = model.spec.drivers["current_price"].value
+    assert literal == pytest.approx(close[_at(close, str(day))], abs=0.005)
+    assert model.spec.drivers["current_market_cap"].value == 3000  # "已经达到了 3 万亿美元"
