@@ -176,3 +176,13 @@ def test_named_edge_cases_of_the_issue() -> None:
         an.beta(const, const[:3])
     assert info.value.field == "benchmark"
     assert math.isnan(an.volatility(np.array([0.01]))) and math.isnan(an.sharpe_ratio([0.1]))
+
+
+@pytest.mark.parametrize("tiny", [8.42987608e-154, 1e-160, 5e-324])
+def test_shape_of_returns_whose_moments_underflow_is_nan(tiny: float) -> None:
+    """m2 squared underflows to 0 (found by the fuzz above with seed 11): NaN, not a
+    ZeroDivisionError."""
+    r = np.array([0.0, 0.0, 0.0, tiny])
+    assert math.isnan(an.kurtosis(r)) and math.isnan(an.skew(r))
+    x = np.array([0.01, -0.02, 0.03, 0.0, 0.05])  # an ordinary series still has a shape
+    assert math.isfinite(an.kurtosis(x)) and math.isfinite(an.skew(x))

@@ -136,16 +136,21 @@ def tail_ratio(returns: np.ndarray, cutoff: float = 0.95) -> float:
     return up / low
 
 
-def _moments(returns: np.ndarray, least: int) -> tuple[int, float, float, float] | None:
+def _moments(
+    returns: np.ndarray, least: int
+) -> tuple[int, np.float64, np.float64, np.float64] | None:
+    """n and the central moments 2-4, as NumPy floats: a ratio of subnormal moments
+    (``m4 / m2**2`` with ``m2**2`` underflowing to 0) then gives inf/NaN under
+    ``np.errstate`` instead of Python's ZeroDivisionError."""
     r = clean_returns(returns)
     n = r.size
     if n < least:
         return None
     d = r - r.mean()
-    m2 = float(np.mean(d * d))
-    if negligible(np.sqrt(m2), float(r.mean())):
+    m2 = np.mean(d * d)
+    if negligible(float(np.sqrt(m2)), float(r.mean())):
         return None
-    return n, m2, float(np.mean(d**3)), float(np.mean(d**4))
+    return n, m2, np.mean(d**3), np.mean(d**4)
 
 
 def skew(returns: np.ndarray) -> float:
