@@ -3,6 +3,7 @@ dividends the files get wrong, and rollback when a write fails half-way."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -261,3 +262,33 @@ def test_several_tickers_are_deleted_together_or_not_at_all(rows, days, tmp_stor
     assert tmp_store.tickers() == ["AA", "BB"]
     assert tmp_store.delete_tickers(["aa", "BB"]) == {"AA": 2, "BB": 2}
     assert tmp_store.tickers() == []
+
+
+def test_trailing_commas_print_no_pandas_warning(make_dir, tmp_path: Path) -> None:
+    """A file with trailing empty fields and an error: the user sees the one error line,
+    not pandas' ParserWarning and its source line (found by the price fuzz, seed 11)."""
+    import subprocess
+    import sys
+
+    body = "date,open,high,low,close\n,10,11,9.5,10.5,\n2024-01-03,10.5,11.5,10,11,\n"
+    root = make_dir({"prices/X.csv": body})
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "aithesis",
+            "data",
+            "import",
+            str(root),
+            "--store",
+            str(tmp_path / "s.duckdb"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "COLUMNS": "200"},
+    )
+    assert done.returncode == 1
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and "X.csv:2" in lines[0], lines
+    assert "'date'" in lines[0] and "Warning" not in done.stderr

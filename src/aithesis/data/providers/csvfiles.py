@@ -10,7 +10,9 @@ import csv
 import errno
 import re
 import stat
+import warnings
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -94,6 +96,15 @@ def check_field_counts(path: Path) -> None:
         return  # pandas reports these with their own words
 
 
+def _read_csv(path: Path, **options: Any) -> pd.DataFrame:
+    """``pd.read_csv`` without its ParserWarning for rows with trailing empty fields
+    (``...,1000,``): :func:`check_field_counts` has refused rows whose extra fields hold
+    anything, so nothing is lost, and the warning would print a source line to the user."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", pd.errors.ParserWarning)
+        return pd.read_csv(path, **options)
+
+
 def read_text_table(path: Path) -> pd.DataFrame:
     """Read a CSV with every cell as a string; keep source line numbers in ``_line``.
 
@@ -104,7 +115,7 @@ def read_text_table(path: Path) -> pd.DataFrame:
     require_file(path)
     check_field_counts(path)
     try:
-        frame = pd.read_csv(
+        frame = _read_csv(
             path, dtype=str, keep_default_na=False, skip_blank_lines=False, index_col=False
         )
     except pd.errors.EmptyDataError as exc:
@@ -143,7 +154,7 @@ def read_typed_csv(
     require_file(path)
     check_field_counts(path)
     try:
-        frame = pd.read_csv(
+        frame = _read_csv(
             path,
             skip_blank_lines=False,
             dtype={"date": str},
