@@ -134,6 +134,13 @@ def _cell_width(text: Any) -> int:
     return max((cell_len(line) for line in plain.split("\n")), default=0)
 
 
+def _longest_word(texts: Any) -> int:
+    from rich.cells import cell_len
+
+    words = (w for t in texts for w in (t.plain if hasattr(t, "plain") else str(t)).split())
+    return max((cell_len(w) for w in words), default=0)
+
+
 def fit_table(
     columns: list[str],
     rows: list[list[Any]],
@@ -143,6 +150,7 @@ def fit_table(
     right: Any = (),
     prose: Any = None,
     wide: bool = False,
+    prose_min: int = _PROSE_MIN,
 ) -> None:
     """Print rows as a table that never cuts or splits an identifier.
 
@@ -203,13 +211,15 @@ def fit_table(
     ids = [i for i in every if columns[i] not in prose_set]
     texts = [i for i in every if columns[i] in prose_set]
     room = limit - (sum(widths[i] + 3 for i in ids) + 1) - 3 * len(texts)
-    if texts and room >= _PROSE_MIN * len(texts):
-        # share the room out, no column wider than its longest value
-        share: dict[int, int] = {}
-        left, todo = room, sorted(texts, key=lambda i: widths[i])
-        for k, i in enumerate(todo):
-            share[i] = min(widths[i], left // (len(todo) - k))
-            left -= share[i]
+    # each prose column needs its longest word (never split) and prose_min cells
+    need = {i: max(_longest_word(r[i] for r in cells), min(widths[i], prose_min)) for i in texts}
+    if texts and sum(need.values()) <= room:
+        share, left = dict(need), room - sum(need.values())
+        todo = sorted(texts, key=lambda i: widths[i] - need[i])
+        for k, i in enumerate(todo):  # the rest of the room, none wider than its values
+            extra = min(widths[i] - share[i], left // (len(todo) - k))
+            share[i] += extra
+            left -= extra
         console.print(table(every, share))
         return
     # rows with their prose underneath: identifier columns that fit, the rest below
