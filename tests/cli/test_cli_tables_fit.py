@@ -74,6 +74,7 @@ WITH_PRICES = [
     ["data", "summary"],
     ["data", "show", "NVDA"],
     ["index", "compare", "agix", "ai-infra"],
+    ["sweep", "index", "agix", "-g", "weighting.cap=0.1,0.2", "--end", "2024-06-28"],
 ]
 WITH_KPI = [
     ["kpi", "facts"],
