@@ -103,15 +103,12 @@ def count(value: Any, *, grouping: bool = True, missing: str = DASH) -> str:
 def number(value: Any, sig: int = 4, *, missing: str = DASH) -> str:
     """A quantity as analysts write it: ``sig`` significant digits, thousands separators,
     no scientific notation and no trailing zeros (``1.415e5`` -> ``141,500``,
-    ``0.0873612`` -> ``0.08736``, ``2.0`` -> ``2``). Values below 1e-4 in size keep
-    Python's ``g`` notation (``1e-05``)."""
+    ``0.0873612`` -> ``0.08736``, ``2.0`` -> ``2``, ``1.5e-05`` -> ``0.000015``)."""
     if is_missing(value):
         return missing
     x = float(value)
     if x == 0:
         return "0"
-    if abs(x) < 1e-4:
-        return f"{x:.{sig}g}"
     digits = sig - 1 - math.floor(math.log10(abs(x)))
     rounded = round(x, digits)
     if digits <= 0:
@@ -148,12 +145,18 @@ _MONEY: dict[str, tuple[str, str, float]] = {
     "USD_k": ("$", "k", 1.0),
     "USD_mn": ("$", "mn", 1.0),
     "USD_bn": ("$", "bn", 1.0),
+    "USD_10k": ("$", "k", 10.0),
+    "USD_100M": ("$", "bn", 0.1),
     "USD_tn": ("$", "tn", 1.0),
     "RMB": ("RMB ", "", 1.0),
     "RMB_bn": ("RMB ", "bn", 1.0),
     "RMB_100M": ("RMB ", "bn", 0.1),
 }
-_MONEY_RE = re.compile(r"^(USD_k|USD_mn|USD_bn|USD_tn|USD|RMB_100M|RMB_bn|RMB)((?:\s*/\s*\w+)?)$")
+_MONEY_RE = re.compile(
+    r"^(USD_k|USD_10k|USD_mn|USD_100M|USD_bn|USD_tn|USD|RMB_100M|RMB_bn|RMB)((?:\s*/\s*\w+)?)$"
+)
+# Chinese writes these in its own units (亿元, 亿美元, 万美元), the figure unchanged
+_MONEY_ZH = {"RMB_100M": "亿元", "USD_100M": "亿美元", "USD_10k": "万美元"}
 _MULTIPLE_NAME = re.compile(r"(^|_)(pe|ps|pb|ev_ebitda|multiple)($|_)", re.IGNORECASE)
 
 
@@ -167,15 +170,16 @@ def money_unit(unit: str, lang: str = "en") -> tuple[str, str, float] | None:
     """``(prefix, suffix, factor)`` to show a money unit the analysts' way, or None.
 
     ``USD_bn`` -> ``("$", "bn", 1)``; ``RMB_100M`` -> ``("RMB ", "bn", 0.1)`` in English
-    and ``("", "亿元", 1)`` in Chinese; a per-period tail stays (``USD_bn/year`` ->
+    and ``("", "亿元", 1)`` in Chinese (``USD_100M``: ``$bn`` / 亿美元, ``USD_10k``: ``$k``
+    / 万美元); a per-period tail stays (``USD_bn/year`` ->
     suffix ``bn/year``).
     """
     match = _MONEY_RE.match(unit.strip())
     if not match:
         return None
     code, tail = match.group(1), match.group(2).replace(" ", "")
-    if lang == "zh" and code == "RMB_100M":
-        return ("", "亿元" + tail, 1.0)
+    if lang == "zh" and code in _MONEY_ZH:
+        return ("", _MONEY_ZH[code] + tail, 1.0)
     prefix, suffix, factor = _MONEY[code]
     return (prefix, suffix + tail, factor)
 

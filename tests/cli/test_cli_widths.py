@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from aithesis import numfmt
 from aithesis.cli.main import app
 
 runner = CliRunner()
@@ -46,7 +47,7 @@ def test_mc_wide_shows_every_name_uncut(columns: int) -> None:
     res = runner.invoke(app, ["model", "mc", "nvda-5t", "-n", "2000", "--seed", "1", "--wide"])
     assert res.exit_code == 0, res.output
     assert "…" not in res.stdout
-    for name in ("dc_it_increment", "replacement_rate", "market_cap", "USD_bn/year"):
+    for name in ("dc_it_increment", "replacement_rate", "market_cap", "$bn/year"):
         assert name in res.stdout
 
 
@@ -90,7 +91,8 @@ def test_kpi_aggregate_partial_fits_without_wrapped_headers(
         assert re.search(rf"\b{header}\b", res.stdout), header
     rows = json.loads(runner.invoke(app, [*args, "-f", "json"]).stdout)
     for row in rows:
-        assert row["period"] in res.stdout and f"{row['value']:,.2f}" in res.stdout
+        shown = row["value"] * numfmt.unit_factor(row["unit"])  # RMB_100M in RMB bn
+        assert row["period"] in res.stdout and f"{shown:,.2f}" in res.stdout
     wide = runner.invoke(app, [*args, "--wide"])
     assert "members_present" in wide.stdout and "…" not in wide.stdout
 
@@ -115,7 +117,8 @@ def test_kpi_growth_fits_and_wide_adds_the_dates(columns: int, tmp_path) -> None
     _fits(res.stdout, columns)
     rows = json.loads(runner.invoke(app, [*args, "-f", "json"]).stdout)
     for row in rows:  # every period's value and rates printed whole, none cropped
-        assert row["fiscal_period"] in res.stdout and f"{row['value']:,.2f}" in res.stdout
+        shown = row["value"] * numfmt.unit_factor(row["unit"])  # RMB_100M in RMB bn
+        assert row["fiscal_period"] in res.stdout and f"{shown:,.2f}" in res.stdout
         for rate in ("qoq", "yoy"):
             if row[rate] is not None:
                 assert f"{row[rate]:+.1%}" in res.stdout

@@ -28,6 +28,7 @@ __all__ = [
     "coloured_pct",
     "console",
     "err_console",
+    "fit_table",
     "open_store",
     "print_json",
     "print_table",
@@ -93,6 +94,174 @@ def print_table(table: Any, *, wide: bool = False) -> None:
         console.print(table, crop=False)
     finally:
         console.width = before
+
+
+# columns of running text: they wrap at spaces, or go under their row when the
+# identifier columns leave them too little room
+PROSE_COLUMNS = frozenset(
+    {
+        "title",
+        "title_zh",
+        "source",
+        "note",
+        "notes",
+        "description",
+        "from",
+        "quote",
+        "reason",
+        "rule",
+        "label",
+        "中文",
+        "keys",
+        "low/high",
+        "events",
+        "warning",
+        "warnings_text",
+        "themes",
+        "company",
+        "公司",
+        "event",
+        "url",
+    }
+)
+_PROSE_MIN = 24  # a prose column narrower than this goes under its row
+
+
+def _cell_width(text: Any) -> int:
+    from rich.cells import cell_len
+
+    plain = text.plain if hasattr(text, "plain") else str(text)
+    return max((cell_len(line) for line in plain.split("\n")), default=0)
+
+
+def _longest_word(texts: Any) -> int:
+    from rich.cells import cell_len
+
+    words = (w for t in texts for w in (t.plain if hasattr(t, "plain") else str(t)).split())
+    return max((cell_len(w) for w in words), default=0)
+
+
+def fit_table(
+    columns: list[str],
+    rows: list[list[Any]],
+    *,
+    title: str = "",
+    caption: str | None = None,
+    right: Any = (),
+    prose: Any = None,
+    wide: bool = False,
+    prose_min: int = _PROSE_MIN,
+) -> None:
+    """Print rows as a table that never cuts or splits an identifier.
+
+    Identifier columns (names, tickers, dates, units, numbers: every column not in
+    ``prose``) are as wide as their longest value and never wrap. Prose columns (titles,
+    notes, sources; by default those named in :data:`PROSE_COLUMNS`) wrap at spaces when
+    they keep at least 24 cells each; else each row's prose is printed on the lines under
+    the row (``name: text``), and identifier columns that still do not fit join them.
+    ``wide`` prints every column in one table at its natural width.
+
+    Args:
+        columns: the headers.
+        rows: one list of cells per row: ``str`` is plain text (no markup), a Rich
+            ``Text`` keeps its styles.
+        right: headers of right-justified columns (numbers).
+        prose: headers of prose columns (default: those in :data:`PROSE_COLUMNS`).
+    """
+    from rich.console import Group
+    from rich.padding import Padding
+    from rich.table import Table
+    from rich.text import Text
+
+    # a header's line breaks are where it may break; on one line when the table fits so
+    flat = [h.replace("\n", " ") for h in columns]
+    if flat != columns and not wide:
+        widths = [
+            max([_cell_width(h), *(_cell_width(r[i]) for r in rows)]) for i, h in enumerate(flat)
+        ]
+        if sum(w + 3 for w in widths) + 1 <= console.width:
+            columns = flat
+    elif wide:
+        columns = flat
+    prose_set = set(PROSE_COLUMNS if prose is None else prose)
+    right_set = {h for r in right for h in (r, r.replace("\n", " "))}
+    cells = [[c if isinstance(c, Text) else Text(str(c)) for c in row] for row in rows]
+    widths = [
+        max([_cell_width(h), *(_cell_width(r[i]) for r in cells)]) for i, h in enumerate(columns)
+    ]
+    limit = console.width
+
+    def table(keep: list[int], prose_widths: dict[int, int]) -> Table:
+        t = Table(title=Text(title) if title else None, caption=Text(caption) if caption else None)
+        for i in keep:
+            justify = "right" if columns[i] in right_set else "left"
+            if i in prose_widths:
+                t.add_column(columns[i], justify=justify, width=prose_widths[i], overflow="fold")
+            else:
+                t.add_column(columns[i], justify=justify, no_wrap=True, min_width=widths[i])
+        for r in cells:
+            t.add_row(*(r[i] for i in keep))
+        return t
+
+    every = list(range(len(columns)))
+    natural = sum(w + 3 for w in widths) + 1
+    if wide or natural <= limit:
+        print_table(table(every, {}), wide=wide)
+        return
+    ids = [i for i in every if columns[i] not in prose_set]
+    texts = [i for i in every if columns[i] in prose_set]
+    room = limit - (sum(widths[i] + 3 for i in ids) + 1) - 3 * len(texts)
+    # each prose column needs its longest word (never split) and prose_min cells
+    need = {i: max(_longest_word(r[i] for r in cells), min(widths[i], prose_min)) for i in texts}
+    if texts and sum(need.values()) <= room:
+        share, left = dict(need), room - sum(need.values())
+        todo = sorted(texts, key=lambda i: widths[i] - need[i])
+        for k, i in enumerate(todo):  # the rest of the room, none wider than its values
+            extra = min(widths[i] - share[i], left // (len(todo) - k))
+            share[i] += extra
+            left -= extra
+        console.print(table(every, share))
+        return
+    # rows with their prose underneath: identifier columns that fit, the rest below
+    shown = list(ids)
+    while len(shown) > 1 and sum(widths[i] + 2 for i in shown) - 2 > limit:
+        shown.pop()
+    under = [i for i in every if i not in shown]
+
+    def line(parts: list[Text], keep: list[int], style: str = "") -> Text:
+        out = Text(style=style)
+        for k, (i, part) in enumerate(zip(keep, parts, strict=True)):
+            cell = part.copy()
+            pad = widths[i] - _cell_width(cell)
+            if columns[i] in right_set:
+                cell = Text(" " * pad) + cell
+            elif k < len(keep) - 1:
+                cell = cell + Text(" " * pad)
+            out += cell if k == 0 else Text("  ") + cell
+        return out
+
+    body: list[Any] = []
+    if title:
+        body.append(Text(title, style="italic"))
+    heads = [columns[i].split("\n") for i in shown]
+    depth = max(len(h) for h in heads)
+    for k in range(depth):  # headers of several lines end on the same line (as Rich does)
+        parts = [Text(h[k - depth + len(h)] if k >= depth - len(h) else "") for h in heads]
+        body.append(line(parts, shown, style="bold"))
+    body.append(Text("─" * min(limit, sum(widths[i] + 2 for i in shown) - 2)))
+    for r in cells:
+        body.append(line([r[i] for i in shown], shown))
+        extra = [(columns[i], r[i]) for i in under if r[i].plain.strip()]
+        if extra:
+            note = Text(style="dim")
+            for k, (name, cell) in enumerate(extra):
+                note += Text("; " if k else "") + Text(f"{name}: ") + cell
+            body.append(Padding(note, (0, 0, 0, 2)))
+    if caption:
+        body.append(Text(caption, style="dim"))
+    if under:
+        body.append(Text("--wide: every column in one table", style="dim"))
+    console.print(Group(*body))
 
 
 class OutputFormat(StrEnum):

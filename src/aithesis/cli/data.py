@@ -18,6 +18,7 @@ from aithesis.cli._common import (
     coloured_pct,
     console,
     err_console,
+    fit_table,
     open_store,
     print_json,
     print_table,
@@ -151,32 +152,26 @@ def list_(
     if info.empty:
         console.print("the store is empty; run 'aithesis data import FOLDER' first")
         return
-    table = Table(title=f"{len(info)} stored series")
-    for column in (
-        "name",
-        "kind",
-        "basis",
-        "currency",
-        "first",
-        "last",
-        "rows",
-        "warnings",
-        "source",
-    ):
-        table.add_column(column, justify="right" if column == "rows" else "left")
-    for row in info.itertuples(index=False):
-        table.add_row(
-            escape(str(row.name)),
-            escape(str(row.kind)),
-            escape(row.basis or ""),
-            escape(row.currency or ""),
-            f"{row.first_date:%Y-%m-%d}",
-            f"{row.last_date:%Y-%m-%d}",
-            f"{row.rows:,}",
-            str(len(row.warnings)),
-            escape(row.source or ""),
-        )
-    console.print(table)
+    fit_table(
+        ["name", "kind", "basis", "currency", "first", "last", "rows", "warnings", "source"],
+        [
+            [
+                str(row.name),
+                str(row.kind),
+                row.basis or "",
+                row.currency or "",
+                f"{row.first_date:%Y-%m-%d}",
+                f"{row.last_date:%Y-%m-%d}",
+                f"{row.rows:,}",
+                str(len(row.warnings)),
+                row.source or "",
+            ]
+            for row in info.itertuples(index=False)
+        ],
+        title=f"{len(info)} stored series",
+        right=["rows", "warnings"],
+        prose=["source"],
+    )
 
 
 def _price_cell(column: str, value: float) -> str:
@@ -220,22 +215,18 @@ def show(
     )
     for line in meta["warnings"]:
         console.print(f"warning: {line}", markup=False)
-    table = Table()
-    for column in latest.columns:
-        if column not in ("ticker", "currency", "basis", "source"):
-            table.add_column(escape(str(column)), justify="right")
-    for record in latest.itertuples(index=False):
-        values = record._asdict()
-        table.add_row(
-            *[
-                f"{v:%Y-%m-%d}"
-                if hasattr(v, "strftime")
-                else (_price_cell(k, v) if isinstance(v, float) else escape(str(v)))
-                for k, v in values.items()
-                if k not in ("ticker", "currency", "basis", "source")
-            ]
-        )
-    console.print(table)
+    shown = [c for c in latest.columns if c not in ("ticker", "currency", "basis", "source")]
+    rows = [
+        [
+            f"{v:%Y-%m-%d}"
+            if hasattr(v, "strftime")
+            else (_price_cell(k, v) if isinstance(v, float) else str(v))
+            for k, v in record._asdict().items()
+            if k in shown
+        ]
+        for record in latest.itertuples(index=False)
+    ]
+    fit_table([str(c) for c in shown], rows, right=[str(c) for c in shown], prose=())
 
 
 @app.command("export")

@@ -21,6 +21,7 @@ from aithesis.cli._common import (
     StoreOption,
     console,
     err_console,
+    fit_table,
     open_store,
     print_json,
 )
@@ -114,13 +115,16 @@ def _with_scheme(methodology: Any, scheme: str) -> Any:
 @app.command("schemes")
 def schemes_cmd() -> None:
     """List the weighting schemes a methodology's weighting.scheme may name."""
-    table = Table(title="weighting schemes (weighting.scheme)")
-    for column in ("scheme", "label", "中文", "needs", "rule"):
-        table.add_column(column)
-    for entry in SCHEMES.values():
-        needs = ", ".join(sorted(entry.needs)) or "-"
-        table.add_row(entry.name, entry.label("en"), entry.label("zh"), needs, entry.summary)
-    console.print(table)
+    rows = [
+        [e.name, e.label("en"), e.label("zh"), ", ".join(sorted(e.needs)) or "-", e.summary]
+        for e in SCHEMES.values()
+    ]
+    fit_table(
+        ["scheme", "label", "中文", "needs", "rule"],
+        rows,
+        title="weighting schemes (weighting.scheme)",
+        prose=["label", "中文", "rule"],
+    )
 
 
 def _summary(result: Any, metrics: dict[str, Any], folder: Path) -> None:

@@ -16,7 +16,6 @@ import pandas as pd
 import typer
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-from rich.table import Table
 
 from aithesis import numfmt
 from aithesis.cli._common import (
@@ -25,9 +24,9 @@ from aithesis.cli._common import (
     WideOption,
     console,
     err_console,
+    fit_table,
     open_store,
     print_json,
-    print_table,
 )
 
 __all__ = ["app"]
@@ -40,21 +39,6 @@ GroupsOption = Annotated[
     typer.Option("--groups", help="YAML file with your own groups (adds to the built-ins)."),
 ]
 _RATE_COLUMNS = {"qoq", "yoy", "ttm_yoy", "gap_pct", "share"}
-_SHORT_COLUMNS = _RATE_COLUMNS | {
-    "fiscal_period",
-    "period",
-    "period_end",
-    "value",
-    "unit",
-    "kind",
-    "ttm",
-    "lag",
-    "corr",
-    "n",
-    "as_of",
-    "n_members",
-    "complete",
-}
 
 
 def _plain(value: Any) -> Any:
@@ -74,13 +58,23 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _cell(column: str, value: Any) -> str:
+# figures in the row's unit: shown in the analysts' unit (RMB_100M in RMB bn: value / 10)
+_AMOUNT_COLUMNS = {"value", "ttm", "actual", "expected", "gap_abs"}
+# running text: wraps at spaces, or goes under its row on a narrow terminal
+_PROSE = {"source", "events", "detail", "quote", "label", "warning", "expected_source"}
+
+
+def _cell(column: str, value: Any, unit: str = "") -> str:
     value = _plain(value)
     if value is None:
         return ""
     if column in _RATE_COLUMNS and isinstance(value, float):
         return numfmt.percent(value, signed=True)
+    if column == "unit" and isinstance(value, str):
+        return numfmt.unit_label(value)
     if isinstance(value, float):
+        if column in _AMOUNT_COLUMNS:
+            value *= numfmt.unit_factor(unit)
         return f"{value:,.2f}" if abs(value) < 1e6 else f"{value:,.0f}"
     return str(value)
 
@@ -93,6 +87,8 @@ def _emit(
     columns: list[str] | None = None,
     wide: bool = False,
 ) -> None:
+    """JSON and CSV keep raw values and unit names; a table shows amounts in the
+    analysts' units (``RMB bn``) and fits the terminal (:func:`fit_table`)."""
     frame = frame.loc[:, columns] if columns else frame
     if fmt is OutputFormat.json:
         print_json(
@@ -102,13 +98,13 @@ def _emit(
     if fmt is OutputFormat.csv:
         frame.to_csv(sys.stdout, index=False)
         return
-    # every string a table shows may be user text ("[/x]" is Rich markup): escape it
-    table = Table(title=escape(title), show_lines=False)
-    for column in frame.columns:
-        table.add_column(escape(str(column)), overflow="fold", no_wrap=column in _SHORT_COLUMNS)
-    for row in frame.itertuples(index=False):
-        table.add_row(*(escape(_cell(c, v)) for c, v in zip(frame.columns, row, strict=True)))
-    print_table(table, wide=wide)
+    names = [str(c) for c in frame.columns]
+    rows = []
+    for record in frame.to_dict(orient="records"):
+        unit = str(record.get("unit") or "")
+        rows.append([_cell(c, record[c], unit) for c in names])
+    right = [c for c in names if frame[c].dtype.kind in "fiu" or c in _RATE_COLUMNS]
+    fit_table(names, rows, title=title, right=right, prose=_PROSE, wide=wide)
 
 
 def _warn(lines: list[str], *, limit: int = 20) -> None:

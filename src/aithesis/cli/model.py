@@ -8,6 +8,8 @@ works too.
 from __future__ import annotations
 
 import math
+import re
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -33,6 +35,7 @@ from aithesis.cli.model_options import (
     _overrides,
     _pairs,
     _print_json,
+    shown_value,
 )
 from aithesis.cli.model_tables import mc_output_table, print_claims
 from aithesis.errors import SpecError
@@ -91,12 +94,35 @@ def distributions_cmd(fmt: FormatOpt = OutputFormat.table) -> None:
     _frame_out(frame, fmt, "driver distributions")
 
 
+_SCIENTIFIC = re.compile(r"(?<![\w.])(\d+(?:\.\d*)?|\.\d+)[eE][+-]?\d+(?![\w.])")
+
+
+def _plain_literals(expr: str) -> str:
+    """An expression with its scientific literals written out, still valid:
+    ``t >= 5e12`` -> ``t >= 5_000_000_000_000``, ``1.5e-3`` -> ``0.0015``."""
+
+    def plain(match: re.Match[str]) -> str:
+        number = Decimal(match.group(0))
+        if number == number.to_integral_value():
+            return f"{int(number):_}"
+        return format(number.normalize(), "f")
+
+    return _SCIENTIFIC.sub(plain, expr)
+
+
+def _q(model: Any, name: str, value: Any) -> str:
+    """A value of ``name`` in its unit, the analysts' way (``$1,000bn``, ``33x``)."""
+    if isinstance(value, str):
+        return value
+    return numfmt.quantity(value, model.unit_text(name), name=name, sig=6, missing="n/a")
+
+
 def _driver_label(model: Any, name: str, value: float) -> str:
     d = model.spec.drivers[name]
-    unit = escape(model.unit_text(name))
-    text = f"[cyan]{escape(name)}[/] = [bold]{_num(value)}[/] {unit}"
+    text = f"[cyan]{escape(name)}[/] = [bold]{escape(_q(model, name, value))}[/]"
     if d.has_range:
-        text += f"  [dim]{escape(d.distribution)} {_num(d.low)}..{_num(d.high)}[/]"
+        span = _q(model, name, (d.low, d.high))
+        text += f"  [dim]{escape(d.distribution)} {escape(span)}[/]"
     if d.from_:
         text += f"  [dim]from: {escape(d.from_)} (literal here; data with model run --as-of)[/]"
     if d.source:
@@ -110,11 +136,9 @@ def _add(tree: Tree, model: Any, values: Any, node: TreeNode) -> None:
     if node.kind == "driver":
         tree.add(_driver_label(model, name, values[name]))
         return
-    expr = escape(model.spec.formulas[name].expr)
-    unit = escape(model.unit_text(name))
-    branch = tree.add(
-        f"[green]{escape(name)}[/] = [bold]{_num(values[name])}[/] {unit}  [dim]{expr}[/]"
-    )
+    expr = escape(_plain_literals(model.spec.formulas[name].expr))
+    shown = escape(_q(model, name, values[name]))
+    branch = tree.add(f"[green]{escape(name)}[/] = [bold]{shown}[/]  [dim]{expr}[/]")
     for child in node.children:
         _add(branch, model, values, child)
 
@@ -140,15 +164,18 @@ def show(name: NameArg, scenario: ScenarioOpt = None) -> None:
     if model.spec.claims:
         claims = tree.add("[bold]claims[/]")
         for c in model.spec.claims:
+            claimed = "" if c.claimed is None else numfmt.quantity(c.claimed, c.unit, name=c.id)
             claims.add(
-                f"[magenta]{escape(c.id)}[/] {escape(c.expr)} {escape(c.op)} "
-                f"{'' if c.claimed is None else _num(c.claimed)} {escape(c.unit)}"
+                f"[magenta]{escape(c.id)}[/] {escape(_plain_literals(c.expr))} {escape(c.op)} "
+                + escape(claimed)
                 + (f"\n[dim]{escape(c.quote)}[/]" if c.quote else "")
             )
     if model.spec.scenarios:
         scen = tree.add("[bold]scenarios[/]")
         for s, vals in model.spec.scenarios.items():
-            pairs = ", ".join(f"{k}={_num(v)}" for k, v in vals.items())
+            pairs = ", ".join(
+                f"{k}={_q(model, k, v) if k in model.units else _num(v)}" for k, v in vals.items()
+            )
             scen.add(escape(f"{s}: {pairs}"))
     console.print(tree)
 
@@ -191,7 +218,13 @@ def run(
         res = run_bound(name, as_of or ["latest"], store, sec, index, scenario, overrides)
         bound = ", ".join(res.bound) or "none"
         title = f"{res.model} ({scenario or 'base'}); output {res.output}; bound to data: {bound}"
-        _frame_out(res.to_frame(), fmt, title)
+        frame = res.to_frame()
+        # 'as of 2024-07-22' / 'as of latest (2026-05-29)' on two or three header lines
+        headers = [
+            c.replace("as of ", "as of\n", 1).replace(" (", "\n(") if c.startswith("as of ") else c
+            for c in frame.columns
+        ]
+        _frame_out(frame, fmt, title, headers=headers)
         return
     frame, title = literal_frame(name, scenario, overrides)
     _frame_out(frame, fmt, title)
@@ -221,7 +254,7 @@ def check(
     With --record (or --store) the claims against the record are judged too, as of
     the article date ("then") and as of the latest data ("since").
     """
-    from aithesis.cli.model_record import judge_records, record_table
+    from aithesis.cli.model_record import judge_records, print_record_table
     from aithesis.thesis import check_all
     from aithesis.thesis.results import ClaimReport
 
@@ -240,7 +273,7 @@ def check(
         typer.echo(both.to_frame().to_csv(index=False), nl=False)
         return
     if records is not None and len(records):
-        console.print(record_table(records))
+        print_record_table(records, wide=wide)
     undetermined = f", {len(report.undetermined)} undetermined" if report.undetermined else ""
     table = Table(title=f"claims: {len(report.flagged)} flagged{undetermined} of {len(report)}")
     if not wide:
@@ -345,10 +378,32 @@ def sensitivity(
     """Tornado: each driver to its low and high, ranked by the swing of the output."""
     from aithesis.thesis import load_model
 
-    res = load_model(name).tornado(output=output, scenario=scenario)
-    _frame_out(
-        res.to_frame(), fmt, f"{res.model}: {res.output} = {_num(res.base)} {res.unit} at base"
+    model = load_model(name)
+    res = model.tornado(output=output, scenario=scenario)
+    frame = res.to_frame()
+    base = numfmt.quantity(res.base, res.unit, name=res.output, sig=6)
+    title = f"{res.model}: {res.output} = {base} at base"
+    if fmt is not OutputFormat.table:
+        _frame_out(frame, fmt, title)
+        return
+    # low/high in each driver's unit; the output's columns in the output's unit
+    label = numfmt.unit_label(res.unit, res.output)
+    outs = ("output_at_low", "output_at_high", "swing")
+    short = {"output_at_low": "at low", "output_at_high": "at high"}
+    headers = [short.get(c, c) for c in frame.columns]
+    title += f"; {res.output} at each driver's low and high, and the swing" + (
+        f", in {label}" if label else ""
     )
+    rows = [
+        [
+            r["driver"],
+            _q(model, r["driver"], r["low"]),
+            _q(model, r["driver"], r["high"]),
+            *(shown_value(r[c], res.unit, res.output) for c in outs),
+        ]
+        for r in frame.to_dict(orient="records")
+    ]
+    _frame_out(frame, fmt, title, rows=rows, headers=headers)
 
 
 @app.command("solve")

@@ -7,19 +7,74 @@ import math
 from typing import Any
 
 import typer
-from rich.markup import escape
-from rich.table import Table
 
-from aithesis.cli._common import OutputFormat, print_json, print_table
+from aithesis import numfmt
+from aithesis.cli._common import OutputFormat, fit_table, print_json
 from aithesis.errors import SpecError
 
-__all__ = ["_finite", "_frame_out", "_integer", "_num", "_overrides", "_pairs", "_print_json"]
+__all__ = [
+    "_finite",
+    "_frame_out",
+    "_integer",
+    "_num",
+    "_overrides",
+    "_pairs",
+    "_print_json",
+    "shown_value",
+]
+
+_SIG = 6  # significant digits of a model's figures in tables (never scientific)
 
 
 def _num(value: Any) -> str:
+    """A number as analysts write it (``141,500``, ``0.142857``; a range low..high)."""
     if isinstance(value, tuple | list):
-        return " .. ".join(_num(v) for v in value)
-    return f"{value:,.6g}" if isinstance(value, float | int) else str(value)
+        return numfmt.span(tuple(value), _SIG)
+    if isinstance(value, bool) or not isinstance(value, float | int):
+        return str(value)
+    return numfmt.number(value, _SIG, missing="n/a")
+
+
+def shown_value(value: Any, unit: str, name: str | None = None, sig: int = _SIG) -> str:
+    """A figure in ``unit`` for a table whose unit column shows
+    :func:`numfmt.unit_label`: P/E-like multiples carry ``x`` (``33x``), ``RMB_100M`` is
+    divided by 10 (shown in ``RMB bn``), others as :func:`_num`."""
+    if numfmt.is_missing(value):
+        return "n/a" if isinstance(value, float) else "-"
+    if numfmt.is_multiple(name, unit):
+        return numfmt.number(value, sig) + "x"
+    return numfmt.number(float(value) * numfmt.unit_factor(unit), sig)
+
+
+def _table_rows(frame: Any) -> list[list[str]]:
+    """A frame's cells as text: numbers in the row's unit (a ``unit`` column), shown
+    by :func:`numfmt.unit_label`; whole numbers grouped."""
+    has_unit = "unit" in frame.columns
+    key = next((c for c in ("name", "driver") if c in frame.columns), None)
+    # a solve's target and achieved output are in the output's unit
+    of_output = {"target", "achieved"} if {"output", "output_unit"} <= set(frame.columns) else ()
+    rows = []
+    for record in frame.to_dict(orient="records"):
+        unit = str(record["unit"] or "") if has_unit else ""
+        name = None if key is None else str(record[key])
+        cells = []
+        for col, v in record.items():
+            if col in of_output and isinstance(v, float):
+                cells.append(shown_value(v, str(record["output_unit"]), str(record["output"])))
+            elif col == "output_unit":
+                cells.append(numfmt.unit_label(str(v), str(record["output"])))
+            elif col == "unit":
+                cells.append(numfmt.unit_label(unit, name))
+            elif isinstance(v, bool) or v is None:
+                cells.append("" if v is None else str(v))
+            elif isinstance(v, int) or (hasattr(v, "dtype") and v.dtype.kind in "iu"):
+                cells.append(f"{int(v):,}")
+            elif isinstance(v, float) or (hasattr(v, "dtype") and v.dtype.kind == "f"):
+                cells.append(shown_value(float(v), unit, name) if has_unit else _num(float(v)))
+            else:
+                cells.append(str(v))
+        rows.append(cells)
+    return rows
 
 
 def _integer(text: str, option: str) -> int:
@@ -96,18 +151,31 @@ def _print_json(obj: Any) -> None:
     print_json(_finite(obj))
 
 
-def _frame_out(frame: Any, fmt: OutputFormat, title: str, *, wide: bool = False) -> None:
-    """Print a frame as JSON, CSV or a Rich table (title and every cell escaped); a
-    ``wide`` table is printed at its natural width, past the terminal's edge if need be."""
+def _frame_out(
+    frame: Any,
+    fmt: OutputFormat,
+    title: str,
+    *,
+    wide: bool = False,
+    rows: list[list[str]] | None = None,
+    headers: list[str] | None = None,
+) -> None:
+    """Print a frame as JSON or CSV (raw values and unit names), or as a table that fits
+    the terminal (:func:`fit_table`: names and numbers whole, prose under its row); a
+    ``wide`` table is printed at its natural width, past the terminal's edge if need be.
+    ``rows``/``headers`` replace the table's cells/headers (figures already formatted)."""
     if fmt is OutputFormat.json:
         _print_json(frame.to_dict(orient="records"))
     elif fmt is OutputFormat.csv:
         typer.echo(frame.to_csv(index=False), nl=False)
     else:
-        table = Table(title=escape(title))
-        for col in frame.columns:
-            justify = "right" if frame[col].dtype.kind in "fi" else "left"
-            table.add_column(escape(str(col)), justify=justify)
-        for row in frame.itertuples(index=False):
-            table.add_row(*[_num(v) if isinstance(v, float) else escape(str(v)) for v in row])
-        print_table(table, wide=wide)
+        right = [str(c) for c in frame.columns if frame[c].dtype.kind in "fiu"]
+        columns = [str(c) for c in frame.columns]
+        shown = headers or columns
+        fit_table(
+            shown,
+            _table_rows(frame) if rows is None else rows,
+            title=title,
+            right=[h for h, c in zip(shown, columns, strict=True) if c in right],
+            wide=wide,
+        )

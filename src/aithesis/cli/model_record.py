@@ -6,15 +6,16 @@ import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rich.markup import escape
-from rich.table import Table
+from rich.text import Text
 
+from aithesis import numfmt
+from aithesis.cli.model_options import shown_value
 from aithesis.thesis.results import ClaimReport
 
 if TYPE_CHECKING:  # pragma: no cover
     from aithesis.thesis.record_bind import AsOfRun
 
-__all__ = ["judge_records", "literal_frame", "record_table", "run_bound"]
+__all__ = ["judge_records", "literal_frame", "print_record_table", "run_bound"]
 
 _COLOURS = {
     "ok": "green",
@@ -95,7 +96,9 @@ def literal_frame(name: str, scenario: str | None, overrides: dict[str, Any]) ->
     return frame, title
 
 
-def _shown(value: Any, unit: str) -> str:
+def _shown(value: Any, unit: str, name: str) -> str:
+    """A computed or claimed figure in the unit column's unit (:func:`numfmt.unit_label`):
+    a dimensionless ratio under 10 as a percentage, a date as written, never scientific."""
     if value is None:
         return "-"
     if isinstance(value, str):
@@ -104,41 +107,49 @@ def _shown(value: Any, unit: str) -> str:
         return "n/a"
     if not unit and abs(value) < 10:
         return f"{value:+.1%}"
-    return f"{value:,.4g}"
+    return shown_value(float(value), unit, name, sig=4)
 
 
-def _claimed(value: Any, unit: str) -> str:
+def _claimed(value: Any, unit: str, name: str) -> str:
     if value is None:
         return "-"
     if isinstance(value, tuple | list):
-        return "..".join(_shown(float(v), unit) for v in value)
-    return _shown(float(value), unit)
+        lo, hi = sorted(float(v) for v in value)
+        return f"{_shown(lo, unit, name)}..{_shown(hi, unit, name)}"
+    return _shown(float(value), unit, name)
 
 
-def record_table(report: ClaimReport) -> Table:
-    """One row per record claim: claimed, then (as of the article date), since (latest)."""
+def print_record_table(report: ClaimReport, *, wide: bool = False) -> None:
+    """One row per record claim: claimed, then (as of the article date), since (latest);
+    each note under its row when the terminal is narrow (:func:`fit_table`)."""
+    from aithesis.cli._common import fit_table
+
     came = sum(r.status_since == "came_true" for r in report)
-    table = Table(
-        title=f"claims against the record: {len(report)} judged, "
+    title = (
+        f"claims against the record: {len(report)} judged, "
         f"{len(report.flagged)} flagged, {came} came true"
     )
-    for col in ("model", "claim", "op", "claimed", "unit", "then", "since", "note"):
-        table.add_column(col)
+    columns = ["model", "claim", "op", "claimed", "unit", "then", "since", "note"]
+    rows = []
     for r in report:
-        cells = []
+        cells: list[Any] = []
         for status, value, day in (
             (r.status_then, r.computed_then, r.as_of_then),
             (r.status_since, r.computed_since, r.as_of_since),
         ):
             colour = _COLOURS.get(status, "yellow")
-            cells.append(f"[{colour}]{escape(status)}[/] {escape(_shown(value, r.unit))} ({day})")
-        table.add_row(
-            escape(r.model),
-            escape(r.claim_id),
-            escape(r.op),
-            escape(_claimed(r.claimed, r.unit)),
-            escape(r.unit),
-            *cells,
-            escape(r.note),
+            text = Text(status, style=colour)
+            text.append(f" {_shown(value, r.unit, r.claim_id)} ({day})")
+            cells.append(text)
+        rows.append(
+            [
+                r.model,
+                r.claim_id,
+                r.op,
+                _claimed(r.claimed, r.unit, r.claim_id),
+                numfmt.unit_label(r.unit, r.claim_id),
+                *cells,
+                r.note,
+            ]
         )
-    return table
+    fit_table(columns, rows, title=title, prose={"note"}, wide=wide)

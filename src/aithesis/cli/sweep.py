@@ -21,7 +21,14 @@ from rich.table import Table
 
 from aithesis import numfmt
 from aithesis.analytics.catalogue import CATALOGUE
-from aithesis.cli._common import OutputFormat, StoreOption, console, err_console, open_store
+from aithesis.cli._common import (
+    OutputFormat,
+    StoreOption,
+    console,
+    err_console,
+    fit_table,
+    open_store,
+)
 from aithesis.cli._common import print_json as _print_json
 
 __all__ = ["app"]
@@ -83,23 +90,25 @@ def _progress(label: str) -> Iterator[Callable[[int, int], None]]:
         yield update
 
 
-def _cell(column: str, value: Any) -> str:
+def _cell(column: str, value: Any, *, markup: bool = True) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "-"
     if isinstance(value, float):
         # six significant digits, grouped, never scientific (19,200,000 not 1.92e+07)
         return numfmt.percent(value, 2) if column in _PERCENT else numfmt.number(value, 6)
-    return escape(str(value))
+    return escape(str(value)) if markup else str(value)
 
 
-def _rich_table(frame: pd.DataFrame, title: str, caption: str | None = None) -> Table:
-    table = Table(title=escape(title), caption=None if caption is None else escape(caption))
-    for col in frame.columns:
-        numeric = frame[col].dtype.kind in "fiu"
-        table.add_column(escape(str(col)), justify="right" if numeric else "left")
-    for row in frame.itertuples(index=False):
-        table.add_row(*[_cell(c, v) for c, v in zip(frame.columns, row, strict=True)])
-    return table
+def _print_frame(frame: pd.DataFrame, title: str, caption: str | None = None) -> None:
+    """The frame as a table that fits the terminal (:func:`fit_table`: parameters and
+    figures whole, never cut with an ellipsis)."""
+    columns = [str(c) for c in frame.columns]
+    rows = [
+        [_cell(c, v, markup=False) for c, v in zip(frame.columns, row, strict=True)]
+        for row in frame.itertuples(index=False)
+    ]
+    right = [str(c) for c in frame.columns if frame[c].dtype.kind in "fiu"]
+    fit_table(columns, rows, title=title, caption=caption, right=right, prose=())
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -184,13 +193,11 @@ def index_cmd(
     frame = table[[*result.params, *shown]].rename(columns=_SHORT)
     if result.n_failed:
         frame["built"] = table["error"].map(lambda e: "failed" if e is not None else "ok")
-    console.print(
-        _rich_table(
-            frame,
-            f"{result.name}: {result.n_variants} variants",
-            f"in %: {', '.join(c for c in frame.columns if c in _PERCENT)}; "
-            f"relative metrics vs {result.benchmark or 'no benchmark'}",
-        )
+    _print_frame(
+        frame,
+        f"{result.name}: {result.n_variants} variants",
+        f"in %: {', '.join(c for c in frame.columns if c in _PERCENT)}; "
+        f"relative metrics vs {result.benchmark or 'no benchmark'}",
     )
     for label, row in (("best", result.best), ("worst", result.worst)):
         console.print(
@@ -285,7 +292,7 @@ def model_cmd(
             caption = f"P({tname} {op} {numfmt.number(value, 6)}); " + caption
         console.print(_heat_table(frame, what, f"{result.model}: {result.output}", caption))
     else:
-        console.print(_rich_table(table, f"{result.model}: {result.output}{unit}"))
+        _print_frame(table, f"{result.model}: {result.output}{unit}")
     bad = int(table["error"].notna().sum())
     if bad:
         _warn([f"{bad} point(s) have no value (see the error column with --format csv)"])

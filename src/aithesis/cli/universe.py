@@ -14,7 +14,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from aithesis.cli._common import OutputFormat, console, print_json
+from aithesis.cli._common import OutputFormat, console, fit_table, print_json
 from aithesis.universe import Company, Universe, load_universe
 
 __all__ = ["app", "list_companies", "show_company"]
@@ -113,30 +113,27 @@ def list_companies(
     if fmt is OutputFormat.csv:
         _write_csv(subset)
         return
-    table = Table(
+    fit_table(
+        ["Ticker", "Name", "中文名", "Mkt", "Themes", "Layer", "Role", "AI exp."],
+        [
+            [
+                c.ticker,
+                c.name,
+                c.name_zh,
+                c.market,
+                ", ".join(c.themes),
+                c.layer or "-",
+                c.role,
+                f"{c.ai_exposure:.2f}",
+            ]
+            for c in subset
+        ],
         title=f"AI value-chain universe: {len(subset)} of {len(universe)} companies",
         caption="ai_exposure: fraction of value driven by AI demand (rubric in universe.yaml)",
+        right=["AI exp."],
+        prose=["Name", "中文名", "Themes"],
+        prose_min=12,
     )
-    table.add_column("Ticker", no_wrap=True)
-    table.add_column("Name", overflow="fold")
-    table.add_column("中文名", no_wrap=True)
-    table.add_column("Mkt", no_wrap=True)
-    table.add_column("Themes", overflow="fold")
-    table.add_column("Layer", no_wrap=True)
-    table.add_column("Role", no_wrap=True)
-    table.add_column("AI exp.", justify="right", no_wrap=True)
-    for c in subset:
-        table.add_row(
-            c.ticker,
-            c.name,
-            c.name_zh,
-            c.market,
-            ", ".join(c.themes),
-            c.layer or "-",
-            c.role,
-            f"{c.ai_exposure:.2f}",
-        )
-    console.print(table)
 
 
 def _by_name(universe: Universe, text: str) -> Company | None:
