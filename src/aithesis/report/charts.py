@@ -38,6 +38,7 @@ __all__ = [
     "ROLLING_WINDOW",
     "contributions",
     "drawdowns",
+    "end_labels",
     "exposure",
     "index_levels",
     "kpi_group",
@@ -126,7 +127,7 @@ def index_levels(results: ProjectResults, t: Translator) -> go.Figure:
     if results.indexes:
         days = iso_days(results.indexes[0].result.dates)
         _events(fig, results.kpi.events, t, days[0], days[-1])
-    labels = _end_labels(fig)
+    labels = end_labels(fig)
     linear = {"yaxis.type": "linear"} | {f"annotations[{k}].y": y for k, y in labels}
     log = {"yaxis.type": "log"} | {
         f"annotations[{k}].y": float(np.log10(y)) for k, y in labels if y > 0
@@ -155,18 +156,22 @@ def index_levels(results: ProjectResults, t: Translator) -> go.Figure:
     return date_axis(fig, t.lang)
 
 
-def _end_labels(fig: go.Figure) -> list[tuple[int, float]]:
+def end_labels(fig: go.Figure, log: bool = False) -> list[tuple[int, float]]:
     """Name every line at its last point, in the right margin (direct labels).
 
     A label closer than ~4.5% of the span to the one below it is pushed up 13 px, so lines
     ending near each other (QQQ and NDX) keep readable names; each label has its line's
-    colour. Returns ``(annotation index, y)`` for the log-scale button to move them.
+    colour. ``log``: the y axis is already logarithmic (labels sit at ``log10(y)``).
+    Returns ``(annotation index, y)`` for the log-scale button to move them.
     """
     ends = []
     for trace in fig.data:
         if getattr(trace, "mode", None) != "lines" or trace.y is None or not len(trace.y):
             continue
-        ends.append((float(trace.y[-1]), str(trace.name), trace.line.color))
+        y = float(trace.y[-1])
+        if not np.isfinite(y) or (log and y <= 0):
+            continue
+        ends.append((float(np.log10(y)) if log else y, str(trace.name), trace.line.color))
     ends.sort(key=lambda e: e[0])
     placed = []
     gap = max(ends[-1][0] - ends[0][0], 1.0) * 0.045 if ends else 0.0
@@ -229,7 +234,8 @@ def rolling_returns(results: ProjectResults, t: Translator) -> go.Figure:
             )
         )
     fig.add_hline(y=0, line={"color": "#888", "width": 1})
-    style(fig, 380)
+    end_labels(fig)  # benchmarks that overlap (QQQ and NDX) are named at their ends
+    style(fig, 380, margin={"l": 60, "r": 170, "t": 40, "b": 50})
     fig.update_yaxes(title_text=t("chart.rolling_return"), tickformat=".0%")
     return date_axis(fig, t.lang)
 
