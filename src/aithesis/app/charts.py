@@ -65,7 +65,7 @@ def lines_figure(
         )
     fig.update_layout(title=title, yaxis_title=y_title, **_LAYOUT)
     # every line named at its end, in its colour (benchmarks that overlap stay told apart)
-    end_labels(fig, log=log)
+    end_labels(fig, log=log, plot_px=280.0)
     fig.update_layout(margin=_LAYOUT["margin"] | {"r": 150})
     if date_format:
         fig.update_xaxes(tickformat=date_format, hoverformat="%Y-%m-%d")
