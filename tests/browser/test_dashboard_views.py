@@ -294,6 +294,18 @@ def test_kpi_marks_complete_periods_and_shows_events_in_full(
         period = cells[0]
         have = set(capex.loc[capex["period"] == period, "entity"]) & members
         assert cells[column] == ("✓" if have == members else "—"), period
+    # growth bars sit on calendar quarters, the quarters without a figure left empty
+    ali = capex[capex["entity"] == "alibaba"]
+    quarters = sorted({pd.Period(d, freq="Q") for d in ali["period_end"]})
+    span = [str(q) for q in pd.period_range(quarters[0], quarters[-1], freq="Q")]
+    assert len(span) > len(quarters)  # 2024Q2 and 2024Q3 have no figure
+    axes = page.evaluate(
+        """() => [...document.querySelectorAll('.js-plotly-plot')].map(p => ({
+            x: (p.data[0] || {}).x || [], axis: (p.layout.xaxis || {}).categoryarray || []}))"""
+    )
+    drawn = [a for a in axes if list(a["x"]) == [str(q) for q in quarters]]
+    assert drawn, [a["x"][:4] for a in axes]
+    assert list(drawn[0]["axis"]) == span
     # "Members without data" names each member once (not once per period it misses)
     prefix = text("kpi_missing", "en", names="")
     notes = [

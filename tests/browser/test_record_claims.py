@@ -109,6 +109,24 @@ def _tables_fit(page: Any) -> list[str]:
     return problems
 
 
+def _longest_claim(results: ProjectResults, lang: str) -> str:
+    """The longest claim text the model-claims table shows (Chinese: the model's text_zh)."""
+    texts = []
+    for r in results.claims:
+        if lang == "zh":
+            zh = results.model(r.model).claim_texts_zh.get(r.claim_id)
+            if zh:
+                texts.append(zh)
+        elif r.kind != "cross":
+            texts.append(r.text)
+    assert texts
+    return max(texts, key=len)
+
+
+def _squash(s: str) -> str:
+    return re.sub(r"\s+", " ", s).strip()
+
+
 def _open_tab(page: Any, label: str, wait_idle: Any) -> None:
     page.get_by_role("tab", name=label).click()
     page.wait_for_timeout(800)
@@ -144,6 +162,13 @@ def test_claims_page_tables_fit_1400px_in_both_languages(
             # the Claimed / Computed / Gap headers are on screen
             for head in ("claims.claimed", "claims.computed", "claims.gap"):
                 assert text(head, lang) in panel
+            # the longest claim is readable in full without a click (the grid cuts it)
+            shown = " ".join(
+                page.locator(
+                    '[role="tabpanel"]:visible [data-testid="stMarkdown"]'
+                ).all_inner_texts()
+            )
+            assert _squash(_longest_claim(project_results, lang)) in _squash(shown)
         if key == "claims_tab_record":
             since = project_results.summary.records_since
             assert str(len(project_results.records)) in panel

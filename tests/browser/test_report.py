@@ -6,6 +6,7 @@ project and opened from ``file://``; nothing may be fetched from the network.
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,15 @@ SECTIONS = (
     "kpi",
     "appendix",
 )
+# the drawn direct labels (annotations in the right margin) of a section's first chart
+END_LABELS_JS = """(section) => {
+  const plot = section.querySelector('.js-plotly-plot');
+  const names = new Set(plot.data.map(d => d.name));
+  return [...plot.querySelectorAll('g.annotation')]
+    .filter(g => names.has(g.textContent))
+    .map(g => { const r = g.getBoundingClientRect();
+                return {text: g.textContent, top: r.top, bottom: r.bottom}; });
+}"""
 CHARTED = ("indexes", "drawdowns", "rolling", "contributions", "concentration", "models", "kpi")
 
 
@@ -56,7 +66,11 @@ def _open(browser_context: Any, path: Path) -> tuple[Any, list[str], list[str]]:
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_every_report_section_is_drawn_offline(
-    lang: str, reports: dict, browser_context: Any, shoot: Any
+    lang: str,
+    reports: dict,
+    browser_context: Any,
+    shoot: Any,
+    project_results: ProjectResults,
 ) -> None:
     from playwright.sync_api import expect
 
@@ -77,6 +91,12 @@ def test_every_report_section_is_drawn_offline(
             assert charts.count() >= 1, f"no chart drawn in {sid}"
             # Plotly drew it: its SVG is in the page (the script ran, offline)
             assert charts.first.locator("svg.main-svg").count() >= 1, sid
+        if sid in ("indexes", "rolling"):
+            # every line is named at its end, and no two names are drawn over each other
+            labels = sorted(section.evaluate(END_LABELS_JS), key=lambda b: b["top"])
+            assert len(labels) == len(project_results.indexes) + len(project_results.benchmarks)
+            for low, high in itertools.pairwise(labels):
+                assert low["bottom"] <= high["top"] + 1.5, f"{sid}: {low} overlaps {high}"
         page.wait_for_timeout(200)
         shoot(section, f"report-{lang}-{sid}")
     assert errors == []

@@ -179,3 +179,48 @@ def test_metrics_table_heads_name_each_index_not_your_settings(built, html) -> N
         assert heads[: len(names)] == [n.replace("&", "&amp;") for n in names], heads
         assert len(heads) == len(names) + len(built.results.benchmarks)
         assert "Your settings" not in html[lang] and "当前设置" not in html[lang]
+
+
+def test_monte_carlo_probability_label_sits_above_the_bars(built) -> None:
+    """The P(target) label is placed in paper coordinates above the plot area (never
+    at a data y, where the highest bars would run through it), in both languages."""
+    model = built.results.model("nvda-5t")
+    prob = f"{model.monte_carlo.probability * 100:.1f}%"
+    for t in (EN, ZH):
+        fig = charts.monte_carlo(model, t)
+        labels = [a for a in fig.layout.annotations if prob in str(a.text)]
+        assert len(labels) == 1, [a.text for a in fig.layout.annotations]
+        (label,) = labels
+        assert label.yref == "paper" and label.y >= 1.0 and label.yanchor == "bottom"
+        assert fig.layout.margin.t >= 40  # room for it above the plot
+
+
+def test_kpi_bars_sit_on_every_calendar_quarter_once(built) -> None:
+    """Each growth series is drawn on consecutive calendar quarters (the quarter of the
+    period end), a quarter without data an empty slot, and no slot holds two bars: a
+    series that also has fiscal-year rows (Microsoft's and Alphabet's SEC 10-K figures)
+    draws its quarters only. Expected quarters come from ``period_end`` with pandas."""
+    import pandas as pd
+
+    events = built.results.kpi.events
+    mixed = 0
+    for key, table in built.results.kpi.growth.items():
+        quarterly = table[table["fiscal_period"].astype(str).str.contains("Q")]
+        mixed += len(quarterly) < len(table)
+        want = [str(pd.Period(d, freq="Q")) for d in quarterly["period_end"]]
+        fig = charts.kpi_series(table, events, EN)
+        bars = fig.data[0]
+        assert list(bars.x) == want, key
+        assert len(set(bars.x)) == len(bars.x), f"{key}: two bars in one quarter"
+        axis = list(fig.layout.xaxis.categoryarray)
+        span = pd.period_range(min(want), max(want), freq="Q")
+        assert axis == [str(q) for q in span], key
+        missing = set(axis) - set(want)
+        notes = [a for a in fig.layout.annotations if a.text == "no data"]
+        assert {a.x for a in notes} == missing, key
+    assert mixed >= 1  # the sample has a series with fiscal years among its quarters
+    assert any(
+        len(pd.period_range(t["period_end"].min(), t["period_end"].max(), freq="Q")) > len(t)
+        for t in built.results.kpi.growth.values()
+        if not t["fiscal_period"].astype(str).str.contains("FY").any()
+    )  # ... and one with quarters missing (Alibaba: 2024Q2 and Q3)

@@ -230,6 +230,8 @@ def test_appendix_holds_every_methodology_model_and_warning_in_full(built, pages
             if lang == "en":
                 assert htmlmod.escape(f"{relative}: {rest}", quote=False) in html[lang]
         assert "/shared/data/" not in html[lang] and data_root not in html[lang]
+        # nor any other path of this machine (the checkout, the project folder)
+        assert "/work/" not in html[lang] and str(built.project.root) not in html[lang]
         for day in results.provenance["last_date"]:
             assert str(day)[:10] in html[lang]
 

@@ -13,6 +13,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from aithesis.report.charts import end_labels
+
 __all__ = ["bar_figure", "histogram_figure", "lines_figure", "tree_dot"]
 
 _PALETTE = ("#1f4e79", "#c0504d", "#9bbb59", "#8064a2", "#4bacc6", "#f79646", "#7f7f7f")
@@ -62,6 +64,9 @@ def lines_figure(
             go.Scatter(x=values.index, y=values.to_numpy(), name=name, mode="lines", line=line)
         )
     fig.update_layout(title=title, yaxis_title=y_title, **_LAYOUT)
+    # every line named at its end, in its colour (benchmarks that overlap stay told apart)
+    end_labels(fig, log=log, plot_px=280.0)
+    fig.update_layout(margin=_LAYOUT["margin"] | {"r": 150})
     if date_format:
         fig.update_xaxes(tickformat=date_format, hoverformat="%Y-%m-%d")
     if log:

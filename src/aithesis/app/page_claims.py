@@ -172,7 +172,29 @@ def _model_claims(ctx: AppContext) -> None:
     if picked is not None and picked < len(rows):
         _details(ctx, rows[picked])
         st.divider()
+    _full_list(ctx, rows)
     _quotes(ctx, rows)
+
+
+def _full_list(ctx: AppContext, rows: list[ClaimResult]) -> None:
+    """Every claim of the table in full, wrapped, with its figures and note: the table's
+    cells cut long texts, this list shows them without a click."""
+    t = ctx.t
+    st.subheader(t("claims_full"))
+    items = []
+    for r in rows:
+        note = _markdown(claim_note(r.note, ctx.t.shared))
+        figures = (
+            f"{t('claims.claimed')}: {_claimed(r, t.unit(r.unit))} · "
+            f"{t('claims.computed')}: {fmt_value(r.computed, t.unit(r.unit))} · "
+            f"{t('claims.gap')}: {fmt_pct(r.rel_error)}"
+        )
+        status = t(f"status.{r.status}")
+        line = f"- **`{r.claim_id}`** ({status}): {claim_text(ctx, r)}  \n  {figures}"
+        if note:
+            line += f"  \n  {t('claims_note')}: {note}"
+        items.append(line.replace("$", "\\$"))  # no LaTeX from "$5,000bn ... $3T"
+    st.markdown("\n".join(items))
 
 
 def render(ctx: AppContext) -> None:

@@ -12,6 +12,7 @@ import streamlit as st
 from aithesis.app import charts
 from aithesis.app.context import AppContext
 from aithesis.app.fmt import fmt_num, fmt_pct
+from aithesis.report.charts_models import kpi_series
 
 __all__ = ["render"]
 
@@ -45,24 +46,9 @@ def _growth(ctx: AppContext, key: str, table: pd.DataFrame) -> None:
     if table.empty:
         st.caption(t("kpi_none"))
         return
-    unit = t.unit(str(table["unit"].iloc[-1]))
-    labels = []
-    for value, qoq, yoy in zip(table["value"], table["qoq"], table["yoy"], strict=True):
-        parts = []
-        if pd.notna(qoq):
-            parts.append(f"{t('label.qoq')} {fmt_pct(qoq, signed=True)}")
-        if pd.notna(yoy):
-            parts.append(f"{t('label.yoy')} {fmt_pct(yoy, signed=True)}")
-        labels.append("<br>".join([fmt_num(value, 6), *([" · ".join(parts)] if parts else [])]))
     events = [_event_names(ctx, e) for e in table.get("events", [""] * len(table))]
-    ticks = [
-        f"{period}<br><i>{event}</i>" if event else str(period)
-        for period, event in zip(table["fiscal_period"], events, strict=True)
-    ]
-    st.plotly_chart(
-        charts.bar_figure(ticks, table["value"].to_numpy(), text=labels, y_title=unit),
-        key=f"kpi.growth.{key}",
-    )
+    # the report's figure: bars on calendar quarters, a quarter without data left empty
+    st.plotly_chart(kpi_series(table, ctx.results.kpi.events, t.shared), key=f"kpi.growth.{key}")
     shown = pd.DataFrame(
         {
             t("kpi.period"): table["fiscal_period"],

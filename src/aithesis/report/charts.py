@@ -38,6 +38,7 @@ __all__ = [
     "ROLLING_WINDOW",
     "contributions",
     "drawdowns",
+    "end_labels",
     "exposure",
     "index_levels",
     "kpi_group",
@@ -126,7 +127,7 @@ def index_levels(results: ProjectResults, t: Translator) -> go.Figure:
     if results.indexes:
         days = iso_days(results.indexes[0].result.dates)
         _events(fig, results.kpi.events, t, days[0], days[-1])
-    labels = _end_labels(fig)
+    labels = end_labels(fig, plot_px=380.0)
     linear = {"yaxis.type": "linear"} | {f"annotations[{k}].y": y for k, y in labels}
     log = {"yaxis.type": "log"} | {
         f"annotations[{k}].y": float(np.log10(y)) for k, y in labels if y > 0
@@ -155,31 +156,47 @@ def index_levels(results: ProjectResults, t: Translator) -> go.Figure:
     return date_axis(fig, t.lang)
 
 
-def _end_labels(fig: go.Figure) -> list[tuple[int, float]]:
+def end_labels(
+    fig: go.Figure, log: bool = False, plot_px: float = 300.0
+) -> list[tuple[int, float]]:
     """Name every line at its last point, in the right margin (direct labels).
 
-    A label closer than ~4.5% of the span to the one below it is pushed up 13 px, so lines
-    ending near each other (QQQ and NDX) keep readable names; each label has its line's
-    colour. Returns ``(annotation index, y)`` for the log-scale button to move them.
+    Labels are stacked bottom-up at least :data:`LABEL_PX` apart on a plot area about
+    ``plot_px`` high spanning every line's values, so lines ending near each other (QQQ
+    and NDX) keep readable names; each label has its line's colour. ``log``: the y axis
+    is already logarithmic (labels sit at ``log10(y)``). Returns ``(annotation index, y)``
+    for the log-scale button to move them.
     """
     ends = []
+    values = []
     for trace in fig.data:
         if getattr(trace, "mode", None) != "lines" or trace.y is None or not len(trace.y):
             continue
-        ends.append((float(trace.y[-1]), str(trace.name), trace.line.color))
+        ys = np.asarray(trace.y, dtype=float)
+        ys = ys[np.isfinite(ys) & (ys > 0)] if log else ys[np.isfinite(ys)]
+        if not ys.size or not np.isfinite(float(trace.y[-1])):
+            continue
+        ys = np.log10(ys) if log else ys
+        values.append(ys)
+        ends.append((float(ys[-1]), str(trace.name), trace.line.color))
+    if not ends:
+        return []
+    everything = np.concatenate(values)
+    span = float(everything.max() - everything.min()) or 1.0
+    px = plot_px / span  # pixels per y unit
     ends.sort(key=lambda e: e[0])
     placed = []
-    gap = max(ends[-1][0] - ends[0][0], 1.0) * 0.045 if ends else 0.0
-    run = 0
-    for i, (y, name, color) in enumerate(ends):
-        run = run + 1 if i and y - ends[i - 1][0] < gap else 0
+    top = -np.inf  # pixel height of the label placed last
+    for y, name, color in ends:
+        at = max(y * px, top + LABEL_PX)
+        top = at
         placed.append((len(fig.layout.annotations), y))
         fig.add_annotation(
             x=1.0,
             xref="paper",
             xanchor="left",
             y=y,
-            yshift=13 * run,
+            yshift=at - y * px,
             text=name,
             showarrow=False,
             font={"size": 10, "color": color},
@@ -187,6 +204,10 @@ def _end_labels(fig: go.Figure) -> list[tuple[int, float]]:
             name="end-label",
         )
     return placed
+
+
+LABEL_PX = 16.0
+"""Least vertical distance (px) between two end labels (10 px text)."""
 
 
 def drawdowns(results: ProjectResults, t: Translator) -> go.Figure:
@@ -229,7 +250,8 @@ def rolling_returns(results: ProjectResults, t: Translator) -> go.Figure:
             )
         )
     fig.add_hline(y=0, line={"color": "#888", "width": 1})
-    style(fig, 380)
+    end_labels(fig, plot_px=260.0)  # benchmarks that overlap (QQQ and NDX) are named at their ends
+    style(fig, 380, margin={"l": 60, "r": 170, "t": 40, "b": 50})
     fig.update_yaxes(title_text=t("chart.rolling_return"), tickformat=".0%")
     return date_axis(fig, t.lang)
 

@@ -161,6 +161,11 @@ def _missing_marks(fig: go.Figure, axis: list[str], present: set[str], t: Transl
 def kpi_series(table: pd.DataFrame, events: pd.DataFrame, t: Translator) -> go.Figure:
     """Quarterly bars of one KPI with QoQ/YoY labels and the events each period overlaps."""
     keys = dict(zip(events["label"], events["key"], strict=False)) if len(events) else {}
+    # quarterly bars: a series that also holds fiscal years (SEC 10-K rows) would put a
+    # year's total on the slot of its last quarter; the years stay in the table under it
+    quarterly = table["fiscal_period"].astype(str).str.contains("Q", regex=False)
+    if quarterly.any() and not quarterly.all():
+        table = table[quarterly.to_numpy()]
     texts = []
     for row in table.itertuples():
         parts = [t.num(row.value)]
