@@ -87,3 +87,30 @@ def test_demo_ends_with_what_to_do_next(printed: str) -> None:
     assert "aithesis serve /tmp/p" in printed
     assert "/tmp/p/out/report.en.html" in printed
     assert "/tmp/p/aithesis.yaml" in printed and "aithesis build /tmp/p" in printed
+
+
+def test_a_long_flagged_claim_wraps_under_its_own_text(monkeypatch) -> None:
+    import io
+
+    from rich.console import Console
+
+    out = io.StringIO()
+    monkeypatch.setattr(demo, "console", Console(file=out, width=60, highlight=False))
+    long = _flag("tam", 2000.0, 2250.0, "USD_bn")
+    long = ClaimFlag(**{**long.__dict__, "text": "a claim whose words run " * 6})
+    summary = BuildSummary(
+        start="2022-11-30",
+        indexes={},
+        benchmarks={},
+        targets={},
+        flagged=(long,),
+        claims_total=1,
+        kpi_latest={},
+    )
+    demo._print_summary(summary)
+    lines = [line for line in out.getvalue().splitlines() if line.strip()]
+    first = next(i for i, line in enumerate(lines) if line.startswith("  - m/tam:"))
+    rest = lines[first + 1 :]
+    assert len(rest) >= 2 and all(line.startswith("    ") for line in rest), lines
+    assert all(len(line) <= 60 for line in lines)
+    assert "(article $2,000bn, model $2,250bn)" in " ".join(" ".join(lines).split())

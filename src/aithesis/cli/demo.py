@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from aithesis import numfmt
 from aithesis.cli._common import SampleDataOption, coloured_pct, console
@@ -58,13 +59,21 @@ def _print_summary(summary: BuildSummary) -> None:
     console.print(
         f"[bold]claims[/]: {summary.claims_total} checked, [red]{len(flagged)} flagged[/]:"
     )
+    # one bullet per claim; a long one wraps under its own text, not under the bullet
+    bullets = Table.grid(padding=(0, 1))
+    bullets.add_column(no_wrap=True)
+    bullets.add_column(overflow="fold")
     for claim in flagged:
-        console.print(
-            f"  - {claim.model}/{claim.claim_id}: {claim.text} "
-            f"(article {_short(claim.claimed, claim.unit, claim.claim_id)}, "
-            f"model {_short(claim.computed, claim.unit, claim.claim_id)})",
-            markup=False,
+        bullets.add_row(
+            "  -",
+            Text(
+                f"{claim.model}/{claim.claim_id}: {claim.text} "
+                f"(article {_short(claim.claimed, claim.unit, claim.claim_id)}, "
+                f"model {_short(claim.computed, claim.unit, claim.claim_id)})"
+            ),
         )
+    if flagged:
+        console.print(bullets)
     for key, kpi in summary.kpi_latest.items():
         console.print(
             f"[bold]{key}[/] {kpi.period}: {numfmt.quantity(kpi.value, kpi.unit, sig=5)}, "
