@@ -152,8 +152,9 @@ _MONEY: dict[str, tuple[str, str, float]] = {
     "RMB_bn": ("RMB ", "bn", 1.0),
     "RMB_100M": ("RMB ", "bn", 0.1),
 }
+# the codes of _MONEY, longest first (``USD_bn`` before ``USD``), then a per-period tail
 _MONEY_RE = re.compile(
-    r"^(USD_k|USD_10k|USD_mn|USD_100M|USD_bn|USD_tn|USD|RMB_100M|RMB_bn|RMB)((?:\s*/\s*\w+)?)$"
+    "^(" + "|".join(sorted(map(re.escape, _MONEY), key=len, reverse=True)) + r")((?:\s*/\s*\w+)?)$"
 )
 # Chinese writes these in its own units (亿元, 亿美元, 万美元), the figure unchanged
 _MONEY_ZH = {"RMB_100M": "亿元", "USD_100M": "亿美元", "USD_10k": "万美元"}

@@ -173,22 +173,19 @@ def fit_table(
     from rich.table import Table
     from rich.text import Text
 
+    cells = [[c if isinstance(c, Text) else Text(str(c)) for c in row] for row in rows]
+    longest = [max((_cell_width(r[i]) for r in cells), default=0) for i in range(len(columns))]
+
+    def widths_with(heads: list[str]) -> list[int]:
+        return [max(_cell_width(h), w) for h, w in zip(heads, longest, strict=True)]
+
     # a header's line breaks are where it may break; on one line when the table fits so
     flat = [h.replace("\n", " ") for h in columns]
-    if flat != columns and not wide:
-        widths = [
-            max([_cell_width(h), *(_cell_width(r[i]) for r in rows)]) for i, h in enumerate(flat)
-        ]
-        if sum(w + 3 for w in widths) + 1 <= console.width:
-            columns = flat
-    elif wide:
+    if wide or sum(w + 3 for w in widths_with(flat)) + 1 <= console.width:
         columns = flat
     prose_set = set(PROSE_COLUMNS if prose is None else prose)
     right_set = {h for r in right for h in (r, r.replace("\n", " "))}
-    cells = [[c if isinstance(c, Text) else Text(str(c)) for c in row] for row in rows]
-    widths = [
-        max([_cell_width(h), *(_cell_width(r[i]) for r in cells)]) for i, h in enumerate(columns)
-    ]
+    widths = widths_with(columns)
     limit = console.width
 
     def table(keep: list[int], prose_widths: dict[int, int]) -> Table:
