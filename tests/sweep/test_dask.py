@@ -9,7 +9,7 @@ import time
 
 import pandas as pd
 import pytest
-from distributed import Client, LocalCluster
+from tests.sweep.dask_cluster import local_client
 
 from aithesis.errors import ProviderError
 from aithesis.sweep import plan_batches, run_index_sweep, run_model_sweep
@@ -23,16 +23,7 @@ INDEX_GRID = ["weighting.cap=0.05,0.1,0.2", "rebalance=monthly,quarterly", "cost
 
 @pytest.fixture(scope="module")
 def client():
-    with (
-        LocalCluster(
-            n_workers=2,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=":0",
-            silence_logs=logging.ERROR,
-        ) as cluster,
-        Client(cluster) as c,
-    ):
+    with local_client(2, log_level=logging.ERROR) as c:
         yield c
 
 

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import sys
 import time
 
 import cloudpickle
-import dask
 import pandas as pd
 import psutil
 import pytest
-from distributed import Client, LocalCluster, WorkerPlugin
+from distributed import WorkerPlugin
+from tests.sweep.dask_cluster import local_client
 
 from aithesis.errors import AithesisError, ClusterError, SpecError
 from aithesis.sweep import plan_batches, run_index_sweep, run_model_sweep
@@ -60,17 +59,7 @@ class KillWorker(WorkerPlugin):
 def client():
     # allowed-failures=1: a task may take one worker down with it; the second time it is
     # declared bad (KilledWorker). Keeps the "always dies" case fast.
-    with (
-        dask.config.set({"distributed.scheduler.allowed-failures": 1, **SLOW_MACHINE}),
-        LocalCluster(
-            n_workers=2,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=":0",
-            silence_logs=logging.CRITICAL,
-        ) as cluster,
-        Client(cluster) as c,
-    ):
+    with local_client(2, config={"distributed.scheduler.allowed-failures": 1, **SLOW_MACHINE}) as c:
         yield c
 
 
@@ -166,17 +155,7 @@ def test_lost_data_is_shipped_again_and_the_rest_rerun(tmp_path) -> None:
     """One worker: killing it loses the only copy of the scattered data. The sweep ships
     the data again to the restarted worker and reruns what had not finished."""
     serial = run_model_sweep("nvda-5t", GRID, draws=500, seed=3)
-    with (
-        dask.config.set(SLOW_MACHINE),
-        LocalCluster(
-            n_workers=1,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=":0",
-            silence_logs=logging.CRITICAL,
-        ) as cluster,
-        Client(cluster) as single,
-    ):
+    with local_client(1, config=SLOW_MACHINE) as single:
         marker = tmp_path / "killed"
         single.register_plugin(KillWorker(str(marker)), name="kill-only-worker")
         done: list[int] = []

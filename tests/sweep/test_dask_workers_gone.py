@@ -3,15 +3,14 @@ ClusterError within $AITHESIS_DASK_TIMEOUT instead of waiting forever."""
 
 from __future__ import annotations
 
-import logging
 import os
 import sys
 import threading
 
 import cloudpickle
-import dask
 import pytest
-from distributed import Client, LocalCluster, WorkerPlugin
+from distributed import WorkerPlugin
+from tests.sweep.dask_cluster import local_client
 
 from aithesis.errors import ClusterError
 from aithesis.sweep import run_model_sweep
@@ -43,17 +42,7 @@ def test_workers_that_leave_for_good_end_the_sweep_with_a_cluster_error(monkeypa
     (the join bound is a hang guard, far above the 5 s timeout, not a speed check)."""
     monkeypatch.setenv("AITHESIS_DASK_TIMEOUT", "5")
     outcome: dict[str, object] = {}
-    with (
-        dask.config.set(SLOW_MACHINE),
-        LocalCluster(
-            n_workers=2,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=":0",
-            silence_logs=logging.CRITICAL,
-        ) as cluster,
-        Client(cluster) as c,
-    ):
+    with local_client(2, config=SLOW_MACHINE) as c:
         c.register_plugin(LeaveForGood(), name="leave-for-good")
 
         def sweep() -> None:
