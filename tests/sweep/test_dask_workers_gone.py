@@ -42,20 +42,29 @@ def test_workers_that_leave_for_good_end_the_sweep_with_a_cluster_error(monkeypa
     (the join bound is a hang guard, far above the 5 s timeout, not a speed check)."""
     monkeypatch.setenv("AITHESIS_DASK_TIMEOUT", "5")
     outcome: dict[str, object] = {}
-    with local_client(2, config=SLOW_MACHINE) as c:
-        c.register_plugin(LeaveForGood(), name="leave-for-good")
+    checked = False
+    try:
+        with local_client(2, config=SLOW_MACHINE) as c:
+            c.register_plugin(LeaveForGood(), name="leave-for-good")
 
-        def sweep() -> None:
-            try:
-                outcome["result"] = run_model_sweep("nvda-5t", GRID, cluster=c)
-            except BaseException as exc:  # handed to the test thread
-                outcome["error"] = exc
+            def sweep() -> None:
+                try:
+                    outcome["result"] = run_model_sweep("nvda-5t", GRID, cluster=c)
+                except BaseException as exc:  # handed to the test thread
+                    outcome["error"] = exc
 
-        thread = threading.Thread(target=sweep, daemon=True)
-        thread.start()
-        thread.join(300)
-        assert not thread.is_alive(), "the sweep hung after its workers left for good"
-        assert c.scheduler_info()["workers"] == {}  # really no worker left
+            thread = threading.Thread(target=sweep, daemon=True)
+            thread.start()
+            thread.join(300)
+            assert not thread.is_alive(), "the sweep hung after its workers left for good"
+            assert c.scheduler_info()["workers"] == {}  # really no worker left
+            checked = True
+    except KeyError as exc:
+        # distributed's LocalCluster.close can race with the removal of a worker it never
+        # recorded (deploy/spec.py _update_worker_status) once every worker has left; only
+        # that teardown error is tolerated, after every check above has run
+        if not checked or "tcp://" not in str(exc):
+            raise
     assert "result" not in outcome
     error = outcome["error"]
     assert isinstance(error, ClusterError) and error.field == "cluster"
