@@ -301,3 +301,32 @@ def test_compare_cuts_every_series_at_the_common_last_date(sample_store):
 
     ndx = build_benchmark("NDX", sample_store, end="2026-05-29")
     assert table.at["total_return", "NDX"] == pytest.approx(ndx.total_return, rel=1e-12)
+
+
+def test_exposure_buckets_share_one_window(sample_store):
+    """Buckets with Hong Kong or A-share names end a few days apart from the US ones:
+    the study cuts every bucket at the earliest of their last dates, so the annualised
+    returns it ranks cover the same days."""
+    from aithesis.index.methodology import Methodology, UniverseSpec
+
+    study = exposure_test(sample_store, edges=(0.0, 0.4, 0.7, 1.0))
+    alone = {
+        label: build_index(
+            Methodology(
+                name=label,
+                base_date="2022-11-30",
+                universe=UniverseSpec(tickers=list(names)),
+                rebalance="quarterly",
+            ),
+            sample_store,
+        ).dates[-1]
+        for label, names in study.members.items()
+    }
+    assert len(set(alone.values())) > 1  # the real data do end apart
+    ends = {label: res.dates[-1] for label, res in study.indexes.items()}
+    assert set(ends.values()) == {min(alone.values())}
+    for k, res in enumerate(study.indexes.values()):
+        r = res.returns.to_numpy()
+        assert study.test.returns[k] == pytest.approx(
+            np.prod(1 + r) ** (252 / r.size) - 1, rel=1e-12
+        )

@@ -224,3 +224,14 @@ def test_kpi_bars_sit_on_every_calendar_quarter_once(built) -> None:
         for t in built.results.kpi.growth.values()
         if not t["fiscal_period"].astype(str).str.contains("FY").any()
     )  # ... and one with quarters missing (Alibaba: 2024Q2 and Q3)
+
+
+def test_exposure_buckets_end_together_and_the_note_says_when(built, html) -> None:
+    study = built.results.exposure
+    ends = {str(res.dates[-1])[:10] for res in study.indexes.values()}
+    assert len(ends) == 1
+    (end,) = ends
+    fig = charts.exposure(study, EN)
+    assert {str(tr.x[-1])[:10] for tr in fig.data[1:]} == {end}
+    assert f"to {end}, the last date all buckets share" in html["en"]
+    assert f"至 {end}（各组共同的最后日期）" in html["zh"]

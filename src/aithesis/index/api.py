@@ -381,6 +381,9 @@ def exposure_test(
     Splits the listed universe names with stored prices into AI-exposure buckets by
     ``edges``, builds one equal-weight total-return index per non-empty bucket from
     ``start``, and tests whether annualised return rises with exposure (Spearman).
+    Every bucket runs to the buckets' common last date (the earliest of their last
+    dates: names on other exchanges' calendars end a few days apart), so the returns
+    compared cover one window.
 
     Raises:
         SpecError: fewer than two non-empty buckets.
@@ -395,19 +398,23 @@ def exposure_test(
     buckets = an.assign_buckets(np.array([c.ai_exposure for c in companies]), edges)
     indexes: dict[str, IndexResult] = {}
     members: dict[str, tuple[str, ...]] = {}
+
+    def bucket_index(label: str, names: Sequence[str], until: date | str | None) -> IndexResult:
+        m = Methodology(
+            name=f"AI exposure {label}",
+            base_date=parse_date(start, "start"),
+            universe=UniverseSpec(tickers=list(names)),
+            rebalance=rebalance,  # type: ignore[arg-type]
+        )
+        return build_index(m, store, end=until, universe=universe)
+
     for b in range(len(edges) - 1):
         names = [c.ticker for c, k in zip(companies, buckets, strict=True) if k == b]
         if not names:
             continue
         label = f"{edges[b]:g}-{edges[b + 1]:g}"
-        m = Methodology(
-            name=f"AI exposure {label}",
-            base_date=parse_date(start, "start"),
-            universe=UniverseSpec(tickers=names),
-            rebalance=rebalance,  # type: ignore[arg-type]
-        )
         try:
-            indexes[label] = build_index(m, store, end=end, universe=universe)
+            indexes[label] = bucket_index(label, names, end)
         except AithesisError as exc:
             if "before any data" in exc.message:
                 continue
@@ -419,6 +426,10 @@ def exposure_test(
             field="edges",
             hint="use wider buckets or import more prices",
         )
+    last = min(result.dates[-1] for result in indexes.values())
+    for label, result in indexes.items():
+        if result.dates[-1] > last:
+            indexes[label] = bucket_index(label, members[label], pd.Timestamp(last).date())
     labels = tuple(indexes)
     values = np.array(
         [an.annualised_return(an.simple_returns(indexes[k].level_values)) for k in labels]

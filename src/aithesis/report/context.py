@@ -281,6 +281,7 @@ def exposure_view(results: ProjectResults, t: Translator) -> dict[str, Any] | No
     if study is None:
         return None
     test = study.test
+    first = next(iter(study.indexes.values()))  # every bucket has the same window
     buckets = [
         {
             "label": t("chart.bucket", label=b),
@@ -297,6 +298,11 @@ def exposure_view(results: ProjectResults, t: Translator) -> dict[str, Any] | No
         "ordered_pairs": t.pct(test.ordered_pairs, 0),
         "verdict": t(verdict),
         "buckets": buckets,
+        "note": t(
+            "exposure.note",
+            start=t.date(first.dates[0]),
+            end=t.date(first.dates[-1]),
+        ),
     }
 
 
