@@ -33,3 +33,22 @@ def test_no_help_page_shows_rst_markup() -> None:
         if found:
             leaks[" ".join(path)] = found
     assert not leaks, leaks
+
+
+def test_every_command_summary_is_one_paragraph() -> None:
+    """A group's command list shows each command's first docstring paragraph; a hard
+    line break inside it printed 'metrics.json,' and ' index.xlsx' as two lines at any
+    width (index build)."""
+    root = typer.main.get_command(app)
+    broken = {}
+    for path in _paths(root):
+        command = root
+        for name in path:
+            command = command.commands[name]  # type: ignore[attr-defined]
+        first = (command.help or "").strip().split("\n\n")[0]
+        if "\n" in first:
+            broken[" ".join(path)] = first
+    assert not broken, broken
+    res = runner.invoke(app, ["index", "--help"], env={"COLUMNS": "200"})
+    line = next(x for x in res.stdout.splitlines() if " build " in x)
+    assert "write its tables" in line

@@ -74,7 +74,9 @@ def build(
     ] = None,
     store: StoreOption = None,
 ) -> None:
-    """Build an index; write levels.csv, weights.csv, contributions.csv, metrics.json,
+    """Build an index and write its tables to the output folder.
+
+    The tables are levels.csv, weights.csv, contributions.csv, metrics.json and
     index.xlsx (the same tables as an Excel workbook)."""
     from aithesis.index import build_benchmark, build_index, load_methodology
 
