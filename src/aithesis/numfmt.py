@@ -76,21 +76,23 @@ def percent(
         missing: the text for a missing value.
 
     The value is multiplied by 100 in floating point and rounded half-even by Python's
-    ``format``, exactly as ``f"{x:+.1%}"`` does.
+    ``format``, exactly as ``f"{x:+.1%}"`` does, except that a value that rounds to zero
+    is ``0.0%`` (``+0.0%`` signed), never ``-0.0%``.
     """
     if is_missing(value):
         return missing
     sign = "+" if signed else ""
     comma = "," if grouping else ""
-    return f"{float(value) * 100:{sign}{comma}.{digits}f}%"
+    return f"{float(value) * 100:{sign}z{comma}.{digits}f}%"
 
 
 def fixed(value: Any, digits: int = 2, *, grouping: bool = False, missing: str = DASH) -> str:
-    """A ratio or coefficient with fixed decimals: ``1.2345`` -> ``1.23``."""
+    """A ratio or coefficient with fixed decimals: ``1.2345`` -> ``1.23``; a value that
+    rounds to zero is ``0.00``, not ``-0.00`` (a rank correlation of -0.0004)."""
     if is_missing(value):
         return missing
     comma = "," if grouping else ""
-    return f"{float(value):{comma}.{digits}f}"
+    return f"{float(value):z{comma}.{digits}f}"
 
 
 def count(value: Any, *, grouping: bool = True, missing: str = DASH) -> str:
