@@ -365,7 +365,24 @@ def mc(
         shown = numfmt.quantity(t_value, res.unit, name=t_name)
         what = escape(f"P({t_name} {t_op} {shown})")
         console.print(f"{what} = [bold]{res.probability:.2%}[/]")
-    _frame_out(contrib, fmt, f"contribution to variance of {res.output}")
+    # the report's figures: correlations to 2 decimals, each driver's share of variance
+    # in percent (JSON and CSV keep the raw decimals)
+    rows = [
+        [
+            str(r.driver),
+            numfmt.fixed(r.correlation),
+            numfmt.fixed(r.rank_correlation),
+            numfmt.percent(r.contribution),
+        ]
+        for r in contrib.itertuples()
+    ]
+    _frame_out(
+        contrib,
+        fmt,
+        f"contribution to variance of {res.output}",
+        rows=rows,
+        headers=["driver", "correlation", "rank correlation", "share of variance"],
+    )
 
 
 @app.command("sensitivity")
