@@ -1,7 +1,7 @@
 """Worker process for ``test_fuzz_prices.py``: runs ``aithesis data import`` in-process,
 one case per JSON line on stdin, one JSON result line on stdout.
 
-It is started with ``RLIMIT_AS`` = 1 GB (set here, before anything is imported) and
+It is started with ``RLIMIT_DATA`` = 1 GB (set here, before anything is imported) and
 calls the real CLI app through Click's test runner, so the error handling is the CLI's
 own (``error:`` exit 1, ``internal error`` exit 2). Each case gets a fresh copy of a
 store holding one good ticker; the result says whether the store changed and how long
@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 LIMIT_BYTES = 1 << 30
-resource.setrlimit(resource.RLIMIT_AS, (LIMIT_BYTES, LIMIT_BYTES))
+resource.setrlimit(resource.RLIMIT_DATA, (LIMIT_BYTES, LIMIT_BYTES))
 
 GOOD = (
     "date,open,high,low,close,adj_close,volume\n"
