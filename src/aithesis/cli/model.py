@@ -37,7 +37,7 @@ from aithesis.cli.model_options import (
     _print_json,
     shown_value,
 )
-from aithesis.cli.model_tables import mc_output_table, print_claims
+from aithesis.cli.model_tables import contribution_rows, mc_output_table, print_claims
 from aithesis.errors import SpecError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -365,22 +365,11 @@ def mc(
         shown = numfmt.quantity(t_value, res.unit, name=t_name)
         what = escape(f"P({t_name} {t_op} {shown})")
         console.print(f"{what} = [bold]{res.probability:.2%}[/]")
-    # the report's figures: correlations to 2 decimals, each driver's share of variance
-    # in percent (JSON and CSV keep the raw decimals)
-    rows = [
-        [
-            str(r.driver),
-            numfmt.fixed(r.correlation),
-            numfmt.fixed(r.rank_correlation),
-            numfmt.percent(r.contribution),
-        ]
-        for r in contrib.itertuples()
-    ]
     _frame_out(
         contrib,
         fmt,
         f"contribution to variance of {res.output}",
-        rows=rows,
+        rows=contribution_rows(contrib),
         headers=["driver", "correlation", "rank correlation", "share of variance"],
     )
 

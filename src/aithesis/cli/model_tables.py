@@ -12,7 +12,7 @@ from rich.table import Table
 from aithesis import numfmt
 from aithesis.cli._common import console
 
-__all__ = ["mc_output_table", "print_claims"]
+__all__ = ["contribution_rows", "mc_output_table", "print_claims"]
 
 
 _STATUS_COLOUR = {"flagged": "red", "ok": "green"}
@@ -69,3 +69,17 @@ def _shown(value: Any, unit: str, name: str) -> str:
         return numfmt.multiple(value)
     factor = numfmt.unit_factor(unit)
     return numfmt.fixed(float(value) * factor, 2, grouping=True)
+
+
+def contribution_rows(contrib: Any) -> list[list[str]]:
+    """Variance contributions as the report shows them: correlations to 2 decimals, each
+    driver's share of variance in percent (JSON and CSV keep the raw decimals)."""
+    return [
+        [
+            str(r.driver),
+            numfmt.fixed(r.correlation),
+            numfmt.fixed(r.rank_correlation),
+            numfmt.percent(r.contribution),
+        ]
+        for r in contrib.itertuples()
+    ]
