@@ -31,8 +31,10 @@ __all__ = [
     "EN_DASH",
     "count",
     "fixed",
+    "has_label",
     "is_missing",
     "is_multiple",
+    "join",
     "money_unit",
     "multiple",
     "number",
@@ -163,6 +165,55 @@ _MONEY_ZH = {"RMB_100M": "亿元", "USD_100M": "亿美元", "USD_10k": "万美�
 _MULTIPLE_NAME = re.compile(r"(^|_)(pe|ps|pb|ev_ebitda|multiple)($|_)", re.IGNORECASE)
 
 
+# English words of other units: code -> (one, many); the catalogue's zh labels pair with
+# them in the report. A word starting with "/" follows the number without a space.
+_WORDS: dict[str, tuple[str, str]] = {
+    "year": ("year", "years"),
+    "years": ("year", "years"),
+    "month": ("month", "months"),
+    "months": ("month", "months"),
+    "day": ("day", "days"),
+    "days": ("day", "days"),
+    "hour": ("hour", "hours"),
+    "minute": ("minute", "minutes"),
+    "person": ("person", "people"),
+    "GPU": ("GPU", "GPUs"),
+    "company": ("company", "companies"),
+    "parameter": ("parameter", "parameters"),
+    "share": ("share", "shares"),
+    "shares": ("share", "shares"),
+    "quarter_year": ("quarter", "quarters"),
+    "device/year": ("device a year", "devices a year"),
+    "GPU*day": ("GPU-day", "GPU-days"),
+    "GPU*hour/person/day": ("GPU-hour per person a day", "GPU-hours per person a day"),
+    "GPU*minute/person/day": ("GPU-minute per person a day", "GPU-minutes per person a day"),
+    "USD/GPU/hour": ("USD per GPU-hour", "USD per GPU-hour"),
+    "USD/person/year": ("USD per person a year", "USD per person a year"),
+    "bit/parameter": ("bit per parameter", "bits per parameter"),
+    "percentage_point": ("percentage point", "percentage points"),
+    "1/year": ("/year", "/year"),
+}
+# units English writes in a larger unit: code -> (English label, factor)
+_SCALED: dict[str, tuple[str, float]] = {
+    "kWh_100M": ("TWh", 0.1),
+    "kWh_100M/year": ("TWh/year", 0.1),
+}
+
+
+def _word(unit: str, one: bool) -> str:
+    """The English word of a non-money unit, singular when ``one``; the code otherwise."""
+    if unit in _SCALED:
+        return _SCALED[unit][0]
+    words = _WORDS.get(unit)
+    return unit if words is None else words[0 if one else 1]
+
+
+def has_label(unit: str) -> bool:
+    """True when this module writes ``unit`` its own way in English (money, scaled and
+    worded units), so a shell's own label for it is not needed."""
+    return unit in _WORDS or unit in _SCALED or money_unit(unit) is not None
+
+
 def is_multiple(name: str | None, unit: str) -> bool:
     """True for a valuation multiple: a P/E-like name (``pe``, ``target_pe``, ``ps``)
     whose unit is years (price over yearly earnings) or dimensionless."""
@@ -187,14 +238,16 @@ def money_unit(unit: str, lang: str = "en") -> tuple[str, str, float] | None:
     return (prefix, suffix + tail, factor)
 
 
-def unit_label(unit: str, name: str | None = None, lang: str = "en") -> str:
+def unit_label(unit: str, name: str | None = None, lang: str = "en", *, one: bool = False) -> str:
     """The unit as a column header or label: ``USD_bn`` -> ``$bn``, ``RMB_100M`` ->
-    ``RMB bn`` (``亿元`` in Chinese), a P/E's ``year`` -> ``x``; others unchanged."""
+    ``RMB bn`` (``亿元`` in Chinese), a P/E's ``year`` -> ``x``, ``kWh_100M/year`` ->
+    ``TWh/year``, ``day`` -> ``days`` (``day`` when ``one``: beside the figure 1); other
+    codes unchanged."""
     if is_multiple(name, unit):
         return "x"
     money = money_unit(unit, lang)
     if money is None:
-        return unit
+        return _word(unit, one=one) if lang == "en" else unit
     prefix, suffix, _ = money
     return f"{prefix.strip()} {suffix}".strip() if prefix.strip() == "RMB" else prefix + suffix
 
@@ -203,7 +256,21 @@ def unit_factor(unit: str, lang: str = "en") -> float:
     """What a value in ``unit`` is multiplied by before it is shown with
     :func:`unit_label` (0.1 for ``RMB_100M`` in English: 亿元 to bn)."""
     money = money_unit(unit, lang)
-    return money[2] if money else 1.0
+    if money is not None:
+        return money[2]
+    if lang == "en" and unit in _SCALED:
+        return _SCALED[unit][1]
+    return 1.0
+
+
+def join(text: str, label: str) -> str:
+    """A shown number and its English unit label: ``33x``, ``20%``, ``0.057/year``,
+    ``8 years`` (no space before ``x``, ``%`` or a ``/`` tail; nothing added for no unit)."""
+    if not label:
+        return text
+    if label in ("x", "%", "倍") or label.startswith(("/", "%")):
+        return text + label
+    return f"{text} {label}"
 
 
 def quantity(
@@ -234,9 +301,17 @@ def quantity(
             value = float(value) * factor
         text = span(value, sig, missing=missing)
         return missing if text == missing else f"{prefix}{text}{suffix}"
+    factor = unit_factor(unit, lang)
+    if factor != 1.0:
+        if isinstance(value, tuple | list):
+            value = tuple(float(v) * factor for v in value if not is_missing(v))
+        elif not is_missing(value):
+            value = float(value) * factor
     text = span(value, sig, missing=missing)
     if text == missing or not unit:
         return text
     if unit == "percent" or unit.startswith("percent/"):
         return text + "%" + unit[len("percent") :]
-    return f"{text} {unit}"
+    if lang != "en":
+        return f"{text} {unit}"
+    return join(text, _word(unit, one=text == "1"))

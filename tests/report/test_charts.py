@@ -80,7 +80,7 @@ def test_monte_carlo_histogram_marks_the_target_and_its_probability(built) -> No
     assert 5000.0 in [s.x0 for s in lines]
     texts = " ".join(a.text for a in fig.layout.annotations)
     assert f"{mc.probability * 100:.1f}%" in texts
-    assert "P(market_cap ≥ 5,000 USD bn)" in texts
+    assert "P(market_cap ≥ $5,000bn)" in texts
 
 
 def test_tornado_bars_run_from_the_base_to_each_end(built) -> None:
@@ -101,8 +101,14 @@ def test_kpi_bars_carry_qoq_yoy_labels_and_events(built) -> None:
     fig = charts.kpi_series(table, events, EN)
     bars = fig.data[0]
     assert list(bars.x) == ["2024Q1", "2024Q4", "2025Q1"]
-    assert list(bars.y) == [111.53, 317.75, 246.12]
+    # English reads RMB bn (the stored 亿元 x 0.1), on the bars and the axis alike
+    assert list(bars.y) == pytest.approx([11.153, 31.775, 24.612], rel=1e-12)
+    assert fig.layout.yaxis.title.text == "RMB bn"
+    assert bars.text[-1].startswith("24.61<br>")
     assert "QoQ -22.5%" in bars.text[-1] and "YoY +120.7%" in bars.text[-1]  # article 003
+    zh_fig = charts.kpi_series(table, events, ZH)
+    assert list(zh_fig.data[0].y) == [111.53, 317.75, 246.12]  # 亿元 as stored
+    assert zh_fig.layout.yaxis.title.text == "亿元"
     notes = [a.text for a in fig.layout.annotations]
     assert "Q4'24 GPU stockpiling" in notes
     zh_notes = [a.text for a in charts.kpi_series(table, events, ZH).layout.annotations]

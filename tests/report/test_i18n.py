@@ -113,8 +113,20 @@ def test_large_numbers_use_each_language_units() -> None:
 
 def test_units_ranges_and_dates() -> None:
     en, zh = Translator("en"), Translator("zh")
-    assert en.num(5000, "USD_bn") == "5,000 USD bn"
+    assert en.num(5000, "USD_bn") == "$5,000bn"
     assert zh.num(5000, "USD_bn") == "5,000 十亿美元"
+    # English writes 亿元 as RMB bn (x 0.1); Chinese keeps the article's 亿元
+    assert en.num(246.12, "RMB_100M") == "RMB 24.61bn" and en.unit("RMB_100M") == "RMB bn"
+    assert en.shown(246.12, "RMB_100M") == ("24.61", "RMB bn")
+    assert zh.num(246.12, "RMB_100M") == "246.12 亿元"
+    # a P/E in years is a multiple; one year is singular; a per-year rate joins its number
+    assert en.num(33.0, "year", name="pe") == "33x" and zh.num(33.0, "year", name="pe") == "33倍"
+    assert en.num(1.0, "year") == "1 year" and en.num(8.0, "year") == "8 years"
+    assert en.num(135.4, "day") == "135.4 days" and en.num(0.057, "1/year") == "0.057/year"
+    assert en.num(750.0, "kWh_100M/year") == "75 TWh/year"
+    assert zh.num(750.0, "kWh_100M/year") == "750 亿千瓦时/年"
+    assert zh.unit("USD_mn/year") == "百万美元/年"
+    assert en.value((6.0, 3.0), "GPU") == "3 – 6 GPUs"  # low to high
     assert en.unit("made_up_unit") == "made up unit" == zh.unit("made_up_unit")
     assert en.value((1.0, 2.0), "month") == "1 – 2 months"
     assert en.value((600.0, 600.0)) == "600"

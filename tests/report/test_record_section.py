@@ -72,8 +72,8 @@ def test_record_figures_are_formatted_from_the_judged_values(html, direct) -> No
     cards = _cards(html["en"])
     r = next(x for x in direct if x.claim_id == "nvda_3t_at_article")
     text = cards[f"{r.model}.{r.claim_id}"][2]
-    assert f"{r.computed_then:.2f} USD tn" in text  # 3.04: close x split-adjusted shares
-    assert "≥ 3 USD tn" in text
+    assert f"${r.computed_then:.2f}tn" in text  # 3.04: close x split-adjusted shares
+    assert "≥ $3tn" in text
     came = next(x for x in direct if x.claim_id == "nvda_5t_first_date")
     assert f"first on {came.computed_since}" in cards[f"{came.model}.{came.claim_id}"][2]
     ret = next(x for x in direct if x.claim_id == "saas_fell_two_months")

@@ -20,7 +20,7 @@ from aithesis.project.results import KpiSection
 from aithesis.project.summary import BuildSummary
 from aithesis.report import charts, render, render_report, write_reports
 from aithesis.report.context import SECTIONS
-from aithesis.report.i18n import load_catalogue
+from aithesis.report.i18n import Translator, load_catalogue
 from aithesis.thesis.api import check_all, load_model
 from aithesis.thesis.results import ClaimReport
 
@@ -171,8 +171,10 @@ def test_flagged_claims_equal_a_fresh_check_and_are_highlighted(built, pages) ->
             if lang == "en":
                 assert any(claim.note in r["text"] for r in hits)
             else:  # the same names and figures, worded in Chinese
-                figures = re.findall(r"(?:= |model: )([^\s)]+)", claim.note)
-                figures += re.findall(r"check of (\w+)", claim.note)
+                zh = Translator("zh")
+                figures = re.findall(r"check of (\w+)", claim.note)
+                for p in claim.reconciling:
+                    figures += [p.driver, zh.num(p.base, p.unit, name=p.driver)]
                 assert figures, claim.note
                 assert any(all(f in r["text"] for f in figures) for r in hits), claim.note
                 assert not any("would hold" in r["text"] for r in hits)
@@ -333,7 +335,6 @@ def test_writing_leaves_only_the_reports_in_the_folder(reports) -> None:
 def test_the_ulcer_index_row_shows_the_hand_computed_value(built, html) -> None:
     """A catalogue metric reaches the report's table with no edit of the report."""
     from aithesis.report.context import metrics_table
-    from aithesis.report.i18n import Translator
 
     for lang, label in (("en", "Ulcer index"), ("zh", "溃疡指数")):
         table = metrics_table(built.results, Translator(lang))

@@ -202,3 +202,20 @@ def test_claim_rules_on_a_synthetic_model(write_model) -> None:
     assert status["q1~q2"] == "ok"
     assert status["q1~q3"] == "flagged" and rep.get("q1~q3").computed == pytest.approx(30)
     assert "would hold with" in rep.get("wrong").note
+
+
+def test_reconciling_drivers_are_data_and_the_note_writes_them_as_analysts_do(
+    write_model,
+) -> None:
+    """c = a * b = 20 against a claimed 25: a = 12.5 ($mn) or b = 2.5 would reconcile."""
+    rep = load_model(write_model(SYNTH)).check_claims()
+    wrong = rep.get("wrong")
+    assert [(p.driver, p.values, p.base, p.unit) for p in wrong.reconciling] == [
+        ("a", pytest.approx((12.5,)), 10.0, "USD_mn"),
+        ("b", pytest.approx((2.5,)), 2.0, ""),
+    ]
+    assert wrong.note == "would hold with a = $12.5mn (model: $10mn) or b = 2.5 (model: 2)"
+    # a claimed range [10, 30] solved per end, written low to high
+    both = rep.get("not_inside").reconciling[0]
+    assert both.values == tuple(sorted(both.values)) and len(both.values) == 2
+    assert rep.get("exact").reconciling == ()  # nothing to reconcile when a claim holds

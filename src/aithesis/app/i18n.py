@@ -99,9 +99,25 @@ class Messages:
         """``Name (TICKER)`` in this language (the ticker alone when unknown)."""
         return self.shared.company_ticker(ticker)
 
-    def unit(self, unit: str | None) -> str:
-        """A unit's label in this language (``USD_bn`` -> ``USD bn`` / ``十亿美元``)."""
-        return self.shared.unit(unit)
+    def unit(self, unit: str | None, name: str | None = None) -> str:
+        """A unit's label in this language (``USD_bn`` -> ``$bn`` / ``十亿美元``) for figures
+        shown with :meth:`value` / :meth:`shown` (English ``RMB_100M`` reads ``RMB bn``)."""
+        return self.shared.unit(unit, name=name)
+
+    def input_unit(self, unit: str | None, name: str | None = None) -> str:
+        """The label of a figure typed or slid in the model's own unit (not rescaled):
+        ``RMB 100M`` in English where :meth:`unit` would say ``RMB bn``."""
+        if unit and self.shared.factor(unit) != 1.0:
+            return unit.replace("_", " ")
+        return self.shared.unit(unit, name=name)
+
+    def value(self, x: Any, unit: str | None = None, name: str | None = None) -> str:
+        """A number or ``(low, high)`` range with its unit, as the report writes it."""
+        return self.shared.value(x, unit, name=name)
+
+    def shown(self, x: Any, unit: str | None = None, name: str | None = None) -> tuple[str, str]:
+        """``(number, unit label)`` for a table with a unit column (number rescaled)."""
+        return self.shared.shown(x, unit, name=name)
 
     def name(self, prefix: str, key: str | None) -> str:
         """A named thing's label from the report catalogue (``group``, ``entity``,

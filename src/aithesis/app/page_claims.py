@@ -20,7 +20,7 @@ import streamlit as st
 
 from aithesis.app.claims_record import render_coverage, render_records
 from aithesis.app.context import AppContext
-from aithesis.app.fmt import fmt_pct, fmt_value
+from aithesis.app.fmt import fmt_pct
 from aithesis.report.generated import claim_note, cross_claim_text
 from aithesis.thesis.results import ClaimResult
 
@@ -66,9 +66,9 @@ def claim_text(ctx: AppContext, r: ClaimResult) -> str:
     return r.text
 
 
-def _claimed(r: ClaimResult, unit: str) -> str:
+def _claimed(ctx: AppContext, r: ClaimResult) -> str:
     symbol = {">=": "≥", "<=": "≤", "=": "", "in": "", "plausible": "≈"}.get(r.op, r.op)
-    return f"{symbol} {fmt_value(r.claimed, unit)}".strip()
+    return f"{symbol} {ctx.t.value(r.claimed, r.unit)}".strip()
 
 
 def _table(ctx: AppContext, rows: list[ClaimResult]) -> pd.DataFrame:
@@ -78,8 +78,8 @@ def _table(ctx: AppContext, rows: list[ClaimResult]) -> pd.DataFrame:
             t("col_status"): [t(f"status.{r.status}") for r in rows],
             t("claims.claim"): [r.claim_id for r in rows],
             t("col_text"): [claim_text(ctx, r) for r in rows],
-            t("claims.claimed"): [_claimed(r, t.unit(r.unit)) for r in rows],
-            t("claims.computed"): [fmt_value(r.computed, t.unit(r.unit)) for r in rows],
+            t("claims.claimed"): [_claimed(ctx, r) for r in rows],
+            t("claims.computed"): [t.value(r.computed, r.unit) for r in rows],
             t("claims.gap"): [fmt_pct(r.rel_error) for r in rows],
         }
     )
@@ -90,11 +90,11 @@ def _details(ctx: AppContext, r: ClaimResult) -> None:
     t = ctx.t
     lines = [
         f"**{_model_title(ctx, r.model)} · `{r.claim_id}`**: {claim_text(ctx, r)}",
-        f"{t('claims.claimed')}: {_claimed(r, t.unit(r.unit))} · "
-        f"{t('claims.computed')}: {fmt_value(r.computed, t.unit(r.unit))} · "
+        f"{t('claims.claimed')}: {_claimed(ctx, r)} · "
+        f"{t('claims.computed')}: {t.value(r.computed, r.unit)} · "
         f"{t('claims.gap')}: {fmt_pct(r.rel_error)} · {t(f'status.{r.status}')}",
     ]
-    note = _markdown(claim_note(r.note, ctx.t.shared))
+    note = _markdown(claim_note(r.note, ctx.t.shared, r.reconciling))
     if note:
         lines.append(f"{t('claims_note')}: {note}")
     if r.quote:
@@ -183,10 +183,10 @@ def _full_list(ctx: AppContext, rows: list[ClaimResult]) -> None:
     st.subheader(t("claims_full"))
     items = []
     for r in rows:
-        note = _markdown(claim_note(r.note, ctx.t.shared))
+        note = _markdown(claim_note(r.note, ctx.t.shared, r.reconciling))
         figures = (
-            f"{t('claims.claimed')}: {_claimed(r, t.unit(r.unit))} · "
-            f"{t('claims.computed')}: {fmt_value(r.computed, t.unit(r.unit))} · "
+            f"{t('claims.claimed')}: {_claimed(ctx, r)} · "
+            f"{t('claims.computed')}: {t.value(r.computed, r.unit)} · "
             f"{t('claims.gap')}: {fmt_pct(r.rel_error)}"
         )
         status = t(f"status.{r.status}")

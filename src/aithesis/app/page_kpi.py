@@ -11,7 +11,7 @@ import streamlit as st
 
 from aithesis.app import charts
 from aithesis.app.context import AppContext
-from aithesis.app.fmt import fmt_num, fmt_pct
+from aithesis.app.fmt import fmt_pct
 from aithesis.report.charts_models import kpi_series
 
 __all__ = ["render"]
@@ -52,7 +52,9 @@ def _growth(ctx: AppContext, key: str, table: pd.DataFrame) -> None:
     shown = pd.DataFrame(
         {
             t("kpi.period"): table["fiscal_period"],
-            t("kpi.value"): [fmt_num(v, 6) for v in table["value"]],
+            t("kpi.value"): [
+                t.shown(v, u)[0] for v, u in zip(table["value"], table["unit"], strict=True)
+            ],
             t("label.unit"): [t.unit(u) for u in table["unit"]],
             t("label.qoq"): [fmt_pct(v, signed=True) for v in table["qoq"]],
             t("label.yoy"): [fmt_pct(v, signed=True) for v in table["yoy"]],
@@ -84,19 +86,22 @@ def _aggregate(ctx: AppContext, key: str, table: pd.DataFrame) -> None:
     if rows.empty:
         st.caption(t("kpi.no_group_data"))
         return
+    unit = str(rows["unit"].iloc[-1])
     st.plotly_chart(
         charts.bar_figure(
             list(rows["period"]),
-            rows["value"].to_numpy(),
-            text=[fmt_num(v, 6) for v in rows["value"]],
-            y_title=t.unit(str(rows["unit"].iloc[-1])),
+            rows["value"].to_numpy() * t.shared.factor(unit),
+            text=[t.shown(v, unit)[0] for v in rows["value"]],
+            y_title=t.unit(unit),
         ),
         key=f"kpi.group.{key}",
     )
     shown = pd.DataFrame(
         {
             t("kpi.period"): rows["period"],
-            t("kpi.value"): [fmt_num(v, 6) for v in rows["value"]],
+            t("kpi.value"): [
+                t.shown(v, u)[0] for v, u in zip(rows["value"], rows["unit"], strict=True)
+            ],
             t("label.unit"): [t.unit(u) for u in rows["unit"]],
             t("col_members"): [_members(ctx, m) for m in rows["members_present"]],
             # a read-only mark, not a checkbox that looks editable and unticked

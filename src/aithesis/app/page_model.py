@@ -49,7 +49,7 @@ def _driver_widgets(ctx: AppContext, section: ModelSection, model: ThesisModel) 
     for name, spec in model.spec.drivers.items():
         if spec.constant:
             continue
-        unit = ctx.t.unit(model.unit_text(name))
+        unit = ctx.t.input_unit(model.unit_text(name), name)
         label = f"{name} ({unit})" if unit else name
         base = float(spec.value)
         title = t.shared.model_title(spec.title or "", spec.title_zh) or None
@@ -98,20 +98,20 @@ def _row_title(ctx: AppContext, row: dict[str, Any]) -> str | None:
 def _output(ctx: AppContext, section: ModelSection, evaluation: Evaluation) -> None:
     t = ctx.t
     output = evaluation.output
-    unit = t.unit(evaluation.units[output])
+    unit = evaluation.units[output]
     st.metric(
         f"{t('model.output')}: {output}",
-        f"{fmt_num(evaluation.value)} {unit}".strip(),
+        t.value(evaluation.value, unit, output),
         help=next((_row_title(ctx, r) for r in section.tree if r["name"] == output), None),
     )
-    st.caption(t("model_base_case", value=f"{fmt_num(section.base.value)} {unit}".strip()))
+    st.caption(t("model_base_case", value=t.value(section.base.value, unit, output)))
 
 
 def _tree(ctx: AppContext, section: ModelSection, evaluation: Evaluation, moved: list[str]) -> None:
     t = ctx.t
     labels = {
-        row["name"]: f"{row['name']}\n{fmt_num(evaluation.values[row['name']])} "
-        f"{t.unit(evaluation.units[row['name']])}".strip()
+        row["name"]: f"{row['name']}\n"
+        + t.value(evaluation.values[row["name"]], evaluation.units[row["name"]], row["name"])
         for row in section.tree
     }
     st.subheader(t("model_tree"))
@@ -129,8 +129,11 @@ def _values(ctx: AppContext, section: ModelSection, evaluation: Evaluation) -> N
         {
             t("model.name"): [r["name"] for r in section.tree],
             t("col_kind"): [t(f"kind_{r['kind']}") for r in section.tree],
-            t("kpi.value"): [fmt_num(evaluation.values[r["name"]]) for r in section.tree],
-            t("label.unit"): [t.unit(evaluation.units[r["name"]]) for r in section.tree],
+            t("kpi.value"): [
+                t.shown(evaluation.values[r["name"]], evaluation.units[r["name"]], r["name"])[0]
+                for r in section.tree
+            ],
+            t("label.unit"): [t.unit(evaluation.units[r["name"]], r["name"]) for r in section.tree],
             t("col_formula"): [r["expr"] or "" for r in section.tree],
             t("col_title"): [_row_title(ctx, r) or "" for r in section.tree],
         }
@@ -140,7 +143,7 @@ def _values(ctx: AppContext, section: ModelSection, evaluation: Evaluation) -> N
         st.table(table, hide_index=True)
     if section.scenarios:
         with st.expander(t("model.scenarios")):
-            unit = t.unit(section.base.units[section.output])
+            unit = section.base.units[section.output]
             rows = {
                 t("model.base"): section.base,
                 **{t.name("scenario", k): v for k, v in section.scenarios.items()},
@@ -149,7 +152,9 @@ def _values(ctx: AppContext, section: ModelSection, evaluation: Evaluation) -> N
                 pd.DataFrame(
                     {
                         t("model_scenario"): list(rows),
-                        section.output: [f"{fmt_num(e.value)} {unit}" for e in rows.values()],
+                        section.output: [
+                            t.value(e.value, unit, section.output) for e in rows.values()
+                        ],
                     }
                 ),
                 hide_index=True,
@@ -199,7 +204,8 @@ def _monte_carlo(ctx: AppContext, section: ModelSection, model: ThesisModel) -> 
 
 def _show_summary(ctx: AppContext, summary: Any, target: str | None) -> None:
     t = ctx.t
-    unit = t.unit(summary.unit)
+    unit = t.unit(summary.unit, summary.output)
+    k = t.shared.factor(summary.unit)  # figures and axis in the unit the labels name
     cards = st.columns(5 if summary.probability is not None else 4)
     if summary.probability is not None:
         cards[0].metric(f"P({target})", fmt_pct(summary.probability))
@@ -214,12 +220,12 @@ def _show_summary(ctx: AppContext, summary: Any, target: str | None) -> None:
         ],
         strict=True,
     ):
-        column.metric(label + suffix, fmt_num(value))
-    target_value = summary.target[2] if summary.target else None
+        column.metric(label + suffix, t.shown(value, summary.unit, summary.output)[0])
+    target_value = summary.target[2] * k if summary.target else None
     st.plotly_chart(
         charts.histogram_figure(
             summary.counts,
-            summary.edges,
+            summary.edges * k,
             title=t("mc_histogram", output=summary.output),
             x_title=f"{summary.output} ({unit})" if unit else summary.output,
             y_title=t("mc_count"),

@@ -30,8 +30,8 @@ def model_panel_height(model: ModelSection) -> int:
 
 
 def _axis_title(name: str, unit: str, t: Translator) -> str:
-    """``market_cap (USD bn)``; the name alone when the output has no unit (no ``()``)."""
-    label = t.unit(unit)
+    """``market_cap ($bn)``; the name alone when the output has no unit (no ``()``)."""
+    label = t.unit(unit, name=name)
     return f"{name} ({label})" if label else name
 
 
@@ -40,8 +40,10 @@ def tornado(model: ModelSection, t: Translator) -> go.Figure:
     tor = model.tornado
     order = list(range(len(tor.drivers)))[::-1]  # largest swing on top
     labels = [f"{tor.drivers[i]} ({t.num(tor.low[i])} – {t.num(tor.high[i])})" for i in order]
-    low = np.array([tor.out_low[i] for i in order])
-    high = np.array([tor.out_high[i] for i in order])
+    k = t.factor(tor.unit)  # the axis in the unit its title names (RMB bn, not 亿元)
+    low = np.array([tor.out_low[i] for i in order]) * k
+    high = np.array([tor.out_high[i] for i in order]) * k
+    centre = tor.base * k
     fig = go.Figure()
     for name, values, color in (
         (t("chart.at_low"), low, "#8fb8de"),
@@ -50,8 +52,8 @@ def tornado(model: ModelSection, t: Translator) -> go.Figure:
         fig.add_trace(
             go.Bar(
                 y=labels,
-                x=values - tor.base,
-                base=tor.base,
+                x=values - centre,
+                base=centre,
                 orientation="h",
                 name=name,
                 marker_color=color,
@@ -59,8 +61,8 @@ def tornado(model: ModelSection, t: Translator) -> go.Figure:
                 hovertemplate="%{y}<br>" + name + ": %{customdata:,.4g}<extra></extra>",
             )
         )
-    fig.add_vline(x=tor.base, line={"color": "#333", "width": 1})
-    base = t("chart.base_value", value=t.num(tor.base, tor.unit))
+    fig.add_vline(x=centre, line={"color": "#333", "width": 1})
+    base = t("chart.base_value", value=t.num(tor.base, tor.unit, name=model.output))
     height = model_panel_height(model)
     # bars at most ~40 px thick: one driver in a 380 px panel is a bar, not a block
     row = (height - 100) / max(len(labels), 1)
@@ -74,12 +76,14 @@ def tornado(model: ModelSection, t: Translator) -> go.Figure:
 def monte_carlo(model: ModelSection, t: Translator) -> go.Figure:
     """Histogram of the simulated output with the target line and P(target)."""
     mc = model.monte_carlo
-    centres = (mc.edges[:-1] + mc.edges[1:]) / 2.0  # bar positions for plotting
+    k = t.factor(mc.unit)  # the axis in the unit its title names
+    edges = mc.edges * k
+    centres = (edges[:-1] + edges[1:]) / 2.0  # bar positions for plotting
     fig = go.Figure(
         go.Bar(
             x=centres,
             y=mc.counts / mc.n,
-            width=np.diff(mc.edges),
+            width=np.diff(edges),
             marker_color="#8fb8de",
             marker_line={"color": "#5a8fc0", "width": 0.5},
             showlegend=False,
@@ -88,9 +92,10 @@ def monte_carlo(model: ModelSection, t: Translator) -> go.Figure:
     )
     for key in ("p5", "p50", "p95"):
         if key in mc.percentiles:
-            fig.add_vline(x=mc.percentiles[key], line={"color": "#777", "width": 1, "dash": "dot"})
+            at = mc.percentiles[key] * k
+            fig.add_vline(x=at, line={"color": "#777", "width": 1, "dash": "dot"})
             fig.add_annotation(
-                x=mc.percentiles[key],
+                x=at,
                 y=0.62,
                 yref="paper",
                 xanchor="right",
@@ -101,12 +106,12 @@ def monte_carlo(model: ModelSection, t: Translator) -> go.Figure:
             )
     if mc.target is not None:
         name, op, value = mc.target
-        fig.add_vline(x=value, line={"color": NEG, "width": 2.5})
+        fig.add_vline(x=value * k, line={"color": NEG, "width": 2.5})
         text = t(
             "chart.p_target",
             output=name,
             op=op.replace(">=", "≥").replace("<=", "≤"),
-            target=t.num(value, mc.unit),
+            target=t.num(value, mc.unit, name=name),
             probability=t.pct(mc.probability),
         )
         # above the plot area, so the label never covers the bars
@@ -166,15 +171,16 @@ def kpi_series(table: pd.DataFrame, events: pd.DataFrame, t: Translator) -> go.F
     quarterly = table["fiscal_period"].astype(str).str.contains("Q", regex=False)
     if quarterly.any() and not quarterly.all():
         table = table[quarterly.to_numpy()]
+    unit = table["unit"].iloc[-1] if len(table) else ""
+    k = t.factor(unit)  # bars in the unit the axis names (RMB bn in English, 亿元 in Chinese)
     texts = []
     for row in table.itertuples():
-        parts = [t.num(row.value)]
+        parts = [t.shown(row.value, unit)[0]]
         if pd.notna(row.qoq):
             parts.append(t("label.qoq_value", value=t.pct(row.qoq, signed=True)))
         if pd.notna(row.yoy):
             parts.append(t("label.yoy_value", value=t.pct(row.yoy, signed=True)))
         texts.append("<br>".join(parts))
-    unit = table["unit"].iloc[-1] if len(table) else ""
     quarters = [_quarter(d) for d in table["period_end"]]
     calendar = all(q is not None for q in quarters)
     # bars sit on calendar quarters (of the period end); the fiscal label is in the hover
@@ -183,7 +189,7 @@ def kpi_series(table: pd.DataFrame, events: pd.DataFrame, t: Translator) -> go.F
     fig = go.Figure(
         go.Bar(
             x=xs,
-            y=table["value"],
+            y=table["value"] * k,
             text=texts,
             textposition="outside",
             marker_color=PALETTE[0],
@@ -216,7 +222,7 @@ def kpi_series(table: pd.DataFrame, events: pd.DataFrame, t: Translator) -> go.F
                 bgcolor="rgba(200,85,61,0.85)",
                 borderpad=3,
             )
-    top = float(table["value"].max()) if len(table) else 1.0
+    top = float(table["value"].max()) * k if len(table) else 1.0
     style(fig, 380, margin={"l": 60, "r": 20, "t": 30, "b": 40})
     fig.update_yaxes(title_text=t.unit(unit), range=[0, top * 1.35])
     return fig
@@ -225,21 +231,22 @@ def kpi_series(table: pd.DataFrame, events: pd.DataFrame, t: Translator) -> go.F
 def kpi_group(table: pd.DataFrame, t: Translator) -> go.Figure:
     """A group's aggregate per period; incomplete periods (members missing) in grey."""
     colors = [PALETTE[2] if bool(c) else "#b0b7bf" for c in table["complete"]]
+    unit = table["unit"].iloc[-1] if len(table) else ""
+    k = t.factor(unit)
     texts = [
-        t.num(v) + ("" if bool(c) else "<br>" + t("label.partial", n=int(n)))
+        t.shown(v, unit)[0] + ("" if bool(c) else "<br>" + t("label.partial", n=int(n)))
         for v, c, n in zip(table["value"], table["complete"], table["n_members"], strict=True)
     ]
     hover = [
         t("chart.members_hover", present=p or "—", missing=m or "—")
         for p, m in zip(table["members_present"], table["members_missing"], strict=True)
     ]
-    unit = table["unit"].iloc[-1] if len(table) else ""
     periods = [str(p) for p in table["period"]]
     quarters = [_quarter(p) for p in periods]
     fig = go.Figure(
         go.Bar(
             x=periods,
-            y=table["value"],
+            y=table["value"] * k,
             marker_color=colors,
             text=texts,
             textposition="outside",
@@ -262,7 +269,7 @@ def kpi_group(table: pd.DataFrame, t: Translator) -> go.Figure:
             range=[-0.5, len(axis) - 0.5],
         )
         _missing_marks(fig, axis, set(periods), t)
-    top = float(table["value"].max()) if len(table) else 1.0
+    top = float(table["value"].max()) * k if len(table) else 1.0
     style(fig, 340, margin={"l": 60, "r": 20, "t": 30, "b": 40})
     fig.update_yaxes(title_text=t.unit(unit), range=[0, top * 1.3])
     return fig

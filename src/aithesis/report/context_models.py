@@ -49,14 +49,15 @@ def driver_tree(model: ModelSection, t: Translator) -> list[dict[str, Any]]:
         seen.add(name)
         span = None
         if r["low"] is not None and r["high"] is not None:
-            span = f"{t.num(r['low'])} – {t.num(r['high'])}"
+            span = t.shown((r["low"], r["high"]), r["unit"], name=name)[0]
+        value, unit = t.shown(r["value"], r["unit"], name=name)
         return {
             "name": name,
             "kind": r["kind"],
             "title": _zh(t, r.get("title_zh"), r["title"]) or "",
             "expr": r["expr"] or "",
-            "value": t.num(r["value"]),
-            "unit": t.unit(r["unit"]),
+            "value": value,
+            "unit": unit,
             "range": span,
             "output": name == model.output,
             "repeat": not first and bool(r["inputs"]),
@@ -79,12 +80,18 @@ def scenario_table(model: ModelSection, t: Translator) -> dict[str, Any] | None:
     ]
     rows = []
     for n in [*names, model.output]:
-        cells = [(t.num(base.values[n]), "")]
+        unit = base.units[n]
+        cells = [(t.shown(base.values[n], unit, name=n)[0], "")]
         for e in model.scenarios.values():
             changed = not np.isclose(e.values[n], base.values[n])
-            cells.append((t.num(e.values[n]), "changed" if changed else ""))
+            cells.append((t.shown(e.values[n], unit, name=n)[0], "changed" if changed else ""))
         rows.append(
-            {"name": n, "unit": t.unit(base.units[n]), "cells": cells, "output": n == model.output}
+            {
+                "name": n,
+                "unit": t.unit(unit, name=n),
+                "cells": cells,
+                "output": n == model.output,
+            }
         )
     heads = [t("model.base")] + [t.label("scenario", s) for s in model.scenarios]
     return {"heads": heads, "rows": rows}
@@ -96,10 +103,14 @@ def monte_carlo_view(model: ModelSection, t: Translator) -> dict[str, Any] | Non
     if mc is None:
         return None
     shown = ("p5", "p25", "p50", "p75", "p95")
+
+    def fig(x: float) -> str:
+        return t.shown(x, mc.unit, name=mc.output)[0]
+
     stats = [
-        (t("model.mean"), t.num(mc.mean)),
-        (t("model.std"), t.num(mc.std)),
-        *[(t(f"label.{k}"), t.num(v)) for k, v in mc.percentiles.items() if k in shown],
+        (t("model.mean"), fig(mc.mean)),
+        (t("model.std"), fig(mc.std)),
+        *[(t(f"label.{k}"), fig(v)) for k, v in mc.percentiles.items() if k in shown],
         (t("summary.draws"), t.num(mc.n)),
         (t("model.seed"), str(mc.seed)),
     ]
@@ -111,7 +122,7 @@ def monte_carlo_view(model: ModelSection, t: Translator) -> dict[str, Any] | Non
                 "summary.p_target",
                 output=name,
                 op=_OPS.get(op, op) or "=",
-                target=t.num(value, mc.unit),
+                target=t.num(value, mc.unit, name=name),
             ),
             "text": t.pct(mc.probability),
             "value": repr(float(mc.probability)),
@@ -123,7 +134,7 @@ def monte_carlo_view(model: ModelSection, t: Translator) -> dict[str, Any] | Non
     return {
         "figure": figure_html(charts.monte_carlo(model, t), f"fig-mc-{model.key}"),
         "stats": stats,
-        "unit": t.unit(mc.unit),
+        "unit": t.unit(mc.unit, name=mc.output),
         "target": target,
         "shares": shares,
     }
@@ -148,7 +159,7 @@ def model_view(model: ModelSection, index: int, t: Translator) -> dict[str, Any]
         "source": model.source or "",
         "description": _zh(t, model.description_zh, model.description) or "",
         "output": model.output,
-        "value": t.num(model.base.value, model.base.units[model.output]),
+        "value": t.num(model.base.value, model.base.units[model.output], name=model.output),
         "tree": driver_tree(model, t),
         "scenarios": scenario_table(model, t),
         "tornado": tornado,
@@ -159,8 +170,8 @@ def model_view(model: ModelSection, index: int, t: Translator) -> dict[str, Any]
     }
 
 
-def _claim_value(value: Any, op: str, t: Translator) -> str:
-    text = t.value(value)
+def _claim_value(value: Any, op: str, unit: str, t: Translator) -> str:
+    text = t.shown(value, unit)[0]
     symbol = _OPS.get(op, op)
     return f"{symbol} {text}" if symbol and not isinstance(value, tuple | list) else text
 
@@ -180,14 +191,14 @@ def claims_view(results: ProjectResults, t: Translator) -> dict[str, Any]:
                 "text": _zh(t, texts_zh.get((c.model, c.claim_id)), cross_claim_text(c.text, t)),
                 "quote": c.quote,
                 "source": c.source,
-                "claimed": _claim_value(c.claimed, c.op, t),
-                "computed": t.value(c.computed),
+                "claimed": _claim_value(c.claimed, c.op, c.unit, t),
+                "computed": t.shown(c.computed, c.unit)[0],
                 "unit": t.unit(c.unit),
                 "gap": t.pct(c.rel_error),
                 "flagged": c.status == "flagged",
                 "status": t.label("status", c.status),
                 "cross": c.kind == "cross",
-                "note": claim_note(c.note, t),
+                "note": claim_note(c.note, t, c.reconciling),
             }
         )
         previous = c.model

@@ -1,18 +1,19 @@
 """The report's wording of texts the engines write in English (warnings, claim notes).
 
 The build and the claim checker write their notes in English for the terminal and the
-JSON record (``"would hold with hw_life = 8 year (model: 7)"``). The report shows them in
-the reader's language: each known sentence shape is matched here and re-worded from the
-catalogue, with names and numbers carried over unchanged; a note of an unknown shape is
-shown as it is. Only wording changes: every figure in the output is the figure of the
-input text.
+JSON record (``"would hold with hw_life = 8 years (model: 7 years)"``). The report shows
+them in the reader's language: a flagged claim's reconciling drivers come as data and are
+written with the reader's units; other known sentence shapes are matched here and
+re-worded from the catalogue, with names and numbers carried over unchanged; a note of an
+unknown shape is shown as it is.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from markupsafe import Markup, escape
 
@@ -33,8 +34,6 @@ _COMMON_END = re.compile(
     rf"({_DATE}) \(later data cut: (.*)\)$"
 )
 _LATER = re.compile(rf"(.+?) \(({_DATE})\)(?:, |$)")
-_HOLD = re.compile(r"^would hold with (.*)$")
-_HOLD_PART = re.compile(r"^(\w+) = (\S+)(?: (.+?))? \(model: (\S+)\)$")
 _CROSS_TEXT = re.compile(r"^'(\w+)' and '(\w+)' imply (\w+) = (\S+) vs (\S+)(?: (.+))?$")
 _CROSS_NOTE = re.compile(r"^cross-claim check of (\w+)$")
 _COVERAGE_MISSING = "article coverage not computed: "
@@ -95,29 +94,27 @@ def _unit(t: Translator, unit: str | None) -> str:
     return f" {t.unit(unit)}" if unit else ""
 
 
-def claim_note(note: str, t: Translator) -> str:
-    """A claim's note (``would hold with ...``, ``cross-claim check of ...``) re-worded."""
+def claim_note(note: str, t: Translator, reconciling: Sequence[Any] = ()) -> str:
+    """A claim's note (``would hold with ...``, ``cross-claim check of ...``) re-worded.
+
+    ``reconciling`` (a flagged claim's :class:`~aithesis.thesis.results.Reconciling`
+    drivers) gives the "would hold with" figures in the reader's units and language
+    (the English note already writes them as analysts do: ``$750bn``, ``8 years``).
+    """
+    if reconciling and t.lang != "en":  # English: the checker's note, written by numfmt
+        parts = [
+            _fill(
+                t,
+                "note.hold_part",
+                name=_code(p.driver),
+                value=t.value(tuple(p.values), p.unit, name=p.driver),
+                base=t.num(p.base, p.unit, name=p.driver),
+            )
+            for p in reconciling
+        ]
+        return _fill(t, "note.would_hold", parts=escape(t("note.or")).join(parts))
     if t.lang == "en" or not note:
         return note
-    m = _HOLD.match(note)
-    if m is not None:
-        parts = []
-        for part in m.group(1).split(" or "):
-            p = _HOLD_PART.match(part)
-            if p is None:
-                return note
-            name, value, unit, base = p.groups()
-            parts.append(
-                _fill(
-                    t,
-                    "note.hold_part",
-                    name=_code(name),
-                    value=value,
-                    unit=_unit(t, unit),
-                    base=base,
-                )
-            )
-        return _fill(t, "note.would_hold", parts=escape(t("note.or")).join(parts))
     m = _CROSS_NOTE.match(note)
     if m is not None:
         return _fill(t, "note.cross_check", name=_code(m.group(1)))

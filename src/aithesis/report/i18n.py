@@ -21,7 +21,6 @@ full-precision numbers back from ``data-value`` attributes.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
@@ -165,48 +164,86 @@ class Translator:
         """A decimal as a percentage (``0.123`` -> ``12.3%``); ``—`` for missing values."""
         return numfmt.percent(x, digits, signed=signed, grouping=True, missing=numfmt.EM_DASH)
 
-    def num(self, x: float | None, unit: str | None = None) -> str:
-        """A number (with its unit label when given) in this language's style.
+    def num(self, x: float | None, unit: str | None = None, *, name: str | None = None) -> str:
+        """A number (with its unit when given) in this language's style.
 
         Large magnitudes are shortened: ``19,200,000`` is ``19.2M`` in English and
-        ``1,920万`` in Chinese; ``2.2e8`` is ``220M`` / ``2.2亿``.
+        ``1,920万`` in Chinese; ``2.2e8`` is ``220M`` / ``2.2亿``. Units are written as
+        analysts write them (:meth:`shown`): ``$5,000bn``, ``RMB 24.61bn`` (``246.1亿元``),
+        a P/E as ``33x`` (``33倍``), ``1 year`` but ``8 years``.
         """
-        if x is None or not math.isfinite(float(x)):
-            return "—"
-        x = float(x)
+        text, label = self.shown(x, unit, name=name)
+        return self._join(text, label, unit)
+
+    def value(self, x: Any, unit: str | None = None, *, name: str | None = None) -> str:
+        """A number or a ``(low, high)`` range (written low to high), with its unit."""
+        text, label = self.shown(x, unit, name=name)
+        return self._join(text, label, unit)
+
+    def shown(self, x: Any, unit: str | None = None, *, name: str | None = None) -> tuple[str, str]:
+        """``(number, unit label)`` for a table with a separate unit column: the number is
+        scaled to the label (``RMB_100M`` in English: x 0.1 and ``RMB bn``; unchanged as
+        ``亿元`` in Chinese); a range is written low to high; a missing value is ``—``."""
+        factor = self.factor(unit)
+        if isinstance(x, tuple | list) and len(x) == 2:
+            ends = sorted(float(v) * factor for v in x if not numfmt.is_missing(v))
+            if not ends:
+                return "—", self.unit(unit, name=name)
+            low, high = (self._number(v) for v in (ends[0], ends[-1]))
+            text = low if low == high else f"{low} – {high}"
+            return text, self.unit(unit, name=name)
+        if x is None or numfmt.is_missing(x):
+            return "—", self.unit(unit, name=name)
+        scaled = float(x) * factor
+        text = self._number(scaled)
+        return text, self.unit(unit, name=name, one=text == "1")
+
+    def factor(self, unit: str | None) -> float:
+        """What a value in ``unit`` is multiplied by to be read against :meth:`unit`'s
+        label (0.1 for ``RMB_100M`` in English; charts scale their axes by it)."""
+        return numfmt.unit_factor(unit, self.lang) if unit else 1.0
+
+    def _number(self, x: float) -> str:
+        """A finite number, large magnitudes shortened in this language's way."""
         size = abs(x)
         if self.lang == "zh" and size >= 1e8:
-            text = _trim(f"{x / 1e8:,.2f}") + "亿"
-        elif self.lang == "zh" and size >= 1e5:
-            text = _trim(f"{x / 1e4:,.1f}") + "万"
-        elif self.lang == "en" and size >= 1e12:
-            text = _trim(f"{x / 1e12:,.2f}") + "T"
-        elif self.lang == "en" and size >= 1e9:
-            text = _trim(f"{x / 1e9:,.2f}") + "B"
-        elif self.lang == "en" and size >= 1e6:
-            text = _trim(f"{x / 1e6:,.2f}") + "M"
-        else:
-            text = _plain(x)
-        if unit:
-            return f"{text} {self.unit(unit)}"
-        return text
+            return _trim(f"{x / 1e8:,.2f}") + "亿"
+        if self.lang == "zh" and size >= 1e5:
+            return _trim(f"{x / 1e4:,.1f}") + "万"
+        if self.lang == "en" and size >= 1e12:
+            return _trim(f"{x / 1e12:,.2f}") + "T"
+        if self.lang == "en" and size >= 1e9:
+            return _trim(f"{x / 1e9:,.2f}") + "B"
+        if self.lang == "en" and size >= 1e6:
+            return _trim(f"{x / 1e6:,.2f}") + "M"
+        return _plain(x)
 
-    def value(self, x: Any, unit: str | None = None) -> str:
-        """A number or a ``(low, high)`` range, with its unit."""
-        if isinstance(x, tuple | list) and len(x) == 2:
-            low, high = (self.num(v) for v in x)
-            text = low if low == high else f"{low} – {high}"
-            return f"{text} {self.unit(unit)}" if unit else text
-        return self.num(x, unit)
+    def _join(self, text: str, label: str, unit: str | None) -> str:
+        """A shown number and its unit label: English money as ``$5,000bn`` /
+        ``RMB 24.61bn``, ``33x``, ``20%``; Chinese ``246.1 亿元``, ``33倍``."""
+        if not label or text == "—":
+            return text
+        money = numfmt.money_unit(unit, self.lang) if unit else None
+        if self.lang == "en" and money is not None:
+            prefix, suffix, _ = money
+            return f"{prefix}{text}{suffix}"
+        return numfmt.join(text, label)
 
     def ratio(self, x: float | None, digits: int = 2) -> str:
         """A ratio or coefficient (Sharpe, beta, Gini) with fixed decimals."""
         return numfmt.fixed(x, digits, grouping=True, missing=numfmt.EM_DASH)
 
-    def unit(self, unit: str | None) -> str:
-        """The reader's label for a unit (``USD_bn`` -> ``USD bn`` / ``十亿美元``)."""
+    def unit(self, unit: str | None, *, name: str | None = None, one: bool = False) -> str:
+        """The reader's label for a unit: English as analysts write it (``USD_bn`` ->
+        ``$bn``, ``RMB_100M`` -> ``RMB bn``, a P/E's ``year`` -> ``x``, ``year`` ->
+        ``years``, or ``year`` when ``one``) from :mod:`aithesis.numfmt`; Chinese from the
+        catalogue (``十亿美元``, ``亿元``, a P/E -> ``倍``)."""
         if not unit:
             return ""
+        if numfmt.is_multiple(name, unit):
+            return "x" if self.lang == "en" else "倍"
+        if self.lang == "en" and numfmt.has_label(unit):
+            return numfmt.unit_label(unit, name, one=one)
         key = f"unit.{unit}"
         return self(key) if key in self.catalogue else unit.replace("_", " ")
 

@@ -30,7 +30,7 @@ import numpy as np
 
 from aithesis import numfmt
 from aithesis.errors import SpecError
-from aithesis.thesis.results import UNDETERMINED, ClaimReport, ClaimResult
+from aithesis.thesis.results import UNDETERMINED, ClaimReport, ClaimResult, Reconciling
 from aithesis.thesis.solve import find_root
 from aithesis.thesis.spec import ClaimSpec
 from aithesis.thesis.units import conversion_factor, format_unit, parse_unit
@@ -219,7 +219,11 @@ def _fmt_any(x: Any) -> str:
     return numfmt.span(x) if isinstance(x, tuple) else _fmt(x)
 
 
-def _reconcile(model: CompiledModel, claim: CompiledClaim, targets: list[float]) -> str:
+def _reconcile(
+    model: CompiledModel, claim: CompiledClaim, targets: list[float]
+) -> tuple[Reconciling, ...]:
+    """Up to three drivers, unstated ones first, and the values that would make the
+    claim hold (one per claimed figure, low to high)."""
     upstream = model.graph.drivers_of(claim.expr.names)
     drivers = [
         d
@@ -227,18 +231,30 @@ def _reconcile(model: CompiledModel, claim: CompiledClaim, targets: list[float])
         if d in upstream and d not in claim.spec.given and not model.spec.drivers[d].constant
     ]
     drivers.sort(key=lambda d: model.spec.drivers[d].quote is not None)  # unstated first
-    parts = []
+    parts: list[Reconciling] = []
     for d in drivers:
         base = float(model.spec.drivers[d].value)
         found = [_solve_for(model, claim, d, t, base) for t in targets]
         if any(v is None for v in found):
             continue
-        shown = numfmt.span(tuple(found))
-        unit = model.unit_text(d)
-        parts.append(f"{d} = {shown}{' ' + unit if unit else ''} (model: {_fmt(base)})")
+        values = tuple(sorted(float(v) for v in found if v is not None))
+        parts.append(Reconciling(d, values, base, model.unit_text(d)))
         if len(parts) == 3:
             break
-    return "would hold with " + " or ".join(parts) if parts else ""
+    return tuple(parts)
+
+
+def reconcile_note(parts: tuple[Reconciling, ...]) -> str:
+    """The English note of :func:`_reconcile`'s drivers, figures as analysts write them:
+    ``would hold with hw_life = 8 years (model: 7 years)``."""
+    if not parts:
+        return ""
+    shown = [
+        f"{p.driver} = {numfmt.quantity(p.values, p.unit, name=p.driver)} "
+        f"(model: {numfmt.quantity(p.base, p.unit, name=p.driver)})"
+        for p in parts
+    ]
+    return "would hold with " + " or ".join(shown)
 
 
 def _check_one(model: CompiledModel, claim: CompiledClaim) -> ClaimResult:
@@ -246,6 +262,7 @@ def _check_one(model: CompiledModel, claim: CompiledClaim) -> ClaimResult:
     base, lo, hi = _computed_range(model, claim)
     rel, shown = _error(spec.op, spec.claimed, base, lo, hi)
     note = ""
+    reconciling: tuple[Reconciling, ...] = ()
     if not np.all(np.isfinite([base, lo, hi, rel])):
         # NaN compares false with everything: without this, max(0, nan) passes as 'ok'
         status, rel = UNDETERMINED, float("nan")
@@ -254,7 +271,8 @@ def _check_one(model: CompiledModel, claim: CompiledClaim) -> ClaimResult:
         status = "flagged" if rel > spec.tol + 1e-12 else "ok"
     if status == "flagged":
         targets = list(spec.claimed) if isinstance(spec.claimed, tuple) else [spec.claimed]
-        note = _reconcile(model, claim, targets)
+        reconciling = _reconcile(model, claim, targets)
+        note = reconcile_note(reconciling)
     return ClaimResult(
         model=model.name,
         claim_id=spec.id,
@@ -269,6 +287,7 @@ def _check_one(model: CompiledModel, claim: CompiledClaim) -> ClaimResult:
         tol=spec.tol,
         quote=spec.quote or "",
         note=note,
+        reconciling=reconciling,
     )
 
 

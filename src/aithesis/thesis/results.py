@@ -316,6 +316,17 @@ RECORD_KEYS = (
 
 
 @dataclass(frozen=True)
+class Reconciling:
+    """A driver value that would make a flagged claim hold: ``values`` (one per claimed
+    figure, low to high) against the model's ``base``, both in ``unit``."""
+
+    driver: str
+    values: tuple[float, ...]
+    base: float
+    unit: str
+
+
+@dataclass(frozen=True)
 class ClaimResult:
     """One checked claim (``kind='claim'``) or a cross-claim comparison (``'cross'``).
 
@@ -346,6 +357,7 @@ class ClaimResult:
     computed_since: Any = None
     as_of_then: str = ""
     as_of_since: str = ""
+    reconciling: tuple[Reconciling, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """The stable JSON record (keys model, claim_id, text, source, claimed, ...).
