@@ -370,3 +370,19 @@ def test_model_page_in_chinese_describes_the_model_and_its_nodes(
     for name, formula in spec["formulas"].items():
         expr = formula["expr"] if isinstance(formula, dict) else formula
         assert " ".join(rows[name][-2].split()) == " ".join(str(expr).split()), name
+
+
+def test_claims_page_lists_each_flagged_claim_once_with_its_quote(
+    page: Any, wait_idle: Any, project_results: ProjectResults
+) -> None:
+    """The full list carries every claim once; a flagged claim's article words sit under
+    it (there is no second list of the flagged repeating them)."""
+    _go(page, wait_idle, "en", "page_claims", "section.claims")
+    main = page.locator('[data-testid="stMain"]').inner_text()
+    report = project_results.claims
+    # each claim's figures line once: a second list of the flagged would repeat theirs
+    assert main.count(text("claims.computed", "en") + ": ") == len(report)
+    assert report.flagged
+    for r in report.flagged:
+        if r.quote:
+            assert main.count(r.quote) == 1, r.claim_id

@@ -107,16 +107,6 @@ def _markdown(text: str) -> str:
     return html.unescape(_CODE_TAG.sub(lambda m: f"`{m.group(1)}`", str(text)))
 
 
-def _quotes(ctx: AppContext, rows: list[ClaimResult]) -> None:
-    flagged = [r for r in rows if r.status == "flagged"]
-    if not flagged:
-        return
-    st.subheader(ctx.t("claims_quotes"))
-    for r in flagged:
-        _details(ctx, r)
-        st.divider()
-
-
 def _selected(event: Any) -> int | None:
     """The row the reader clicked in a selectable data frame (None: none)."""
     try:
@@ -173,12 +163,12 @@ def _model_claims(ctx: AppContext) -> None:
         _details(ctx, rows[picked])
         st.divider()
     _full_list(ctx, rows)
-    _quotes(ctx, rows)
 
 
 def _full_list(ctx: AppContext, rows: list[ClaimResult]) -> None:
-    """Every claim of the table in full, wrapped, with its figures and note: the table's
-    cells cut long texts, this list shows them without a click."""
+    """Every claim of the table in full, wrapped, with its figures and note, and under a
+    flagged claim the article's words: the table's cells cut long texts, this list shows
+    them without a click (each claim once: there is no second list of the flagged)."""
     t = ctx.t
     st.subheader(t("claims_full"))
     items = []
@@ -193,6 +183,8 @@ def _full_list(ctx: AppContext, rows: list[ClaimResult]) -> None:
         line = f"- **`{r.claim_id}`** ({status}): {claim_text(ctx, r)}  \n  {figures}"
         if note:
             line += f"  \n  {t('claims_note')}: {note}"
+        if r.quote and r.status == "flagged":  # the article's own words, once, in the list
+            line += f"\n\n  > {r.quote}  \n  > — {r.source}\n"
         items.append(line.replace("$", "\\$"))  # no LaTeX from "$5,000bn ... $3T"
     st.markdown("\n".join(items))
 
