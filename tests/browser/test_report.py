@@ -167,3 +167,38 @@ def test_report_tables_fit_and_models_without_ranges_have_no_monte_carlo(
     shoot(page.locator("section#kpi"), f"report-{lang}-kpi-1400")
     assert errors == []
     page.close()
+
+
+STICKY_JS = """() => {
+  const nav = document.querySelector('nav.toc').getBoundingClientRect();
+  const heads = [...document.querySelectorAll('table.data thead th')]
+    .filter(th => th.checkVisibility())
+    .map(th => th.getBoundingClientRect())
+    .filter(r => r.bottom > 0 && r.top < window.innerHeight);
+  return {navTop: nav.top, navBottom: nav.bottom, heads: heads.map(r => r.top)};
+}"""
+
+
+def test_report_menu_stays_on_top_and_covers_no_heading_or_table_header(
+    reports: dict, browser_context: Any
+) -> None:
+    page, _, errors = _open(browser_context, reports["en"])
+    page.set_viewport_size({"width": 1400, "height": 900})
+    for sid in ("claims", "kpi", "appendix"):
+        # the menu's own link: the section's title lands just under the menu, not under it
+        page.locator(
+            "nav.toc a", has_text=page.locator(f"nav.toc a[href='#{sid}']").inner_text()
+        ).first.click()
+        page.wait_for_timeout(300)
+        state = page.evaluate(STICKY_JS)
+        assert state["navTop"] == 0  # still on screen far down the page
+        title = page.locator(f"section#{sid} h2").first.bounding_box()
+        assert title["y"] >= state["navBottom"] - 1, sid
+        # scrolled on into the section: any header on screen is below the menu
+        page.mouse.wheel(0, 600)
+        page.wait_for_timeout(300)
+        state = page.evaluate(STICKY_JS)
+        assert state["navTop"] == 0
+        assert all(top >= state["navBottom"] - 1 for top in state["heads"]), (sid, state)
+    assert errors == []
+    page.close()
