@@ -192,6 +192,8 @@ _WORDS: dict[str, tuple[str, str]] = {
     "bit/parameter": ("bit per parameter", "bits per parameter"),
     "percentage_point": ("percentage point", "percentage points"),
     "1/year": ("/year", "/year"),
+    "percent": ("%", "%"),
+    "percent/year": ("%/year", "%/year"),
 }
 # units English writes in a larger unit: code -> (English label, factor)
 _SCALED: dict[str, tuple[str, float]] = {
