@@ -131,9 +131,11 @@ def test_cli_shows_the_reason_beside_each_uncovered_statement(seeds_dir: Path) -
 
 
 @pytest.mark.parametrize("columns", [80, 120])
-def test_the_reason_stays_visible_on_a_narrow_terminal(seeds_dir: Path, columns: int) -> None:
-    """At 80 columns the reason takes the quote's place (the span says where) instead of
-    being squeezed out of the table."""
+def test_the_reason_and_quote_stay_visible_on_a_narrow_terminal(
+    seeds_dir: Path, columns: int
+) -> None:
+    """At 80 and 120 columns each uncovered statement's row (line, span, value) is
+    followed by its whole reason and quote, wrapped under it: nothing is cut."""
     from aithesis.cli import _common
 
     reasons = {r.span: r.reason for r in load_reasons() if r.article == SEEDS[4]}
@@ -141,13 +143,19 @@ def test_the_reason_stays_visible_on_a_narrow_terminal(seeds_dir: Path, columns:
     for c, _ in saved:
         c.width = columns
     try:
-        out = CliRunner().invoke(app, ["claims", "coverage"])  # every article: widest table
+        out = CliRunner().invoke(app, ["claims", "coverage"])  # every article
     finally:
         for c, old in saved:
             c._width = old
     assert out.exit_code == 0, out.output
-    header = next(line for line in out.stdout.splitlines() if " span " in line)
-    assert "reason" in header
-    words = " ".join(out.stdout.split())
-    assert reasons["8300亿美元"].split(":")[0] in words
-    assert max(len(line) for line in out.stdout.splitlines()) <= columns
+    lines = out.stdout.splitlines()
+    assert max(len(line) for line in lines) <= columns and "…" not in out.stdout
+    # the article is the title of its statements; under its row, the reason then the quote
+    mine = coverage([seeds_dir / SEEDS[4]]).uncovered
+    first = lines.index(f"{SEEDS[4]}: {len(mine)} uncovered")
+    row = next(i for i in range(first, len(lines)) if " 8300亿美元 " in lines[i])
+    assert lines[row + 1].strip().startswith("reason: " + reasons["8300亿美元"].split()[0])
+    below = "".join("".join(lines[row + 1 : row + 8]).split())
+    quote = next(i.statement.quote for i in mine if i.statement.span == "8300亿美元")
+    assert "".join(reasons["8300亿美元"].split()) in below
+    assert "quote:" + "".join(quote.split()) in below

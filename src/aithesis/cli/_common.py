@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import sys
 from collections.abc import Iterator
@@ -33,6 +34,7 @@ __all__ = [
     "print_json",
     "print_table",
     "resolve_store_path",
+    "wrap_text",
 ]
 
 # options given before the subcommand (``aithesis --store X --debug data list``)
@@ -135,10 +137,103 @@ def _cell_width(text: Any) -> int:
 
 
 def _longest_word(texts: Any) -> int:
+    """The widest piece of text no line may break (words; one Chinese character, with
+    the punctuation and number that stick to it)."""
     from rich.cells import cell_len
 
-    words = (w for t in texts for w in (t.plain if hasattr(t, "plain") else str(t)).split())
+    plains = (t.plain if hasattr(t, "plain") else str(t) for t in texts)
+    words = (p[a:b].strip() for p in plains for a, b in _pieces(p))
     return max((cell_len(w) for w in words), default=0)
+
+
+# where Chinese text may break: between two characters, but not before closing
+# punctuation, after opening punctuation, nor inside a number and its unit (246.12亿元)
+_OPEN = frozenset("([{“‘《「『（【〈$¥£€第")
+_CLOSE = frozenset(")]}”’》」』）】〉,.:;!?%，。：；！？、…·")
+_UNIT = frozenset("万亿千百元美港倍年月季度个家张台人座块颗次%％")
+
+
+def _wide(ch: str) -> bool:
+    import unicodedata
+
+    return (
+        unicodedata.east_asian_width(ch) in "WF"
+        and not ch.isascii()
+        and not (
+            "\uff10" <= ch <= "\uff5a" and ch.isalnum()  # full-width digits and letters
+        )
+    )
+
+
+def _pieces(plain: str) -> list[tuple[int, int]]:
+    """``plain`` cut where a line may break: (start, end) pieces, each ending with the
+    spaces after it."""
+    cuts, numeric = [0], False
+    for i in range(1, len(plain)):
+        a, b = plain[i - 1], plain[i]
+        numeric = a.isdigit() or (numeric and a in _UNIT)
+        if b.isspace():
+            continue
+        # ASCII punctuation after a Chinese character ends a piece as the full-width would
+        after_cjk = a in ",:;!?" and i > 1 and _wide(plain[i - 2])
+        if a.isspace() or (
+            (_wide(a) or _wide(b) or after_cjk)
+            and a not in _OPEN
+            and b not in _CLOSE
+            and not (numeric and b in _UNIT)
+        ):
+            cuts.append(i)
+    cuts.append(len(plain))
+    return [(a, b) for a, b in itertools.pairwise(cuts) if b > a]
+
+
+def _line_spans(plain: str, width: int) -> list[tuple[int, int]]:
+    """(start, end) of each line of ``plain`` wrapped to ``width`` cells at the breaks of
+    :func:`_pieces` (a piece wider than the line is folded)."""
+    from rich.cells import cell_len
+
+    lines: list[tuple[int, int]] = []
+    start = end = used = 0  # the open line: plain[start:end], ``used`` cells
+    for a, b in _pieces(plain):
+        word_end = a + len(plain[a:b].rstrip())
+        gap = cell_len(plain[end:a])
+        size = cell_len(plain[a:word_end])
+        if end > start and used + gap + size <= width:
+            end, used = word_end, used + gap + size
+            continue
+        if end > start:
+            lines.append((start, end))
+        start = end = a
+        used = 0
+        for k in range(a, word_end):  # fold a piece wider than the line
+            w = cell_len(plain[k])
+            if used + w > width and end > start:
+                lines.append((start, end))
+                start, used = k, 0
+            end, used = k + 1, used + w
+    if end > start or not lines:
+        lines.append((start, end))
+    return lines
+
+
+def wrap_text(text: Any, width: int) -> Any:
+    """``text`` (a ``str`` or Rich ``Text``) as a ``Text`` wrapped to ``width`` cells:
+    at spaces, and in Chinese between characters, never inside a number or a word."""
+    from rich.text import Text
+
+    text = text if isinstance(text, Text) else Text(str(text))
+    out: list[Text] = []
+    offset = 0
+    for paragraph in text.plain.split("\n"):
+        for a, b in _line_spans(paragraph, max(1, width)):
+            out.append(text[offset + a : offset + b])
+        offset += len(paragraph) + 1
+    return Text("\n").join(out)
+
+
+def _has_wide(text: Any) -> bool:
+    plain = text.plain if hasattr(text, "plain") else str(text)
+    return any(_wide(ch) for ch in plain)
 
 
 def fit_table(
@@ -151,6 +246,7 @@ def fit_table(
     prose: Any = None,
     wide: bool = False,
     prose_min: int = _PROSE_MIN,
+    stack: bool = False,
 ) -> None:
     """Print rows as a table that never cuts or splits an identifier.
 
@@ -159,7 +255,8 @@ def fit_table(
     notes, sources; by default those named in :data:`PROSE_COLUMNS`) wrap at spaces when
     they keep at least 24 cells each; else each row's prose is printed on the lines under
     the row (``name: text``), and identifier columns that still do not fit join them.
-    ``wide`` prints every column in one table at its natural width.
+    ``wide`` prints every column in one table at its natural width. Chinese prose
+    breaks between characters, never inside a number and its unit.
 
     Args:
         columns: the headers.
@@ -167,6 +264,7 @@ def fit_table(
             ``Text`` keeps its styles.
         right: headers of right-justified columns (numbers).
         prose: headers of prose columns (default: those in :data:`PROSE_COLUMNS`).
+        stack: each column under a row on a line of its own (else joined by ``;``).
     """
     from rich.console import Group
     from rich.padding import Padding
@@ -197,7 +295,7 @@ def fit_table(
             else:
                 t.add_column(columns[i], justify=justify, no_wrap=True, min_width=widths[i])
         for r in cells:
-            t.add_row(*(r[i] for i in keep))
+            t.add_row(*(_fold(r[i], prose_widths.get(i)) for i in keep))
         return t
 
     every = list(range(len(columns)))
@@ -249,16 +347,24 @@ def fit_table(
     for r in cells:
         body.append(line([r[i] for i in shown], shown))
         extra = [(columns[i], r[i]) for i in under if r[i].plain.strip()]
-        if extra:
-            note = Text(style="dim")
-            for k, (name, cell) in enumerate(extra):
-                note += Text("; " if k else "") + Text(f"{name}: ") + cell
-            body.append(Padding(note, (0, 0, 0, 2)))
+        notes = [Text(style="dim")] if extra else []
+        for k, (name, cell) in enumerate(extra):
+            if stack and k:
+                notes.append(Text(style="dim"))
+            notes[-1] += Text("; " if k and not stack else "") + Text(f"{name}: ") + cell
+        for note in notes:
+            body.append(Padding(_fold(note, limit - 2), (0, 0, 0, 2)))
     if caption:
         body.append(Text(caption, style="dim"))
     if under:
         body.append(Text("--wide: every column in one table", style="dim"))
     console.print(Group(*body))
+
+
+def _fold(cell: Any, width: int | None) -> Any:
+    """Chinese text wrapped by :func:`wrap_text` (Rich would break it anywhere, or only
+    at spaces); other text is left to Rich."""
+    return wrap_text(cell, width) if width and _has_wide(cell) else cell
 
 
 class OutputFormat(StrEnum):

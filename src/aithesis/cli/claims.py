@@ -15,12 +15,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich import box
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
 
-from aithesis.cli._common import console, err_console
+from aithesis.cli._common import WideOption, console, err_console, fit_table
 
 __all__ = ["app"]
 
@@ -59,44 +57,43 @@ def _value_text(s: Any) -> str:
     return f"{numbers} {s.unit}".strip()
 
 
-def _statement_table(
-    statements: list[Any], title: str, article: bool = False, reasons: bool = False
-) -> Table:
-    table = Table(title=escape(title), title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
-    if article:
-        table.add_column("article", no_wrap=True, min_width=7, max_width=10, overflow="ellipsis")
-    table.add_column("line", justify="right", no_wrap=True, min_width=4)
-    narrow = reasons and console.width < 110  # the reason needs room: tighter columns
-    table.add_column(
-        "span", no_wrap=True, min_width=6, max_width=10 if narrow else 16, overflow="ellipsis"
-    )
-    table.add_column(
-        "value", no_wrap=True, min_width=8, max_width=12 if narrow else 20, overflow="ellipsis"
-    )
-    table.add_column("op", no_wrap=True, min_width=2)
-    table.add_column("period", no_wrap=True, min_width=6, max_width=8, overflow="ellipsis")
-    # the other columns take at most ~75 cells (~55 narrow; less without --article)
-    room = console.width - (55 if narrow else 75) - (0 if article else 11)
-    quote = not reasons or room >= 30  # too narrow for both: the reason wins (span says where)
-    if reasons:  # the reason shares the quote's room (at least 10 cells each)
-        width = max(10, room // 2) if quote else max(16, room)
-        table.add_column("reason", overflow="fold", min_width=10, max_width=width)
-        room -= width
-    if quote:
-        table.add_column("quote", no_wrap=True, overflow="ellipsis", max_width=max(10, room))
+_COLUMNS = ["line", "span", "value", "op", "period"]
+
+
+def _print_statements(
+    statements: list[Any], title: str, *, reasons: bool = False, wide: bool = False
+) -> None:
+    """One row per statement: where it is, its value, then the reason (``reasons``) and
+    the whole quote, wrapped beside the row or on the lines under it; ``wide`` adds the
+    article and keeps every column in one table."""
+    article = wide and any(hasattr(item, "article") for item in statements)
+    columns = [*(["article"] if article else []), *_COLUMNS]
+    columns += [*(["reason"] if reasons else []), "quote"]
+    rows = []
     for item in statements:
         s = item.statement if hasattr(item, "statement") else item
-        row = [
-            str(s.line),
-            escape(s.span),
-            escape(_value_text(s)),
-            escape(s.op),
-            escape(s.period or ""),
-            *([escape(item.reason or "(no reason given)")] if reasons else []),
-            *([escape(s.quote)] if quote else []),
-        ]
-        table.add_row(*([escape(item.article)] if article else []), *row)
-    return table
+        rows.append(
+            [
+                *([item.article] if article else []),
+                str(s.line),
+                s.span,
+                _value_text(s),
+                s.op,
+                s.period or "",
+                *([item.reason or "(no reason given)"] if reasons else []),
+                s.quote,
+            ]
+        )
+    fit_table(
+        columns,
+        rows,
+        title=title,
+        right=("line",),
+        prose=("reason", "quote"),
+        wide=wide,
+        prose_min=40,
+        stack=True,
+    )
 
 
 def _csv_text(records: list[dict[str, Any]], columns: list[str]) -> str:
@@ -167,6 +164,7 @@ def extract_command(
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")
     ] = None,
+    wide: WideOption = False,
 ) -> None:
     """List every quantitative statement of an article: quote, value, unit, op, period."""
     from aithesis.articles import JSON_KEYS, draft_claims
@@ -189,7 +187,7 @@ def extract_command(
         console.print(f"no quantitative statements in {escape(str(file))}")
     else:
         title = f"{file.name}: {len(statements)} statements ({extraction.encoding})"
-        console.print(_statement_table(statements, title))
+        _print_statements(statements, title, wide=wide)
 
 
 def _split(values: list[str] | None) -> list[str] | None:
@@ -224,6 +222,7 @@ def coverage_command(
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")
     ] = None,
+    wide: WideOption = False,
 ) -> None:
     """Which statements of each article the claims, drivers and KPI facts use."""
     from aithesis.articles import coverage
@@ -257,20 +256,24 @@ def coverage_command(
         frame = result.to_frame()
         _emit(frame.to_csv(index=False, lineterminator="\n"), out, "coverage")
         return
-    table = Table(title=escape(f"coverage by {result.uses} uses"), title_justify="left")
-    for column in ("article", "statements", "covered", "coverage"):
-        table.add_column(column, justify="left" if column == "article" else "right")
-    for row in result.per_article():
-        table.add_row(
-            escape(row["article"]),
-            str(row["statements"]),
-            str(row["covered"]),
-            f"{row['coverage']:.0%}",
-        )
-    console.print(table)
+    numbers = ["statements", "covered", "coverage"]
+    rows = [
+        [row["article"], str(row["statements"]), str(row["covered"]), f"{row['coverage']:.0%}"]
+        for row in result.per_article()
+    ]
+    title = f"coverage by {result.uses} uses"
+    fit_table(["article", *numbers], rows, title=title, right=numbers, prose=(), wide=wide)
     if uncovered and result.uncovered:
-        title = f"{len(result.uncovered)} uncovered statements"
-        console.print(_statement_table(list(result.uncovered), title, article=True, reasons=True))
+        items = list(result.uncovered)
+        if wide:
+            title = f"{len(items)} uncovered statements"
+            _print_statements(items, title, reasons=True, wide=True)
+        else:  # one table per article: the file name would leave the quote no room
+            console.print(f"{len(items)} uncovered statements", highlight=False)
+            for name in dict.fromkeys(i.article for i in items):
+                mine = [i for i in items if i.article == name]
+                console.print()
+                _print_statements(mine, f"{name}: {len(mine)} uncovered", reasons=True)
         if result.unexplained:
             err_console.print(
                 f"note: {len(result.unexplained)} uncovered statements have no reason "
