@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import queue
 import sys
 
 import pytest
 
-from aithesis.errors import AithesisError, SpecError
+from aithesis.errors import AithesisError, ClusterError, SpecError
 from aithesis.sweep import run_model_sweep
-from aithesis.sweep.cluster import SerialExecutor, check_cluster, open_executor, plan_batches
+from aithesis.sweep.cluster import (
+    DEFAULT_START_TIMEOUT,
+    SerialExecutor,
+    check_cluster,
+    open_executor,
+    plan_batches,
+)
 
 
 def test_ten_thousand_points_become_a_few_dozen_contiguous_tasks() -> None:
@@ -72,3 +79,139 @@ def test_serial_progress_reports_points_after_each_batch() -> None:
     )
     assert out == [[0, 10], [20, 30], [40]]
     assert calls == [(0, 5), (2, 5), (4, 5), (5, 5)]
+
+
+SPAWN_ERROR = """
+        An attempt has been made to start a new process before the
+        current process has finished its bootstrapping phase.
+
+        This probably means that you are not using fork to start your
+        child processes and you have forgotten to use the proper idiom
+        in the main module:
+
+            if __name__ == '__main__':
+                freeze_support()
+"""
+
+
+def _raised(outer: BaseException, cause: BaseException | None = None) -> BaseException:
+    """``outer`` raised from ``cause``, as Dask raises them (traceback and all)."""
+    try:
+        try:
+            if cause is not None:
+                raise cause
+        except BaseException as inner:
+            raise outer from inner
+        raise outer
+    except BaseException as exc:
+        return exc
+
+
+def _start_failure(monkeypatch, exc: BaseException, **kwargs) -> tuple[AithesisError, dict]:
+    """Open ``local:2`` with a LocalCluster that raises ``exc``; the error and the
+    keyword arguments LocalCluster got."""
+    import distributed
+
+    seen: dict = {}
+
+    def failing(**given):
+        seen.update(given)
+        raise exc
+
+    monkeypatch.setattr(distributed, "LocalCluster", failing)
+    with pytest.raises(AithesisError) as info, open_executor("local:2", **kwargs):
+        pass
+    return info.value, seen
+
+
+def test_spawn_bootstrapping_error_gives_the_main_guard_hint(monkeypatch) -> None:
+    # what the parent of an unguarded script sees: Dask's wrapper from the spawn error
+    exc = _raised(RuntimeError("Nanny failed to start."), RuntimeError(SPAWN_ERROR))
+    error, _ = _start_failure(monkeypatch, exc)
+    message = str(error)
+    assert error.field == "cluster" and "\n" not in message
+    assert "could not start a local Dask cluster of 2 worker(s)" in message
+    assert "finished its bootstrapping phase" in message
+    assert "freeze_support" not in message  # the first sentence, not the whole essay
+    assert "`if __name__ == '__main__':`" in error.hint
+
+
+@pytest.mark.parametrize(
+    ("exc", "reason"),
+    [
+        (
+            _raised(RuntimeError("Nanny failed to start."), OSError("[Errno 24] Too many files")),
+            "RuntimeError: Nanny failed to start., caused by OSError: [Errno 24] Too many files",
+        ),
+        (RuntimeError("Address already in use"), "(RuntimeError: Address already in use)"),
+    ],
+    ids=["wrapped", "plain"],
+)
+def test_other_start_failures_name_what_failed_without_the_main_hint(
+    monkeypatch, exc, reason
+) -> None:
+    error, _ = _start_failure(monkeypatch, exc)
+    message = str(error)
+    assert isinstance(error, ClusterError) and error.field == "cluster"
+    assert message.startswith(
+        "'cluster': sweep aborted: the Dask cluster failed while starting 2 local worker(s) ("
+    )
+    assert reason in message and "no results are reported" in message
+    assert "__main__" not in message and "bootstrapping" not in message
+    assert "within" not in message  # not a timeout
+    assert "\n" not in message
+
+
+def test_a_start_past_the_time_limit_says_so_and_the_limit_reaches_dask(monkeypatch) -> None:
+    # the shape Dask gives when a nanny's death_timeout expires mid-start
+    exc = _raised(AssertionError("Status.starting"), _raised(TimeoutError(), queue.Empty()))
+    error, seen = _start_failure(monkeypatch, exc, start_timeout=7)
+    message = str(error)
+    assert isinstance(error, ClusterError) and "\n" not in message
+    assert "starting 2 local worker(s): not started within the start time limit of 7 s" in message
+    assert "(AssertionError: Status.starting, caused by TimeoutError)" in message
+    assert "raise start_timeout (seconds)" in message and "__main__" not in message
+    assert seen["death_timeout"] == 7.0 and seen["n_workers"] == 2
+    _, seen = _start_failure(monkeypatch, exc)
+    assert seen["death_timeout"] == DEFAULT_START_TIMEOUT == 60.0
+
+
+def test_the_start_limit_bounds_connecting_and_waiting_for_workers(monkeypatch) -> None:
+    import distributed
+
+    closed: list[str] = []
+    timeouts: list[float] = []
+
+    class Started:
+        def close(self) -> None:
+            closed.append("cluster")
+
+    class NoWorkers:
+        def __init__(self, cluster, timeout=None) -> None:
+            timeouts.append(timeout)
+
+        def wait_for_workers(self, n, timeout=None) -> None:
+            timeouts.append(timeout)
+            raise TimeoutError(f"0/{n} workers arrived after {timeout} s")
+
+        def close(self) -> None:
+            closed.append("client")
+
+    monkeypatch.setattr(distributed, "LocalCluster", lambda **kwargs: Started())
+    monkeypatch.setattr(distributed, "Client", NoWorkers)
+    with pytest.raises(ClusterError) as info, open_executor("local:2", start_timeout=9):
+        pass
+    message = str(info.value)
+    assert "waiting 9 s for its 2 worker(s)" in message
+    assert "0/2 workers arrived after 9.0 s" in message and "start_timeout" in message
+    assert timeouts == [9.0, 9.0]
+    assert closed == ["client", "cluster"]  # nothing left open
+
+
+@pytest.mark.parametrize("bad", [0, -5, float("nan"), "soon", True])
+def test_start_timeout_must_be_positive_seconds(bad) -> None:
+    with (
+        pytest.raises(SpecError, match="start_timeout must be a number of seconds > 0"),
+        open_executor("local:2", start_timeout=bad),
+    ):
+        pass

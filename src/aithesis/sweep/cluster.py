@@ -6,7 +6,7 @@
 * ``"local"`` / ``"local:N"``: start a :class:`distributed.LocalCluster` of ``N`` worker
   processes (default: one per CPU), one thread each, and close it afterwards (its workers
   get glibc malloc thresholds that keep large NumPy arrays on the heap, see
-  ``_NUMPY_MALLOC``);
+  ``_NUMPY_MALLOC``); it must start within ``start_timeout`` seconds (default 60);
 * ``"tcp://host:port"`` (any Dask address with a scheme): connect to a running scheduler,
   giving up after ``connect_timeout`` seconds;
 * a :class:`distributed.Client`: use it as it is (it is not closed).
@@ -38,7 +38,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-from aithesis.errors import AithesisError, ProviderError, SpecError
+from aithesis.errors import AithesisError, ClusterError, ProviderError, SpecError
 from aithesis.sweep.dask_executor import (
     DEFAULT_WORKER_TIMEOUT,
     ENV_DASK_TIMEOUT,
@@ -53,6 +53,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from distributed import Client
 
 __all__ = [
+    "DEFAULT_START_TIMEOUT",
     "DEFAULT_TASKS",
     "DEFAULT_WORKER_TIMEOUT",
     "ENV_DASK_TIMEOUT",
@@ -68,9 +69,12 @@ __all__ = [
 ]
 
 ProgressCallback = Callable[[int, int], None]
-"""Called as ``progress(points_done, points_total)``: once with 0, then after each batch."""
+"""Called as ``progress(points_done, points_total)``: once with 0, then as each batch
+finishes (on a cluster in the order the tasks finish)."""
 
 DEFAULT_TASKS = 32
+DEFAULT_START_TIMEOUT = 60.0
+"""Seconds a local cluster may take to start its workers and connect (``start_timeout``)."""
 _LOCAL = re.compile(r"^local(?::(\S+))?$")
 _INSTALL = "pip install 'aithesis[dask]'"
 # Dask starts workers with MALLOC_TRIM_THRESHOLD_=65536, which turns off glibc's dynamic
@@ -202,6 +206,68 @@ def _local_workers(arg: str | None, cluster: str) -> int:
     return int(arg)
 
 
+_START_HINT = (
+    "the machine may be too busy or short of memory: retry, raise start_timeout "
+    "(seconds), use fewer workers (local:N), or run serially (leave out --cluster)"
+)
+
+
+def _start_limit(start_timeout: float) -> float:
+    try:
+        value = float(start_timeout)
+    except (TypeError, ValueError):
+        value = -1.0
+    if isinstance(start_timeout, bool) or not math.isfinite(value) or value <= 0:
+        raise SpecError(
+            f"start_timeout must be a number of seconds > 0, got {start_timeout!r}",
+            field="cluster",
+            hint=f"leave it out for the default of {DEFAULT_START_TIMEOUT:g} s",
+        )
+    return value
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    """``exc`` and its causes/contexts, outermost first (Dask wraps the real reason:
+    ``RuntimeError('Nanny failed to start.')`` from the multiprocessing error)."""
+    seen: list[BaseException] = []
+    while exc is not None and all(exc is not e for e in seen):
+        seen.append(exc)
+        exc = exc.__cause__ or exc.__context__
+    return seen
+
+
+_BOOTSTRAP = "bootstrapping phase"
+
+
+def _start_error(workers: int, limit: float, exc: BaseException) -> AithesisError:
+    """The one-line error for a LocalCluster that did not start."""
+    chain = _chain(exc)
+    timeouts = [e for e in chain if isinstance(e, TimeoutError)]
+    root = timeouts[0] if timeouts else chain[-1]  # a timeout says more than its queue.Empty
+    reason = describe_error(root)
+    if root is not chain[0]:
+        reason = f"{describe_error(chain[0])}, caused by {reason}"
+    spawn = [describe_error(e) for e in chain if _BOOTSTRAP in str(e)]
+    if spawn:  # multiprocessing's spawn error: keep its first sentence, not its essay
+        text = spawn[0]
+        text = text[: text.index(_BOOTSTRAP) + len(_BOOTSTRAP)]
+        return AithesisError(
+            f"could not start a local Dask cluster of {workers} worker(s): a worker process "
+            f"was started while the script was still being imported ({text})",
+            field="cluster",
+            hint="in a script, start the sweep under `if __name__ == '__main__':` "
+            "(workers are new processes that import the script), or run serially",
+        )
+    what = f"starting {workers} local worker(s)"
+    if timeouts:
+        what += f": not started within the start time limit of {limit:g} s"
+    return ClusterError(
+        f"sweep aborted: the Dask cluster failed while {what} ({reason}); no results are reported",
+        field="cluster",
+        hint=_START_HINT,
+    )
+
+
 @dataclass(frozen=True)
 class ClusterSpec:
     """A parsed ``cluster`` argument.
@@ -248,7 +314,10 @@ def check_cluster(cluster: str | Client | None) -> ClusterSpec:
 
 @contextmanager
 def open_executor(
-    cluster: str | Client | None = None, *, connect_timeout: float = 5.0
+    cluster: str | Client | None = None,
+    *,
+    connect_timeout: float = 5.0,
+    start_timeout: float = DEFAULT_START_TIMEOUT,
 ) -> Iterator[SerialExecutor | DaskExecutor]:
     """The executor for ``cluster`` (see the module docstring), closed on exit.
 
@@ -256,10 +325,17 @@ def open_executor(
         cluster: ``None``/``"serial"``, ``"local"``, ``"local:N"``, a scheduler address,
             or a :class:`distributed.Client`.
         connect_timeout: seconds to wait for a scheduler address to answer.
+        start_timeout: seconds (default 60) a ``local`` cluster may take to start: each
+            worker process's start (the nanny's ``death_timeout``, which also bounds a
+            restart after a crash), connecting the client and waiting for every worker.
 
     Raises:
-        SpecError: an unreadable ``cluster`` text (field ``cluster``).
-        AithesisError: Dask is not installed (the hint says how to install it).
+        SpecError: an unreadable ``cluster`` text or ``start_timeout`` (field ``cluster``).
+        AithesisError: Dask is not installed (the hint says how to install it), or the
+            local workers cannot start because a script lacks
+            ``if __name__ == "__main__":`` (the hint says so).
+        ClusterError: a local cluster failed to start, or did not within
+            ``start_timeout`` seconds (a one-line message naming what failed).
         ProviderError: the scheduler did not answer within ``connect_timeout`` seconds.
     """
     spec = check_cluster(cluster)
@@ -271,7 +347,7 @@ def open_executor(
         yield DaskExecutor(spec.client)
         return
     if spec.kind == "local":
-        timeout = worker_timeout()
+        limit = _start_limit(start_timeout)
         try:
             with _pre_spawn_environ(_NUMPY_MALLOC):
                 lc = dist.LocalCluster(
@@ -280,28 +356,25 @@ def open_executor(
                     processes=True,
                     dashboard_address=":0",
                     silence_logs=logging.ERROR,
+                    death_timeout=limit,
                 )
-        except RuntimeError as exc:
-            raise AithesisError(
-                f"could not start a local Dask cluster of {spec.workers} worker(s) ({exc})",
-                field="cluster",
-                hint="in a script, start the sweep under `if __name__ == '__main__':` "
-                "(workers are new processes that import the script), or run serially",
-            ) from None
         except Exception as exc:
-            raise cluster_error(f"starting {spec.workers} local worker(s)", exc) from None
+            raise _start_error(spec.workers or 1, limit, exc) from None
+        waiting = (
+            f"connecting to the local cluster and waiting {limit:g} s for its "
+            f"{spec.workers} worker(s)"
+        )
         try:
             try:
-                client = dist.Client(lc, timeout=timeout)
-                client.wait_for_workers(spec.workers, timeout=timeout)
+                client = dist.Client(lc, timeout=limit)
             except Exception as exc:
-                raise cluster_error(
-                    f"connecting to the local cluster and waiting {timeout:g} s for its "
-                    f"{spec.workers} worker(s)",
-                    exc,
-                ) from None
+                raise cluster_error(waiting, exc, hint=_START_HINT) from None
             try:
-                yield DaskExecutor(client, timeout=timeout)
+                try:
+                    client.wait_for_workers(spec.workers, timeout=limit)
+                except Exception as exc:
+                    raise cluster_error(waiting, exc, hint=_START_HINT) from None
+                yield DaskExecutor(client, timeout=worker_timeout())
             finally:
                 close_quietly(client, "client")
         finally:

@@ -73,7 +73,11 @@ class DaskExecutor:
         sizes: Sequence[int],
         progress: Callable[[int, int], None] | None = None,
     ) -> list[Any]:
-        """See ``cluster.Executor``; raises :class:`ClusterError` if a task cannot finish."""
+        """See ``cluster.Executor``; raises :class:`ClusterError` if a task cannot finish.
+
+        ``progress(done, total)`` is called once with 0, then as each task finishes (in
+        the order they finish, each task's points once); results stay in batch order.
+        """
 
         total, done = sum(sizes), 0
         results: list[Any] = [None] * len(batches)
@@ -82,13 +86,18 @@ class DaskExecutor:
         token = uuid.uuid4().hex[:10]
         name = getattr(fn, "__name__", "batch").strip("_")
         remaining = set(range(len(batches)))
+
+        def advance(k: int) -> None:  # batch k finished: report its points at once
+            nonlocal done
+            done += sizes[k]
+            if progress:
+                progress(done, total)
+
         for attempt in range(self.resubmits + 1):
             prefix = f"sweep-{name}-{token}-r{attempt}"
-            finished, error = self._round(fn, batches, sizes, shared, remaining, prefix, results)
-            for k in finished:
-                done += sizes[k]
-                if progress:
-                    progress(done, total)
+            finished, error = self._round(
+                fn, batches, sizes, shared, remaining, prefix, results, advance
+            )
             remaining -= set(finished)
             if error is None:
                 return results
@@ -115,9 +124,12 @@ class DaskExecutor:
         todo: set[int],
         prefix: str,
         results: list[Any],
+        advance: Callable[[int], None],
     ) -> tuple[list[int], Exception | None]:
         """Submit the ``todo`` batches once; return those finished and what stopped it.
 
+        Each result goes to ``results[k]`` (input order) and ``advance(k)`` is called as
+        soon as batch ``k`` finishes, in completion order, so progress moves per task.
         A lost worker, lost data or a failed ``scatter`` is returned as the error (the
         caller decides whether to resubmit); an error raised by ``fn`` itself propagates.
         """
@@ -128,6 +140,7 @@ class DaskExecutor:
         shared_future = None
         finished: list[int] = []
         error: Exception | None = None
+        callback_error: Exception | None = None
         try:
             try:
                 [shared_future] = self.client.scatter(
@@ -160,6 +173,11 @@ class DaskExecutor:
                     error = _Lost(describe_error(exc))
                     break
                 finished.append(k)
+                try:
+                    advance(k)
+                except Exception as exc:  # the caller's progress callback: not a Dask error
+                    callback_error = exc
+                    break
         except AithesisError:
             raise
         except Exception as exc:
@@ -168,6 +186,8 @@ class DaskExecutor:
             error = _Lost(describe_error(exc))
         finally:
             _tidy(self.client, list(futures.values()), shared_future)
+        if callback_error is not None:
+            raise callback_error
         return finished, error
 
 
@@ -219,12 +239,12 @@ def describe_error(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
-def cluster_error(what: str, exc: BaseException) -> ClusterError:
+def cluster_error(what: str, exc: BaseException, hint: str = _WORKER_HINT) -> ClusterError:
     return ClusterError(
         f"sweep aborted: the Dask cluster failed while {what} ({describe_error(exc)}); "
         "no results are reported",
         field="cluster",
-        hint=_WORKER_HINT,
+        hint=hint,
     )
 
 
