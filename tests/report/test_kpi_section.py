@@ -72,3 +72,53 @@ def test_group_tables_list_complete_periods_and_the_latest_partial_ones(built, h
     assert noted == 2  # the hyperscalers, in each language
     hyper = aggregates["us_hyperscalers/capex"]
     assert (~hyper["complete"].astype(bool)).sum() > 60  # the case the note is for
+
+
+def _css_rules(page: str) -> dict[str, str]:
+    """``selector -> declarations`` of the page's inlined stylesheet (comments dropped)."""
+    css = re.sub(
+        r"/\*.*?\*/", "", "".join(re.findall(r"<style>(.*?)</style>", page, re.S)), flags=re.S
+    )
+    rules: dict[str, str] = {}
+    for selectors, body in re.findall(r"([^{}]+)\{([^{}]*)\}", css):
+        for sel in selectors.split(","):
+            rules[" ".join(sel.split())] = rules.get(" ".join(sel.split()), "") + body
+    return rules
+
+
+def test_kpi_series_tables_keep_dates_whole_and_break_sources_between_tokens(built, html) -> None:
+    """Period-end dates (2025-03-31) and periods do not wrap; a source (003_06e7…a5.txt,
+    sec:companyfacts) wraps only at ``<wbr>`` marks after ``_ : /`` or before its
+    extension, and its text is the build's source unchanged."""
+    growth = built.results.kpi.growth
+    for lang in ("en", "zh"):
+        page = html[lang]
+        rules = _css_rules(page)
+        assert "nowrap" in rules["table.data.small.kpi-rows td"]
+        normal = [
+            s for s, body in rules.items() if "kpi-rows" in s and "white-space: normal" in body
+        ]
+        # only the events and source cells (and the heads) may wrap
+        assert set(normal) == {
+            "table.data.small.kpi-rows th",
+            "table.data.small.kpi-rows td.wrap",
+            "table.data.small.kpi-rows td.src-id",
+        }, normal
+        assert "anywhere" not in rules["table.data.small.kpi-rows td.src-id"]
+        assert "break-all" not in rules["table.data.small.kpi-rows td.src-id"]
+        tables = re.findall(r'<table class="data small kpi-rows">(.*?)</table>', page, re.S)
+        assert len(tables) == len(growth)
+        for body, table in zip(tables, growth.values(), strict=True):
+            cells = re.findall(r"<tr>(.*?)</tr>", body.split("<tbody>")[1], re.S)
+            assert len(cells) == len(table)
+            for tr, source, end in zip(cells, table["source"], table["period_end"], strict=True):
+                tds = re.findall(r'<td(?: class="([^"]*)")?>(.*?)</td>', tr, re.S)
+                assert tds[0][0] == "period" and tds[1][0] == "date"
+                assert tds[1][1] == str(end)[:10]  # the date, whole
+                cls, src = tds[6]
+                assert cls == "src-id"
+                assert htmlmod.unescape(src.replace("<wbr>", "")) == str(source)
+                for m in re.finditer("<wbr>", src):
+                    before, after = src[: m.start()], src[m.end() :]
+                    assert before[-1] in "_:/" or re.fullmatch(r"\.[A-Za-z]+", after), src
+        assert any("<wbr>" in t for t in tables)  # the sample's sources do get break marks

@@ -17,7 +17,7 @@ import pandas as pd
 
 from aithesis.project.results import ModelSection, ProjectResults
 from aithesis.report import charts
-from aithesis.report.fragments import figure_html, series_title
+from aithesis.report.fragments import breakable, figure_html, series_title
 from aithesis.report.generated import claim_note, cross_claim_text, data_warning
 from aithesis.report.i18n import Translator
 
@@ -209,7 +209,7 @@ def claims_view(results: ProjectResults, t: Translator) -> dict[str, Any]:
     return {"rows": rows, "note": t("claims.count", flagged=flagged, total=len(rows))}
 
 
-def _kpi_rows(table: pd.DataFrame, t: Translator) -> list[list[str]]:
+def _kpi_rows(table: pd.DataFrame, t: Translator) -> list[list[Any]]:
     rows = []
     for r in table.itertuples():
         rows.append(
@@ -220,7 +220,7 @@ def _kpi_rows(table: pd.DataFrame, t: Translator) -> list[list[str]]:
                 t.pct(r.qoq, signed=True),
                 t.pct(r.yoy, signed=True),
                 str(r.events or ""),
-                str(r.source),
+                breakable(str(r.source)),
             ]
         )
     return rows
