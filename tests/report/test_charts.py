@@ -329,3 +329,22 @@ def test_a_long_series_labels_only_its_latest_bar_and_keeps_qoq_yoy_in_the_hover
     assert all("QoQ" in s for s in eight.text)
     nine = charts.kpi_series(q.iloc[-9:], events, EN).data[0]
     assert sum(bool(s) for s in nine.text) == 1
+
+
+def test_group_bars_label_a_short_history_and_keep_a_long_one_in_the_hover(built) -> None:
+    aggs = built.results.kpi.aggregates
+    short = aggs["china_cloud/capex"].dropna(subset=["value"])
+    bars = charts.kpi_group(short, EN).data[0]
+    assert len(short) <= 8
+    assert [s.split("<br>")[0] for s in bars.text] == [
+        EN.shown(v, "RMB_100M")[0] for v in short["value"]
+    ]
+    assert all("only 2 members reported" in s for s in bars.text)
+    long = aggs["us_hyperscalers/capex"].dropna(subset=["value"])
+    bars = charts.kpi_group(long, EN).data[0]
+    assert len(long) > 8 and not bars.text
+    for hover, v, n, present in zip(
+        bars.customdata, long["value"], long["n_members"], long["members_present"], strict=True
+    ):
+        assert hover.startswith(EN.shown(v, "USD")[0] + "<br>only " + str(n))
+        assert present in hover

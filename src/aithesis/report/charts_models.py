@@ -315,7 +315,10 @@ def kpi_series(table: pd.DataFrame, events: pd.DataFrame, t: Translator) -> go.F
 
 
 def kpi_group(table: pd.DataFrame, t: Translator) -> go.Figure:
-    """A group's aggregate per period; incomplete periods (members missing) in grey."""
+    """A group's aggregate per period; incomplete periods (members missing) in grey.
+
+    Up to :data:`MANY_BARS` bars carry their value (and "only n members reported");
+    a longer history has them in the hover only."""
     colors = [PALETTE[2] if bool(c) else "#b0b7bf" for c in table["complete"]]
     unit = table["unit"].iloc[-1] if len(table) else ""
     k = t.factor(unit)
@@ -324,8 +327,10 @@ def kpi_group(table: pd.DataFrame, t: Translator) -> go.Figure:
         for v, c, n in zip(table["value"], table["complete"], table["n_members"], strict=True)
     ]
     hover = [
-        t("chart.members_hover", present=p or "—", missing=m or "—")
-        for p, m in zip(table["members_present"], table["members_missing"], strict=True)
+        text + "<br>" + t("chart.members_hover", present=p or "—", missing=m or "—")
+        for text, p, m in zip(
+            texts, table["members_present"], table["members_missing"], strict=True
+        )
     ]
     periods = [str(p) for p in table["period"]]
     quarters = [_quarter(p) for p in periods]
@@ -334,12 +339,13 @@ def kpi_group(table: pd.DataFrame, t: Translator) -> go.Figure:
             x=periods,
             y=table["value"] * k,
             marker_color=colors,
-            text=texts,
+            # a long history reads its figures in the hover only, as kpi_series does
+            text=texts if len(texts) <= MANY_BARS else None,
             textposition="outside",
             cliponaxis=False,
             customdata=hover,
             showlegend=False,
-            hovertemplate="%{x}<br>%{y:,.2f}<br>%{customdata}<extra></extra>",
+            hovertemplate="%{x}<br>%{customdata}<extra></extra>",
         )
     )
     if (
