@@ -105,6 +105,8 @@ def test_kpi_series_tables_keep_dates_whole_and_break_sources_between_tokens(bui
             "table.data.small.kpi-rows td.src-id",
         }, normal
         assert "anywhere" not in rules["table.data.small.kpi-rows td.src-id"]
+        # the events cell overrides the general td.wrap (overflow-wrap: anywhere): words whole
+        assert "overflow-wrap: normal" in rules["table.data.small.kpi-rows td.wrap"]
         assert "break-all" not in rules["table.data.small.kpi-rows td.src-id"]
         tables = re.findall(r'<table class="data small kpi-rows">(.*?)</table>', page, re.S)
         assert len(tables) == len(growth)
