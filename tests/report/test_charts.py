@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from aithesis.report import charts
@@ -241,3 +242,109 @@ def test_exposure_buckets_end_together_and_the_note_says_when(built, html) -> No
     assert {str(tr.x[-1])[:10] for tr in fig.data[1:]} == {end}
     assert f"to {end}, the last date all buckets share" in html["en"]
     assert f"至 {end}（各组共同的最后日期）" in html["zh"]
+
+
+def _event_notes(fig):
+    """The event labels of a KPI figure (the 'no data' marks have no box)."""
+    return [a for a in fig.layout.annotations if a.bgcolor]
+
+
+def _quarterly(table):
+    return table[table["fiscal_period"].astype(str).str.contains("Q")]
+
+
+def test_event_labels_sit_above_the_bars_and_neighbours_never_overlap(built) -> None:
+    """One label per period with events, above the plot area; labels of neighbouring
+    quarters are in different rows, and two labels of one row do not overlap on a
+    480 px plot (widths estimated here at 6 px per Latin and 10 px per CJK character
+    plus padding, independently of the chart's own estimate)."""
+    events = built.results.kpi.events
+    checked = 0
+    for lang, t in (("en", EN), ("zh", ZH)):
+        for key, table in built.results.kpi.growth.items():
+            q = _quarterly(table)
+            fig = charts.kpi_series(table, events, t)
+            notes = _event_notes(fig)
+            n_axis = len(fig.layout.xaxis.categoryarray)
+            with_events = [
+                str(pd.Period(d, freq="Q"))
+                for d, e in zip(q["period_end"], q["events"], strict=True)
+                if isinstance(e, str) and e.strip()
+            ]
+            axis = list(fig.layout.xaxis.categoryarray)
+            assert sorted(a.x for a in notes) == sorted(axis.index(x) for x in with_events), key
+            assert len(fig.layout.shapes) == len(notes)  # a dotted line per label
+            for a in notes:
+                assert a.yref == "paper" and a.y == 1.0 and a.yanchor == "bottom", key
+            extents = []
+            for a in notes:
+                w = sum(10 if ord(c) >= 0x2E80 else 6 for c in a.text) + 6
+                at = (a.x + 0.5) * 480 / n_axis
+                left = {"center": at - w / 2, "right": at - w, "left": at}[a.xanchor or "center"]
+                extents.append((a.yshift, left, left + w, a.x))
+            for i, (row, lo, hi, x) in enumerate(extents):
+                for row2, lo2, hi2, x2 in extents[i + 1 :]:
+                    if abs(x - x2) <= 1:
+                        assert row != row2, f"{lang} {key}: neighbouring labels in one row"
+                    if row == row2:
+                        assert hi <= lo2 or hi2 <= lo, f"{lang} {key}: labels overlap"
+                    checked += 1
+            rows = len({a.yshift for a in notes})
+            assert fig.layout.margin.t >= 30 + 20 * rows - 1  # the rows fit above the plot
+    assert checked >= 6
+    ms = charts.kpi_series(built.results.kpi.growth["microsoft/capex"], events, EN)
+    # 2024Q4, 2025Q1 and 2025Q2 each have an event: three different rows
+    shifts = {a.text: a.yshift for a in _event_notes(ms)}
+    near = [shifts["Q4'24 GPU stockpiling"], shifts["DeepSeek-R1"], shifts["H20 export ban"]]
+    assert len(set(near)) == 3
+
+
+def test_event_lines_start_above_their_bar_and_its_label(built) -> None:
+    events = built.results.kpi.events
+    for table in built.results.kpi.growth.values():
+        fig = charts.kpi_series(table, events, EN)
+        bars = fig.data[0]
+        axis = list(fig.layout.xaxis.categoryarray)
+        heights = dict(zip((axis.index(x) for x in bars.x), bars.y, strict=True))
+        for line in fig.layout.shapes:
+            assert line.x0 == line.x1 and line.yref == "y"
+            assert line.y0 > heights[line.x0]
+            assert line.y1 == pytest.approx(fig.layout.yaxis.range[1])
+
+
+def test_a_long_series_labels_only_its_latest_bar_and_keeps_qoq_yoy_in_the_hover(built) -> None:
+    events = built.results.kpi.events
+    table = built.results.kpi.growth["microsoft/capex"]
+    q = _quarterly(table)
+    assert len(q) > 8
+    bars = charts.kpi_series(table, events, EN).data[0]
+    assert list(bars.text[:-1]) == [""] * (len(q) - 1)
+    assert bars.text[-1] == EN.shown(q["value"].iloc[-1], "USD_bn")[0]
+    hover = [c[1] for c in bars.customdata]
+    for h, qoq, yoy in zip(hover, q["qoq"], q["yoy"], strict=True):
+        assert ("QoQ " + EN.pct(qoq, signed=True) in h) == bool(pd.notna(qoq))
+        assert ("YoY " + EN.pct(yoy, signed=True) in h) == bool(pd.notna(yoy))
+    # the threshold: eight bars keep all three lines, nine do not
+    eight = charts.kpi_series(q.iloc[-8:], events, EN).data[0]
+    assert all("QoQ" in s for s in eight.text)
+    nine = charts.kpi_series(q.iloc[-9:], events, EN).data[0]
+    assert sum(bool(s) for s in nine.text) == 1
+
+
+def test_group_bars_label_a_short_history_and_keep_a_long_one_in_the_hover(built) -> None:
+    aggs = built.results.kpi.aggregates
+    short = aggs["china_cloud/capex"].dropna(subset=["value"])
+    bars = charts.kpi_group(short, EN).data[0]
+    assert len(short) <= 8
+    assert [s.split("<br>")[0] for s in bars.text] == [
+        EN.shown(v, "RMB_100M")[0] for v in short["value"]
+    ]
+    assert all("only 2 members reported" in s for s in bars.text)
+    long = aggs["us_hyperscalers/capex"].dropna(subset=["value"])
+    bars = charts.kpi_group(long, EN).data[0]
+    assert len(long) > 8 and not bars.text
+    for hover, v, n, present in zip(
+        bars.customdata, long["value"], long["n_members"], long["members_present"], strict=True
+    ):
+        assert hover.startswith(EN.shown(v, "USD")[0] + "<br>only " + str(n))
+        assert present in hover

@@ -38,6 +38,9 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 
 def visible_text(page: str) -> str:
     """The text a reader sees, without scripts, styles and code blocks."""
+    page = re.sub(
+        r"<wbr\s*/?>", "", page
+    )  # a line-break chance, not a break (sec:<wbr>companyfacts)
     return htmlmod.unescape(re.sub(r"<[^>]+>", "\n", _HIDDEN.sub(" ", page)))
 
 

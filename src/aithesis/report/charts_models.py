@@ -163,8 +163,86 @@ def _missing_marks(fig: go.Figure, axis: list[str], present: set[str], t: Transl
             )
 
 
+MANY_BARS = 8  # more bars than this: the bars carry no QoQ/YoY text (it is in the hover)
+PLOT_WIDTH = 480  # px: the plot area of a KPI figure in a half-width report column
+EVENT_ROW = 20  # px between two rows of event labels above the plot
+_EVENT_PAD = 8  # px: a label's box padding (both sides) and the gap kept between labels
+
+
+def _text_width(text: str, size: float = 10) -> float:
+    """Estimated width (px) of ``text`` at font ``size``: CJK characters are about one
+    em wide, Latin ones about 0.6 em (a generous average, so estimates err wide)."""
+    return sum(size * (1.0 if ord(c) >= 0x2E80 else 0.62) for c in text) + _EVENT_PAD
+
+
+def event_rows(slots: list[float], widths: list[float], n_slots: int) -> list[tuple[int, str]]:
+    """Row (0 = nearest the plot) and ``xanchor`` of each event label, so that no two
+    labels of a row overlap.
+
+    ``slots`` are the labels' category positions (0 .. ``n_slots - 1``), ``widths`` their
+    estimated widths in px on a plot :data:`PLOT_WIDTH` px wide. A label is centred on
+    its slot, or ends there (starts there) when centred it would leave the figure on the
+    right (left). Greedy, left to right: each label takes the lowest row whose labels all
+    end left of its start (plus a gap)."""
+    px = PLOT_WIDTH / max(n_slots, 1)
+    ends: list[float] = []  # right edge (px) of the last label of each row
+    out = [(0, "center")] * len(slots)
+    for i in sorted(range(len(slots)), key=lambda j: slots[j]):
+        at, w = (slots[i] + 0.5) * px, widths[i]
+        anchor, left = "center", at - w / 2
+        if left + w > PLOT_WIDTH + 15:  # the figure's right margin is 20 px
+            anchor, left = "right", at - w
+        elif left < -50:  # ... and its left margin 60 px
+            anchor, left = "left", at
+        row = next((r for r, end in enumerate(ends) if left >= end + _EVENT_PAD), len(ends))
+        if row == len(ends):
+            ends.append(-1e9)
+        ends[row] = left + w
+        out[i] = (row, anchor)
+    return out
+
+
+def _event_marks(
+    fig: go.Figure, marks: list[tuple[int, str, float]], n_slots: int, top: float
+) -> int:
+    """Each event period's label above the plot area (neighbouring periods' labels in
+    staggered rows) and a dotted line from the top of the axis (``top``) down to the
+    ``y`` given (data units: above its bar's label); returns the number of label rows."""
+    rows = event_rows([s for s, _, _ in marks], [_text_width(x) for _, x, _ in marks], n_slots)
+    for (slot, text, y0), (row, anchor) in zip(marks, rows, strict=True):
+        fig.add_shape(
+            type="line",
+            x0=slot,
+            x1=slot,
+            xref="x",
+            y0=min(y0, top),
+            y1=top,
+            yref="y",
+            line={"color": "rgba(200,85,61,0.7)", "width": 1, "dash": "dot"},
+            layer="below",
+        )
+        fig.add_annotation(
+            x=slot,
+            xanchor=anchor,
+            y=1.0,
+            yref="paper",
+            yanchor="bottom",
+            yshift=4 + EVENT_ROW * row,
+            text=text,
+            showarrow=False,
+            font={"size": 10, "color": "#fff"},
+            bgcolor="rgba(200,85,61,0.85)",
+            borderpad=3,
+        )
+    return max((r for r, _ in rows), default=-1) + 1
+
+
 def kpi_series(table: pd.DataFrame, events: pd.DataFrame, t: Translator) -> go.Figure:
-    """Quarterly bars of one KPI with QoQ/YoY labels and the events each period overlaps."""
+    """Quarterly bars of one KPI with QoQ/YoY labels and the events each period overlaps.
+
+    Up to :data:`MANY_BARS` bars each read value, QoQ and YoY; a longer series labels its
+    latest bar with the value only (every bar's figures are in the hover). Events are
+    dotted lines with their labels above the plot, staggered so that none overlap."""
     keys = dict(zip(events["label"], events["key"], strict=False)) if len(events) else {}
     # quarterly bars: a series that also holds fiscal years (SEC 10-K rows) would put a
     # year's total on the slot of its last quarter; the years stay in the table under it
@@ -173,14 +251,18 @@ def kpi_series(table: pd.DataFrame, events: pd.DataFrame, t: Translator) -> go.F
         table = table[quarterly.to_numpy()]
     unit = table["unit"].iloc[-1] if len(table) else ""
     k = t.factor(unit)  # bars in the unit the axis names (RMB bn in English, 亿元 in Chinese)
-    texts = []
+    full = []
     for row in table.itertuples():
         parts = [t.shown(row.value, unit)[0]]
         if pd.notna(row.qoq):
             parts.append(t("label.qoq_value", value=t.pct(row.qoq, signed=True)))
         if pd.notna(row.yoy):
             parts.append(t("label.yoy_value", value=t.pct(row.yoy, signed=True)))
-        texts.append("<br>".join(parts))
+        full.append("<br>".join(parts))
+    many = len(table) > MANY_BARS
+    texts = full
+    if many:
+        texts = [""] * (len(full) - 1) + [t.shown(table["value"].iloc[-1], unit)[0]]
     quarters = [_quarter(d) for d in table["period_end"]]
     calendar = all(q is not None for q in quarters)
     # bars sit on calendar quarters (of the period end); the fiscal label is in the hover
@@ -192,13 +274,15 @@ def kpi_series(table: pd.DataFrame, events: pd.DataFrame, t: Translator) -> go.F
             y=table["value"] * k,
             text=texts,
             textposition="outside",
+            constraintext="none" if many else "both",  # a thin bar's label stays legible
             marker_color=PALETTE[0],
             showlegend=False,
             cliponaxis=False,
-            customdata=fiscal,
-            hovertemplate="%{customdata}<br>%{text}<extra></extra>",
+            customdata=list(zip(fiscal, full, strict=True)),
+            hovertemplate="%{customdata[0]}<br>%{customdata[1]}<extra></extra>",
         )
     )
+    axis = xs
     if calendar:
         axis = _quarters([q for q in quarters if q is not None])
         fig.update_xaxes(
@@ -208,28 +292,33 @@ def kpi_series(table: pd.DataFrame, events: pd.DataFrame, t: Translator) -> go.F
             range=[-0.5, len(axis) - 0.5],
         )
         _missing_marks(fig, axis, set(xs), t)
-    for x, row in zip(xs, table.itertuples(), strict=True):
+    marks = []  # (slot, label, bar index): one label per period with events
+    for i, (x, row) in enumerate(zip(xs, table.itertuples(), strict=True)):
         labels = [s.strip() for s in str(row.events or "").split(";") if s.strip()]
-        if labels:
+        if labels:  # its events in the reader's language
             text = " · ".join(t.label("event", keys[s]) if s in keys else s for s in labels)
-            fig.add_annotation(
-                x=x,
-                y=0,
-                yanchor="bottom",
-                text=text,
-                showarrow=False,
-                font={"size": 10, "color": "#fff"},
-                bgcolor="rgba(200,85,61,0.85)",
-                borderpad=3,
-            )
-    top = float(table["value"].max()) * k if len(table) else 1.0
-    style(fig, 380, margin={"l": 60, "r": 20, "t": 30, "b": 40})
-    fig.update_yaxes(title_text=t.unit(unit), range=[0, top * 1.35])
+            marks.append((axis.index(x), text, i))
+    widths = [_text_width(text) for _, text, _ in marks]
+    n_rows = max((r for r, _ in event_rows([m[0] for m in marks], widths, len(axis))), default=-1)
+    n_rows += 1
+    height, margin = 380 + EVENT_ROW * max(n_rows - 1, 0), 30 + EVENT_ROW * n_rows
+    top = (float(table["value"].max()) * k if len(table) else 1.0) * (1.12 if many else 1.35)
+    per_px = top / (height - margin - 40)  # data units per px of the plot area
+    lines = [(text.count("<br>") + 1 if text else 0) * 15 + 4 for text in texts]  # px
+    values = (table["value"] * k).to_numpy()
+    y0 = [float(values[i]) + lines[i] * per_px for _, _, i in marks]
+    _event_marks(fig, [(m[0], m[1], y) for m, y in zip(marks, y0, strict=True)], len(axis), top)
+    # a long series' latest value may be wider than its bar: room for it on the right
+    style(fig, height, margin={"l": 60, "r": 36 if many else 20, "t": margin, "b": 40})
+    fig.update_yaxes(title_text=t.unit(unit), range=[0, top])
     return fig
 
 
 def kpi_group(table: pd.DataFrame, t: Translator) -> go.Figure:
-    """A group's aggregate per period; incomplete periods (members missing) in grey."""
+    """A group's aggregate per period; incomplete periods (members missing) in grey.
+
+    Up to :data:`MANY_BARS` bars carry their value (and "only n members reported");
+    a longer history has them in the hover only."""
     colors = [PALETTE[2] if bool(c) else "#b0b7bf" for c in table["complete"]]
     unit = table["unit"].iloc[-1] if len(table) else ""
     k = t.factor(unit)
@@ -238,8 +327,10 @@ def kpi_group(table: pd.DataFrame, t: Translator) -> go.Figure:
         for v, c, n in zip(table["value"], table["complete"], table["n_members"], strict=True)
     ]
     hover = [
-        t("chart.members_hover", present=p or "—", missing=m or "—")
-        for p, m in zip(table["members_present"], table["members_missing"], strict=True)
+        text + "<br>" + t("chart.members_hover", present=p or "—", missing=m or "—")
+        for text, p, m in zip(
+            texts, table["members_present"], table["members_missing"], strict=True
+        )
     ]
     periods = [str(p) for p in table["period"]]
     quarters = [_quarter(p) for p in periods]
@@ -248,12 +339,13 @@ def kpi_group(table: pd.DataFrame, t: Translator) -> go.Figure:
             x=periods,
             y=table["value"] * k,
             marker_color=colors,
-            text=texts,
+            # a long history reads its figures in the hover only, as kpi_series does
+            text=texts if len(texts) <= MANY_BARS else None,
             textposition="outside",
             cliponaxis=False,
             customdata=hover,
             showlegend=False,
-            hovertemplate="%{x}<br>%{y:,.2f}<br>%{customdata}<extra></extra>",
+            hovertemplate="%{x}<br>%{customdata}<extra></extra>",
         )
     )
     if (

@@ -17,11 +17,14 @@ import pandas as pd
 
 from aithesis.project.results import ModelSection, ProjectResults
 from aithesis.report import charts
-from aithesis.report.fragments import figure_html, series_title
+from aithesis.report.fragments import breakable, figure_html, series_title
 from aithesis.report.generated import claim_note, cross_claim_text, data_warning
 from aithesis.report.i18n import Translator
 
 __all__ = ["appendix_view", "claims_view", "driver_tree", "kpi_view", "model_view"]
+
+PARTIAL_SHOWN = 4
+"""Partial periods of a group aggregate (members missing) its table lists: the latest."""
 
 _OPS = {">=": "≥", "<=": "≤", "=": "", "in": "∈", "plausible": "≈"}
 
@@ -206,7 +209,7 @@ def claims_view(results: ProjectResults, t: Translator) -> dict[str, Any]:
     return {"rows": rows, "note": t("claims.count", flagged=flagged, total=len(rows))}
 
 
-def _kpi_rows(table: pd.DataFrame, t: Translator) -> list[list[str]]:
+def _kpi_rows(table: pd.DataFrame, t: Translator) -> list[list[Any]]:
     rows = []
     for r in table.itertuples():
         rows.append(
@@ -217,7 +220,7 @@ def _kpi_rows(table: pd.DataFrame, t: Translator) -> list[list[str]]:
                 t.pct(r.qoq, signed=True),
                 t.pct(r.yoy, signed=True),
                 str(r.events or ""),
-                str(r.source),
+                breakable(str(r.source)),
             ]
         )
     return rows
@@ -230,6 +233,37 @@ def _entities(names: Any, t: Translator) -> str:
     return t("punct.list_sep").join(
         t.label("entity", n.strip()) for n in re.split(r"[;,]", names) if n.strip()
     )
+
+
+def _group_rows(table: pd.DataFrame, t: Translator) -> dict[str, Any]:
+    """A group aggregate's table rows: every complete period and the latest
+    :data:`PARTIAL_SHOWN` partial ones, with a ``note`` on how many partial periods are
+    left out and which members they miss (``""`` when none are)."""
+    partial = np.flatnonzero(~table["complete"].astype(bool).to_numpy())
+    hidden = partial[: max(len(partial) - PARTIAL_SHOWN, 0)]
+    keep = np.ones(len(table), dtype=bool)
+    keep[hidden] = False
+    rows = [
+        [
+            str(r.period),
+            t.num(r.value, r.unit),
+            f"{r.n_members}",
+            t("label.yes") if bool(r.complete) else t("label.no"),
+            _entities(r.members_missing, t),
+        ]
+        for r in table[keep].itertuples()
+    ]
+    note = ""
+    if len(hidden):
+        names = table["members_missing"].iloc[hidden].dropna().astype(str)
+        missing = dict.fromkeys(n.strip() for s in names for n in re.split(r"[;,]", s) if n.strip())
+        note = t(
+            "kpi.partial_hidden_one" if len(hidden) == 1 else "kpi.partial_hidden",
+            n=len(hidden),
+            members=_entities(",".join(missing), t),
+            shown=PARTIAL_SHOWN,
+        )
+    return {"rows": rows, "note": note}
 
 
 def kpi_view(results: ProjectResults, t: Translator) -> dict[str, Any]:
@@ -262,16 +296,7 @@ def kpi_view(results: ProjectResults, t: Translator) -> dict[str, Any]:
                 "figure": figure_html(charts.kpi_group(table, t), f"fig-group-{i}")
                 if len(table)
                 else None,
-                "rows": [
-                    [
-                        str(r.period),
-                        t.num(r.value, r.unit),
-                        f"{r.n_members}",
-                        t("label.yes") if bool(r.complete) else t("label.no"),
-                        _entities(r.members_missing, t),
-                    ]
-                    for r in table.itertuples()
-                ],
+                **_group_rows(table, t),
             }
         )
     gaps = [

@@ -8,14 +8,16 @@ Presentation only.
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from aithesis.report.i18n import Translator
 
-__all__ = ["figure_html", "series_title"]
+__all__ = ["breakable", "figure_html", "series_title"]
 
 _PLOT_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["lasso2d"]}
 
@@ -42,3 +44,13 @@ def series_title(table: pd.DataFrame, key: str, t: Translator) -> str:
     ticker = table["ticker"].iloc[0] if len(table) and "ticker" in table else None
     name = t.company(ticker) if isinstance(ticker, str) and ticker else t.label("entity", entity)
     return t("kpi.series_title", company=name, metric=t.label("metric", metric))
+
+
+_BREAK = re.compile(r"(?<=[_:/])|(?=\.[A-Za-z]+$)")
+
+
+def breakable(text: str) -> Markup:
+    """``text`` (escaped) with ``<wbr>`` line-break chances after ``_ : /`` and before a
+    file extension: a source id such as ``003_06e79…a5.txt`` or ``sec:companyfacts``
+    wraps there in a narrow cell, never inside a token."""
+    return Markup("<wbr>").join(escape(part) for part in _BREAK.split(text) if part)

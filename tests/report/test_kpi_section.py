@@ -1,0 +1,126 @@
+"""The report's KPI section: group aggregate tables and the KPI series tables' cells.
+
+Checked on the rendered pages of the agix sample (``html`` fixture) against the build's
+KPI tables.
+"""
+
+from __future__ import annotations
+
+import html as htmlmod
+import re
+
+from aithesis.report.context_models import PARTIAL_SHOWN
+
+
+def _kpi_section(page: str) -> str:
+    return re.search(r'<section id="kpi">(.*?)</section>', page, re.S).group(1)
+
+
+def _group_blocks(page: str) -> dict[str, str]:
+    """Each group aggregate's block (``<h4>title</h4>`` up to the next ``<h4>`` or h3)."""
+    section = _kpi_section(page)
+    parts = re.findall(r"<h4>(.*?)</h4>(.*?)(?=<h4>|<h3>)", section, re.S)
+    return {htmlmod.unescape(title): body for title, body in parts}
+
+
+def _rows(block: str) -> list[list[str]]:
+    body = re.search(r"<tbody>(.*?)</tbody>", block, re.S).group(1)
+    return [
+        [
+            htmlmod.unescape(re.sub(r"<[^>]+>", "", c)).strip()
+            for c in re.findall(r"<td[^>]*>(.*?)</td>", tr, re.S)
+        ]
+        for tr in re.findall(r"<tr>(.*?)</tr>", body, re.S)
+    ]
+
+
+def test_group_tables_list_complete_periods_and_the_latest_partial_ones(built, html) -> None:
+    """The hyperscalers' aggregate has ~70 partial periods (no SEC capex of Amazon or Meta
+    in the sample): the table lists the complete periods and the latest few partial ones,
+    and a note gives the number left out, counted here from the build's table and the
+    rendered rows, in both languages."""
+    aggregates = built.results.kpi.aggregates
+    noted = 0
+    for lang, no, complete_word in (("en", "no", "yes"), ("zh", "否", "是")):
+        blocks = _group_blocks(html[lang])
+        assert len(blocks) == len(aggregates)
+        for (key, table), block in zip(aggregates.items(), blocks.values(), strict=True):
+            table = table.dropna(subset=["value"])
+            rows = _rows(block)
+            shown_partial = [r for r in rows if r[3] == no]
+            n_partial = int((~table["complete"].astype(bool)).sum())
+            n_complete = len(table) - n_partial
+            assert sum(r[3] == complete_word for r in rows) == n_complete, (lang, key)
+            assert len(shown_partial) == min(n_partial, PARTIAL_SHOWN), (lang, key)
+            # the latest partial periods, in order
+            latest = [str(p) for p in table[~table["complete"].astype(bool)]["period"]]
+            assert [r[0] for r in shown_partial] == latest[len(latest) - len(shown_partial) :]
+            hidden = n_partial - len(shown_partial)
+            note = re.search(r'<p class="note partial-note">(.*?)</p>', block, re.S)
+            if hidden == 0:
+                assert note is None, (lang, key)
+                continue
+            noted += 1
+            text = htmlmod.unescape(note.group(1))
+            assert re.findall(r"\d+", text)[0] == str(hidden), text
+            if lang == "en":
+                assert (
+                    "partial periods are not listed" in text and "Amazon" in text and "Meta" in text
+                )
+            else:
+                assert "不完整期间未列出" in text and "亚马逊" in text
+    assert noted == 2  # the hyperscalers, in each language
+    hyper = aggregates["us_hyperscalers/capex"]
+    assert (~hyper["complete"].astype(bool)).sum() > 60  # the case the note is for
+
+
+def _css_rules(page: str) -> dict[str, str]:
+    """``selector -> declarations`` of the page's inlined stylesheet (comments dropped)."""
+    css = re.sub(
+        r"/\*.*?\*/", "", "".join(re.findall(r"<style>(.*?)</style>", page, re.S)), flags=re.S
+    )
+    rules: dict[str, str] = {}
+    for selectors, body in re.findall(r"([^{}]+)\{([^{}]*)\}", css):
+        for sel in selectors.split(","):
+            rules[" ".join(sel.split())] = rules.get(" ".join(sel.split()), "") + body
+    return rules
+
+
+def test_kpi_series_tables_keep_dates_whole_and_break_sources_between_tokens(built, html) -> None:
+    """Period-end dates (2025-03-31) and periods do not wrap; a source (003_06e7…a5.txt,
+    sec:companyfacts) wraps only at ``<wbr>`` marks after ``_ : /`` or before its
+    extension, and its text is the build's source unchanged."""
+    growth = built.results.kpi.growth
+    for lang in ("en", "zh"):
+        page = html[lang]
+        rules = _css_rules(page)
+        assert "nowrap" in rules["table.data.small.kpi-rows td"]
+        normal = [
+            s for s, body in rules.items() if "kpi-rows" in s and "white-space: normal" in body
+        ]
+        # only the events and source cells (and the heads) may wrap
+        assert set(normal) == {
+            "table.data.small.kpi-rows th",
+            "table.data.small.kpi-rows td.wrap",
+            "table.data.small.kpi-rows td.src-id",
+        }, normal
+        assert "anywhere" not in rules["table.data.small.kpi-rows td.src-id"]
+        # the events cell overrides the general td.wrap (overflow-wrap: anywhere): words whole
+        assert "overflow-wrap: normal" in rules["table.data.small.kpi-rows td.wrap"]
+        assert "break-all" not in rules["table.data.small.kpi-rows td.src-id"]
+        tables = re.findall(r'<table class="data small kpi-rows">(.*?)</table>', page, re.S)
+        assert len(tables) == len(growth)
+        for body, table in zip(tables, growth.values(), strict=True):
+            cells = re.findall(r"<tr>(.*?)</tr>", body.split("<tbody>")[1], re.S)
+            assert len(cells) == len(table)
+            for tr, source, end in zip(cells, table["source"], table["period_end"], strict=True):
+                tds = re.findall(r'<td(?: class="([^"]*)")?>(.*?)</td>', tr, re.S)
+                assert tds[0][0] == "period" and tds[1][0] == "date"
+                assert tds[1][1] == str(end)[:10]  # the date, whole
+                cls, src = tds[6]
+                assert cls == "src-id"
+                assert htmlmod.unescape(src.replace("<wbr>", "")) == str(source)
+                for m in re.finditer("<wbr>", src):
+                    before, after = src[: m.start()], src[m.end() :]
+                    assert before[-1] in "_:/" or re.fullmatch(r"\.[A-Za-z]+", after), src
+        assert any("<wbr>" in t for t in tables)  # the sample's sources do get break marks
