@@ -294,21 +294,17 @@ def quantity(
     if is_multiple(name, unit):
         text = span(value, sig, missing=missing)
         return missing if text == missing else text + "x"
-    money = money_unit(unit, lang)
-    if money is not None:
-        prefix, suffix, factor = money
-        if isinstance(value, tuple | list):
-            value = tuple(float(v) * factor for v in value if not is_missing(v))
-        elif not is_missing(value):
-            value = float(value) * factor
-        text = span(value, sig, missing=missing)
-        return missing if text == missing else f"{prefix}{text}{suffix}"
-    factor = unit_factor(unit, lang)
+    factor = unit_factor(unit, lang)  # money (RMB_100M -> bn) and scaled units alike
     if factor != 1.0:
         if isinstance(value, tuple | list):
             value = tuple(float(v) * factor for v in value if not is_missing(v))
         elif not is_missing(value):
             value = float(value) * factor
+    money = money_unit(unit, lang)
+    if money is not None:
+        prefix, suffix, _ = money
+        text = span(value, sig, missing=missing)
+        return missing if text == missing else f"{prefix}{text}{suffix}"
     text = span(value, sig, missing=missing)
     if text == missing or not unit:
         return text

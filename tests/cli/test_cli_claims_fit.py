@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from rich.cells import cell_len
 from rich.console import Console
+from tests.articles.test_uncovered_reasons import SEEDS
 from typer.testing import CliRunner
 
 from aithesis.articles import coverage, extract
@@ -21,13 +22,6 @@ from aithesis.cli._common import wrap_text
 from aithesis.cli.main import app
 
 runner = CliRunner()
-SEEDS = (
-    "000_6538086bb4349cd9.txt",
-    "001_c6bd7ca65735341f.txt",
-    "002_96ddb6391e376a23.txt",
-    "003_06e7966941b6a8a5.txt",
-    "004_e942007e0de8bd6e.txt",
-)
 NUMBER = re.compile(r"\d+(?:[.,\-~]\d+)*%?")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 import sys
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
@@ -154,8 +155,6 @@ _UNIT = frozenset("万亿千百元美港倍年月季度个家张台人座块颗�
 
 
 def _wide(ch: str) -> bool:
-    import unicodedata
-
     return (
         unicodedata.east_asian_width(ch) in "WF"
         and not ch.isascii()

@@ -203,12 +203,14 @@ def event_rows(slots: list[float], widths: list[float], n_slots: int) -> list[tu
 
 
 def _event_marks(
-    fig: go.Figure, marks: list[tuple[int, str, float]], n_slots: int, top: float
-) -> int:
-    """Each event period's label above the plot area (neighbouring periods' labels in
-    staggered rows) and a dotted line from the top of the axis (``top``) down to the
-    ``y`` given (data units: above its bar's label); returns the number of label rows."""
-    rows = event_rows([s for s, _, _ in marks], [_text_width(x) for _, x, _ in marks], n_slots)
+    fig: go.Figure,
+    marks: list[tuple[int, str, float]],
+    rows: list[tuple[int, str]],
+    top: float,
+) -> None:
+    """Each event period's label above the plot area in its row and anchor (from
+    :func:`event_rows`) and a dotted line from the top of the axis (``top``) down to the
+    ``y`` given (data units: above its bar's label)."""
     for (slot, text, y0), (row, anchor) in zip(marks, rows, strict=True):
         fig.add_shape(
             type="line",
@@ -234,7 +236,6 @@ def _event_marks(
             bgcolor="rgba(200,85,61,0.85)",
             borderpad=3,
         )
-    return max((r for r, _ in rows), default=-1) + 1
 
 
 def kpi_series(table: pd.DataFrame, events: pd.DataFrame, t: Translator) -> go.Figure:
@@ -299,15 +300,15 @@ def kpi_series(table: pd.DataFrame, events: pd.DataFrame, t: Translator) -> go.F
             text = " · ".join(t.label("event", keys[s]) if s in keys else s for s in labels)
             marks.append((axis.index(x), text, i))
     widths = [_text_width(text) for _, text, _ in marks]
-    n_rows = max((r for r, _ in event_rows([m[0] for m in marks], widths, len(axis))), default=-1)
-    n_rows += 1
+    rows = event_rows([m[0] for m in marks], widths, len(axis))
+    n_rows = max((r for r, _ in rows), default=-1) + 1
     height, margin = 380 + EVENT_ROW * max(n_rows - 1, 0), 30 + EVENT_ROW * n_rows
     top = (float(table["value"].max()) * k if len(table) else 1.0) * (1.12 if many else 1.35)
     per_px = top / (height - margin - 40)  # data units per px of the plot area
     lines = [(text.count("<br>") + 1 if text else 0) * 15 + 4 for text in texts]  # px
     values = (table["value"] * k).to_numpy()
     y0 = [float(values[i]) + lines[i] * per_px for _, _, i in marks]
-    _event_marks(fig, [(m[0], m[1], y) for m, y in zip(marks, y0, strict=True)], len(axis), top)
+    _event_marks(fig, [(m[0], m[1], y) for m, y in zip(marks, y0, strict=True)], rows, top)
     # a long series' latest value may be wider than its bar: room for it on the right
     style(fig, height, margin={"l": 60, "r": 36 if many else 20, "t": margin, "b": 40})
     fig.update_yaxes(title_text=t.unit(unit), range=[0, top])

@@ -172,8 +172,7 @@ class Translator:
         analysts write them (:meth:`shown`): ``$5,000bn``, ``RMB 24.61bn`` (``246.1亿元``),
         a P/E as ``33x`` (``33倍``), ``1 year`` but ``8 years``.
         """
-        text, label = self.shown(x, unit, name=name)
-        return self._join(text, label, unit)
+        return self.value(x, unit, name=name)
 
     def value(self, x: Any, unit: str | None = None, *, name: str | None = None) -> str:
         """A number or a ``(low, high)`` range (written low to high), with its unit."""

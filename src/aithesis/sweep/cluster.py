@@ -38,7 +38,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-from aithesis.errors import AithesisError, ClusterError, ProviderError, SpecError
+from aithesis.errors import AithesisError, ProviderError, SpecError
 from aithesis.sweep.dask_executor import (
     DEFAULT_WORKER_TIMEOUT,
     ENV_DASK_TIMEOUT,
@@ -261,11 +261,7 @@ def _start_error(workers: int, limit: float, exc: BaseException) -> AithesisErro
     what = f"starting {workers} local worker(s)"
     if timeouts:
         what += f": not started within the start time limit of {limit:g} s"
-    return ClusterError(
-        f"sweep aborted: the Dask cluster failed while {what} ({reason}); no results are reported",
-        field="cluster",
-        hint=_START_HINT,
-    )
+    return cluster_error(what, root, _START_HINT, reason=reason)
 
 
 @dataclass(frozen=True)

@@ -239,10 +239,14 @@ def describe_error(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
-def cluster_error(what: str, exc: BaseException, hint: str = _WORKER_HINT) -> ClusterError:
+def cluster_error(
+    what: str, exc: BaseException, hint: str = _WORKER_HINT, *, reason: str | None = None
+) -> ClusterError:
+    """The one-line error of a sweep the cluster stopped: ``what`` failed, with
+    ``reason`` (default: ``exc`` described)."""
     return ClusterError(
-        f"sweep aborted: the Dask cluster failed while {what} ({describe_error(exc)}); "
-        "no results are reported",
+        f"sweep aborted: the Dask cluster failed while {what} "
+        f"({reason or describe_error(exc)}); no results are reported",
         field="cluster",
         hint=hint,
     )
