@@ -112,6 +112,11 @@ def test_coverage_shows_every_uncovered_quote_and_reason_whole(recorded, seeds_d
         cells = [c.strip() for c in line.strip("│ ").split("│")]
         assert cells == [row["article"], str(row["statements"]), str(row["covered"]), pct(row)]
     assert f"{len(result.uncovered)} uncovered statements" in text
+    # the --wide hint once, after the last article's table (not once per article)
+    folded = "quote:" in text  # some quotes went under their rows
+    assert text.count(_common.WIDE_HINT) == (1 if folded else 0)
+    if folded:
+        assert text.rindex(_common.WIDE_HINT) > text.rindex(list(SEEDS)[-1] + ":")
 
 
 def test_coverage_wide_is_one_table_with_every_column(recorded, seeds_dir) -> None:

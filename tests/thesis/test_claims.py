@@ -219,3 +219,20 @@ def test_reconciling_drivers_are_data_and_the_note_writes_them_as_analysts_do(
     both = rep.get("not_inside").reconciling[0]
     assert both.values == tuple(sorted(both.values)) and len(both.values) == 2
     assert rep.get("exact").reconciling == ()  # nothing to reconcile when a claim holds
+
+
+def test_cross_claim_text_writes_the_figures_as_analysts_do(write_model) -> None:
+    """q1 says c = 20 ($mn) and q3 says c = 3 * a = 30: the row reads `$20mn vs $30mn`
+    in English and 2,000万美元-style figures in Chinese, worded from the row's data."""
+    from aithesis.report.generated import cross_claim_text
+    from aithesis.report.i18n import Translator
+
+    row = load_model(write_model(SYNTH)).check_claims().get("q1~q3")
+    assert row.text == "'q1' and 'q3' imply c = $20mn vs $30mn"
+    assert cross_claim_text(row, Translator("en")) == row.text
+    zh = Translator("zh")
+    text = str(cross_claim_text(row, zh))
+    assert text.startswith("「<code>q1</code>」与「<code>q3</code>」推出的 <code>c</code>")
+    for figure in (20.0, 30.0):
+        assert zh.value(figure, "USD_mn", name="c") in text
+    assert "USD" not in text and "$" not in text and " vs " not in text

@@ -246,8 +246,10 @@ def fit_table(
     wide: bool = False,
     prose_min: int = _PROSE_MIN,
     stack: bool = False,
-) -> None:
-    """Print rows as a table that never cuts or splits an identifier.
+    wide_hint: bool = True,
+) -> bool:
+    """Print rows as a table that never cuts or splits an identifier; True when some
+    columns were printed under the rows (what ``--wide`` would put in the table).
 
     Identifier columns (names, tickers, dates, units, numbers: every column not in
     ``prose``) are as wide as their longest value and never wrap. Prose columns (titles,
@@ -264,6 +266,9 @@ def fit_table(
         right: headers of right-justified columns (numbers).
         prose: headers of prose columns (default: those in :data:`PROSE_COLUMNS`).
         stack: each column under a row on a line of its own (else joined by ``;``).
+        wide_hint: say under such a table that ``--wide`` shows every column (False
+            when a command prints several tables and says it once itself:
+            :data:`WIDE_HINT`).
     """
     from rich.console import Group
     from rich.padding import Padding
@@ -301,7 +306,7 @@ def fit_table(
     natural = sum(w + 3 for w in widths) + 1
     if wide or natural <= limit:
         print_table(table(every, {}), wide=wide)
-        return
+        return False
     ids = [i for i in every if columns[i] not in prose_set]
     texts = [i for i in every if columns[i] in prose_set]
     room = limit - (sum(widths[i] + 3 for i in ids) + 1) - 3 * len(texts)
@@ -315,7 +320,7 @@ def fit_table(
             share[i] += extra
             left -= extra
         console.print(table(every, share))
-        return
+        return False
     # rows with their prose underneath: identifier columns that fit, the rest below
     shown = list(ids)
     while len(shown) > 1 and sum(widths[i] + 2 for i in shown) - 2 > limit:
@@ -355,9 +360,14 @@ def fit_table(
             body.append(Padding(_fold(note, limit - 2), (0, 0, 0, 2)))
     if caption:
         body.append(Text(caption, style="dim"))
-    if under:
-        body.append(Text("--wide: every column in one table", style="dim"))
+    if under and wide_hint:
+        body.append(Text(WIDE_HINT, style="dim"))
     console.print(Group(*body))
+    return bool(under)
+
+
+WIDE_HINT = "--wide: every column in one table"
+"""The line under a table whose columns did not all fit (see :func:`fit_table`)."""
 
 
 def _fold(cell: Any, width: int | None) -> Any:

@@ -17,8 +17,9 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.text import Text
 
-from aithesis.cli._common import WideOption, console, err_console, fit_table
+from aithesis.cli._common import WIDE_HINT, WideOption, console, err_console, fit_table
 
 __all__ = ["app"]
 
@@ -61,11 +62,17 @@ _COLUMNS = ["line", "span", "value", "op", "period"]
 
 
 def _print_statements(
-    statements: list[Any], title: str, *, reasons: bool = False, wide: bool = False
-) -> None:
+    statements: list[Any],
+    title: str,
+    *,
+    reasons: bool = False,
+    wide: bool = False,
+    wide_hint: bool = True,
+) -> bool:
     """One row per statement: where it is, its value, then the reason (``reasons``) and
     the whole quote, wrapped beside the row or on the lines under it; ``wide`` adds the
-    article and keeps every column in one table."""
+    article and keeps every column in one table. True when columns went under the rows
+    (``wide_hint``: see :func:`fit_table`)."""
     article = wide and any(hasattr(item, "article") for item in statements)
     columns = [*(["article"] if article else []), *_COLUMNS]
     columns += [*(["reason"] if reasons else []), "quote"]
@@ -84,7 +91,7 @@ def _print_statements(
                 s.quote,
             ]
         )
-    fit_table(
+    return fit_table(
         columns,
         rows,
         title=title,
@@ -93,6 +100,7 @@ def _print_statements(
         wide=wide,
         prose_min=40,
         stack=True,
+        wide_hint=wide_hint,
     )
 
 
@@ -270,10 +278,14 @@ def coverage_command(
             _print_statements(items, title, reasons=True, wide=True)
         else:  # one table per article: the file name would leave the quote no room
             console.print(f"{len(items)} uncovered statements", highlight=False)
+            folded = False
             for name in dict.fromkeys(i.article for i in items):
                 mine = [i for i in items if i.article == name]
                 console.print()
-                _print_statements(mine, f"{name}: {len(mine)} uncovered", reasons=True)
+                title = f"{name}: {len(mine)} uncovered"
+                folded |= _print_statements(mine, title, reasons=True, wide_hint=False)
+            if folded:  # once, not under each article's table
+                console.print(Text(WIDE_HINT, style="dim"))
         if result.unexplained:
             err_console.print(
                 f"note: {len(result.unexplained)} uncovered statements have no reason "

@@ -191,7 +191,7 @@ def claims_view(results: ProjectResults, t: Translator) -> dict[str, Any]:
                 "model": titles.get(c.model, c.model),
                 "first": c.model != previous,
                 "id": c.claim_id,
-                "text": _zh(t, texts_zh.get((c.model, c.claim_id)), cross_claim_text(c.text, t)),
+                "text": _zh(t, texts_zh.get((c.model, c.claim_id)), cross_claim_text(c, t)),
                 "quote": c.quote,
                 "source": c.source,
                 "claimed": _claim_value(c.claimed, c.op, c.unit, t),

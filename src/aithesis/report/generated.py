@@ -13,11 +13,14 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup, escape
 
 from aithesis.report.i18n import Translator
+
+if TYPE_CHECKING:
+    from aithesis.thesis.results import ClaimResult
 
 __all__ = [
     "build_warning",
@@ -34,7 +37,6 @@ _COMMON_END = re.compile(
     rf"({_DATE}) \(later data cut: (.*)\)$"
 )
 _LATER = re.compile(rf"(.+?) \(({_DATE})\)(?:, |$)")
-_CROSS_TEXT = re.compile(r"^'(\w+)' and '(\w+)' imply (\w+) = (\S+) vs (\S+)(?: (.+))?$")
 _CROSS_NOTE = re.compile(r"^cross-claim check of (\w+)$")
 _COVERAGE_MISSING = "article coverage not computed: "
 _RECORD_NOTES: tuple[tuple[re.Pattern[str], str, tuple[str, ...]], ...] = (
@@ -90,10 +92,6 @@ def _fill(t: Translator, key: str, **values: str) -> Markup:
     return escape(t(key)).format(**values)
 
 
-def _unit(t: Translator, unit: str | None) -> str:
-    return f" {t.unit(unit)}" if unit else ""
-
-
 def claim_note(note: str, t: Translator, reconciling: Sequence[Any] = ()) -> str:
     """A claim's note (``would hold with ...``, ``cross-claim check of ...``) re-worded.
 
@@ -147,23 +145,26 @@ def record_note(note: str, t: Translator) -> str:
     return "；".join(dict.fromkeys(parts))
 
 
-def cross_claim_text(text: str, t: Translator) -> str:
-    """The text of a cross-claim row (``'a' and 'b' imply q = x vs y unit``) re-worded."""
-    if t.lang == "en":
-        return text
-    m = _CROSS_TEXT.match(text)
-    if m is None:
-        return text
-    a, b, name, x, y, unit = m.groups()
+def cross_claim_text(claim: ClaimResult, t: Translator) -> str:
+    """The text of a claim row in the reader's language.
+
+    A cross-claim row (``'a' and 'b' imply q = $750bn vs $1,000bn``) is worded from its
+    data (ids, quantity, both figures in the reader's units); any other row, and every
+    row in English, is the checker's text.
+    """
+    m = _CROSS_NOTE.match(claim.note) if claim.kind == "cross" else None
+    if t.lang == "en" or m is None or "~" not in claim.claim_id:
+        return claim.text
+    a, b = claim.claim_id.split("~", 1)
+    name = m.group(1)
     return _fill(
         t,
         "note.cross_text",
         a=_code(a),
         b=_code(b),
         name=_code(name),
-        x=x,
-        y=y,
-        unit=_unit(t, unit),
+        x=t.value(claim.claimed, claim.unit, name=name),
+        y=t.value(claim.computed, claim.unit, name=name),
     )
 
 

@@ -211,14 +211,6 @@ def _solve_for(
         return None
 
 
-def _fmt(x: float) -> str:
-    return numfmt.number(x)
-
-
-def _fmt_any(x: Any) -> str:
-    return numfmt.span(x) if isinstance(x, tuple) else _fmt(x)
-
-
 def _reconcile(
     model: CompiledModel, claim: CompiledClaim, targets: list[float]
 ) -> tuple[Reconciling, ...]:
@@ -334,7 +326,8 @@ def _cross(model: CompiledModel, claims: list[CompiledClaim]) -> list[ClaimResul
                     model=model.name,
                     claim_id=f"{a.spec.id}~{b.spec.id}",
                     text=f"'{a.spec.id}' and '{b.spec.id}' imply {q} = "
-                    f"{_fmt_any(show[0])} vs {_fmt_any(show[1])} {unit}",
+                    f"{numfmt.quantity(show[0], unit, name=q)} vs "
+                    f"{numfmt.quantity(show[1], unit, name=q)}",
                     source=sources,
                     claimed=show[0],
                     computed=show[1],
