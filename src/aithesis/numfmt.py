@@ -17,6 +17,8 @@ em dash in the report), so each shell passes its own.
 ('141,500', '0.08736', '33.6x')
 >>> quantity(5000.0, "USD_bn"), quantity(246.12, "RMB_100M"), quantity(33.0, "year", name="pe")
 ('$5,000bn', 'RMB 24.61bn', '33x')
+>>> quantity(26e6, "kWh"), quantity((2e10, 4e10), "parameter"), short(1.24e9)
+('26mn kWh', '20bn..40bn parameters', '1.24bn')
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ __all__ = [
     "number",
     "percent",
     "quantity",
+    "short",
     "span",
     "unit_factor",
     "unit_label",
@@ -121,16 +124,35 @@ def number(value: Any, sig: int = 4, *, missing: str = DASH) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def span(values: Any, sig: int = 4, *, sep: str = "..", missing: str = DASH) -> str:
+_SHORT: tuple[tuple[float, str], ...] = ((1e12, "tn"), (1e9, "bn"), (1e6, "mn"))
+"""English magnitude words, as in the money units (``$12.5mn``, ``$5,000bn``)."""
+
+
+def short(value: Any, sig: int = 4, *, missing: str = DASH) -> str:
+    """:func:`number` with a million and more written in words: ``26e6`` -> ``26mn``,
+    ``2.1977e8`` -> ``219.8mn``, ``1.24e9`` -> ``1.24bn``, ``141500`` -> ``141,500``."""
+    if is_missing(value):
+        return missing
+    x = float(value)
+    for size, word in _SHORT:
+        if abs(x) >= size:
+            return number(x / size, sig) + word
+    return number(x, sig)
+
+
+def span(
+    values: Any, sig: int = 4, *, sep: str = "..", missing: str = DASH, words: bool = False
+) -> str:
     """A number, or a range written low to high (``(6, 3)`` -> ``3..6``); equal ends
-    collapse to one number."""
+    collapse to one number. ``words``: a million and more as :func:`short` writes it."""
+    show = short if words else number
     if isinstance(values, tuple | list):
         nums = [float(v) for v in values if not is_missing(v)]
         if not nums:
             return missing
-        shown = list(dict.fromkeys(number(v, sig) for v in sorted(nums)))
+        shown = list(dict.fromkeys(show(v, sig) for v in sorted(nums)))
         return sep.join(shown)
-    return number(values, sig, missing=missing)
+    return show(values, sig, missing=missing)
 
 
 def multiple(value: Any, digits: int = 1, *, missing: str = DASH) -> str:
@@ -301,11 +323,14 @@ def quantity(
         elif not is_missing(value):
             value = float(value) * factor
     money = money_unit(unit, lang)
+    words = lang == "en"  # 26mn kWh, 70bn parameters (Chinese keeps the digits)
     if money is not None:
         prefix, suffix, _ = money
-        text = span(value, sig, missing=missing)
+        # $26mn for plain dollars; never $26mnbn for a unit that is itself in bn
+        plain = not suffix or suffix.startswith("/")  # USD, USD/year; not USD_bn
+        text = span(value, sig, missing=missing, words=words and plain)
         return missing if text == missing else f"{prefix}{text}{suffix}"
-    text = span(value, sig, missing=missing)
+    text = span(value, sig, missing=missing, words=words)
     if text == missing or not unit:
         return text
     if unit == "percent" or unit.startswith("percent/"):

@@ -111,10 +111,10 @@ def test_every_page_loads_offline_with_its_content(
         elif name == "claims":
             flagged = project_results.claims.flagged
             assert metric(page, "Flagged") == str(len(flagged))
-            # the Three-Gorges check: 8,000 H100 x 1 kW x 100 days x 24 h = 19.2M kWh,
-            # not the article's 26M kWh; the flagged list shows it with the quote
+            # the Three-Gorges check: 8,000 H100 x 1 kW x 100 days x 24 h = 19.2mn kWh,
+            # not the article's 26mn kWh; the flagged list shows it with the quote
             main = page.locator('[data-testid="stMain"]').inner_text()
-            assert f"{8000 * 1 * 100 * 24 / 1e6:.1f}M kWh" in main  # as the report writes it
+            assert f"{8000 * 1 * 100 * 24 / 1e6:.1f}mn kWh" in main  # as the report writes it
             quoted = next(r for r in flagged if r.claim_id == "gpt4_energy")
             assert quoted.quote and quoted.quote[:12] in main
     assert tab.errors == []

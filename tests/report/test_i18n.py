@@ -102,9 +102,12 @@ def test_percentages_have_one_decimal_and_an_optional_sign() -> None:
 
 def test_large_numbers_use_each_language_units() -> None:
     en, zh = Translator("en"), Translator("zh")
-    assert en.num(19_200_000) == "19.2M" and zh.num(19_200_000) == "1,920万"
-    assert en.num(219_770_020.5) == "219.77M" and zh.num(219_770_020.5) == "2.2亿"
-    assert en.num(1_240_000_000) == "1.24B" and zh.num(1_240_000_000) == "12.4亿"
+    # English writes the words of its money units (mn, bn, tn), 4 significant digits
+    assert en.num(19_200_000) == "19.2mn" and zh.num(19_200_000) == "1,920万"
+    assert en.num(219_770_020.5) == "219.8mn" and zh.num(219_770_020.5) == "2.2亿"
+    assert en.num(1_240_000_000) == "1.24bn" and zh.num(1_240_000_000) == "12.4亿"
+    assert en.num(3.5e12) == "3.5tn" and en.num(26e6, "kWh") == "26mn kWh"
+    assert en.value((2e10, 4e10), "parameter") == "20bn – 40bn parameters"
     assert en.num(100_000) == "100,000" and zh.num(100_000) == "10万"
     assert en.num(5391.964285714285) == "5,392" == zh.num(5391.964285714285)
     assert en.num(246.12) == "246.12" and en.num(0.075) == "0.075" and en.num(7.0) == "7"
@@ -173,9 +176,10 @@ def test_unknown_language_is_an_error_naming_the_option() -> None:
 
 
 def _parse_en(text: str) -> float:
-    scale = {"T": 1e12, "B": 1e9, "M": 1e6}
-    factor = scale.get(text[-1], 1.0)
-    return float(text.rstrip("TBM").replace(",", "")) * factor
+    for word, factor in (("tn", 1e12), ("bn", 1e9), ("mn", 1e6)):
+        if text.endswith(word):
+            return float(text[: -len(word)].replace(",", "")) * factor
+    return float(text.replace(",", ""))
 
 
 def _parse_zh(text: str) -> float:

@@ -59,9 +59,7 @@ def claim_text(ctx: AppContext, r: ClaimResult) -> str:
         if zh:
             return zh
         if r.kind == "cross":
-            return html.unescape(
-                re.sub(r"</?code>", "", str(cross_claim_text(r, ctx.t.shared)))
-            )
+            return html.unescape(re.sub(r"</?code>", "", str(cross_claim_text(r, ctx.t.shared))))
         return r.quote
     return r.text
 

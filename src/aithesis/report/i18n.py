@@ -167,8 +167,8 @@ class Translator:
     def num(self, x: float | None, unit: str | None = None, *, name: str | None = None) -> str:
         """A number (with its unit when given) in this language's style.
 
-        Large magnitudes are shortened: ``19,200,000`` is ``19.2M`` in English and
-        ``1,920万`` in Chinese; ``2.2e8`` is ``220M`` / ``2.2亿``. Units are written as
+        Large magnitudes are shortened: ``19,200,000`` is ``19.2mn`` in English and
+        ``1,920万`` in Chinese; ``2.2e8`` is ``220mn`` / ``2.2亿``. Units are written as
         analysts write them (:meth:`shown`): ``$5,000bn``, ``RMB 24.61bn`` (``246.1亿元``),
         a P/E as ``33x`` (``33倍``), ``1 year`` but ``8 years``.
         """
@@ -209,12 +209,8 @@ class Translator:
             return _trim(f"{x / 1e8:,.2f}") + "亿"
         if self.lang == "zh" and size >= 1e5:
             return _trim(f"{x / 1e4:,.1f}") + "万"
-        if self.lang == "en" and size >= 1e12:
-            return _trim(f"{x / 1e12:,.2f}") + "T"
-        if self.lang == "en" and size >= 1e9:
-            return _trim(f"{x / 1e9:,.2f}") + "B"
         if self.lang == "en" and size >= 1e6:
-            return _trim(f"{x / 1e6:,.2f}") + "M"
+            return numfmt.short(x)  # 19.2mn, 1.24bn: the words of the money units
         return _plain(x)
 
     def _join(self, text: str, label: str, unit: str | None) -> str:
