@@ -108,6 +108,9 @@ def test_large_numbers_use_each_language_units() -> None:
     assert en.num(1_240_000_000) == "1.24bn" and zh.num(1_240_000_000) == "12.4亿"
     assert en.num(3.5e12) == "3.5tn" and en.num(26e6, "kWh") == "26mn kWh"
     assert en.value((2e10, 4e10), "parameter") == "20bn – 40bn parameters"
+    # one reconciling value comes as a 1-tuple: the value, never the missing mark
+    assert en.value((12.5,), "USD_mn") == "$12.5mn" and zh.value((11.45,), "") == "11.45"
+    assert en.value((8.0,), "year", name="hw_life") == "8 years"
     assert en.num(100_000) == "100,000" and zh.num(100_000) == "10万"
     assert en.num(5391.964285714285) == "5,392" == zh.num(5391.964285714285)
     assert en.num(246.12) == "246.12" and en.num(0.075) == "0.075" and en.num(7.0) == "7"

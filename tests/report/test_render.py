@@ -173,8 +173,10 @@ def test_flagged_claims_equal_a_fresh_check_and_are_highlighted(built, pages) ->
             else:  # the same names and figures, worded in Chinese
                 zh = Translator("zh")
                 figures = re.findall(r"check of (\w+)", claim.note)
-                for p in claim.reconciling:
-                    figures += [p.driver, zh.num(p.base, p.unit, name=p.driver)]
+                for p in claim.reconciling:  # the driver, its reconciling value, its base
+                    value = zh.value(tuple(p.values), p.unit, name=p.driver)
+                    assert value != "—" and value[0].isdigit(), (p, value)
+                    figures += [p.driver, value, zh.num(p.base, p.unit, name=p.driver)]
                 assert figures, claim.note
                 assert any(all(f in r["text"] for f in figures) for r in hits), claim.note
                 assert not any("would hold" in r["text"] for r in hits)

@@ -184,13 +184,13 @@ class Translator:
         scaled to the label (``RMB_100M`` in English: x 0.1 and ``RMB bn``; unchanged as
         ``亿元`` in Chinese); a range is written low to high; a missing value is ``—``."""
         factor = self.factor(unit)
-        if isinstance(x, tuple | list) and len(x) == 2:
+        if isinstance(x, tuple | list):  # a range, or one value as a 1-tuple
             ends = sorted(float(v) * factor for v in x if not numfmt.is_missing(v))
             if not ends:
                 return "—", self.unit(unit, name=name)
             low, high = (self._number(v) for v in (ends[0], ends[-1]))
             text = low if low == high else f"{low} – {high}"
-            return text, self.unit(unit, name=name)
+            return text, self.unit(unit, name=name, one=text == "1")
         if x is None or numfmt.is_missing(x):
             return "—", self.unit(unit, name=name)
         scaled = float(x) * factor
