@@ -156,6 +156,10 @@ def test_index_page_compares_every_index_and_benchmark_by_name(
     expect(page.locator('[data-testid="stMain"]')).to_contain_text(
         text("index_common_end", "en", end=expected["end"])
     )
+    # QQQ and NDX track the same index, one line hides the other: a caption says so
+    main_text = page.locator('[data-testid="stMain"]').inner_text()
+    assert re.search(r"(QQQ and NDX|NDX and QQQ) move together", main_text), main_text
+    assert "SPY and" not in main_text and "and SPY move" not in main_text
     # one metrics table; its columns are named after the series, not "Your settings"
     table = _metrics_table(page)
     assert list(table.columns) == names

@@ -3,13 +3,12 @@ named in a note under the levels and rolling-return charts, in both languages.""
 
 from __future__ import annotations
 
-import dataclasses
 import re
 
 import numpy as np
 
-from aithesis.report.context import overlap_notes
 from aithesis.report.i18n import Translator
+from aithesis.report.overlap import overlap_notes
 
 EN, ZH = Translator("en"), Translator("zh")
 
@@ -35,10 +34,11 @@ def test_qqq_and_ndx_are_named_with_their_correlation(built, html) -> None:
 
 
 def test_the_thresholds_cut_both_ways(built) -> None:
-    results = built.results
-    qqq, spy = results.benchmarks["QQQ"], results.benchmarks["SPY"]
-    twin = dataclasses.replace(results, benchmarks={"QQQ": qqq, "SPY": qqq})
-    (note,) = overlap_notes(dataclasses.replace(twin, indexes=[]), EN)
+    qqq, spy = (built.results.benchmarks[k].levels for k in ("QQQ", "SPY"))
+    (note,) = overlap_notes({"QQQ": qqq, "twice": qqq * 3.0}, EN)  # any base: rebased
+    assert note.startswith("QQQ and twice move together")
     assert "correlate 1.0000" in note and "more than 0.0%" in note
-    apart = dataclasses.replace(results, indexes=[], benchmarks={"QQQ": qqq, "SPY": spy})
-    assert overlap_notes(apart, EN) == []
+    assert overlap_notes({"QQQ": qqq, "SPY": spy}, EN) == []  # correlate 0.95
+    drift = qqq * np.exp(np.linspace(0.0, 0.2, len(qqq)))  # same moves, 22% apart at the end
+    assert overlap_notes({"QQQ": qqq, "drift": drift}, EN) == []
+    assert overlap_notes({"QQQ": qqq, "short": qqq.iloc[:10]}, EN) == []  # too few days

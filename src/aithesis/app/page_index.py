@@ -27,6 +27,7 @@ from aithesis.index.methodology import FREQUENCIES
 from aithesis.index.result import IndexResult
 from aithesis.index.schemes import SCHEMES
 from aithesis.project.results import IndexSection
+from aithesis.report.overlap import overlap_notes
 
 __all__ = ["render"]
 
@@ -230,6 +231,8 @@ def _levels(
         st.caption(t("index_levels_note"))
         if end:
             st.caption(t("index_common_end", end=end))
+        for note in overlap_notes(series, t.shared):  # QQQ and NDX: one line hides the other
+            st.caption(note)
     with drawdown_tab:
         drawdowns = {
             name: pd.Series(an.drawdown_series(s.to_numpy()), index=s.index)

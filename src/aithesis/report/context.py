@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 import aithesis
 from aithesis.analytics.catalogue import Metric, report_metrics
@@ -25,6 +24,7 @@ from aithesis.report.context_tearsheet import tearsheet_view
 from aithesis.report.fragments import figure_html, series_title
 from aithesis.report.generated import build_warning
 from aithesis.report.i18n import Translator
+from aithesis.report.overlap import overlap_notes
 
 __all__ = ["SECTIONS", "Stat", "build_context", "figure_html"]
 
@@ -307,32 +307,6 @@ def exposure_view(results: ProjectResults, t: Translator) -> dict[str, Any] | No
     }
 
 
-OVERLAP_CORRELATION = 0.99
-"""Daily-return correlation from which two lines are said to move together."""
-OVERLAP_GAP = 0.05
-"""Largest relative gap of two rebased levels for their lines to lie on top of each other."""
-
-
-def overlap_notes(results: ProjectResults, t: Translator) -> list[str]:
-    """One note per pair of lines that the charts draw on top of each other (QQQ and
-    NDX track the same index): their daily returns correlate at least
-    :data:`OVERLAP_CORRELATION` and their levels, rebased at the first common date, never
-    differ by more than :data:`OVERLAP_GAP` (relative) up to the common last date."""
-    series = [(label, result.returns) for label, result, _ in charts.index_series(results, t)]
-    notes = []
-    for i, (a, ra) in enumerate(series):
-        for b, rb in series[i + 1 :]:
-            both = pd.concat([ra, rb], axis=1, join="inner").dropna()
-            if len(both) < 20:
-                continue
-            corr = float(np.corrcoef(both.iloc[:, 0], both.iloc[:, 1])[0, 1])
-            levels = (1 + both).cumprod()
-            gap = float((levels.iloc[:, 0] / levels.iloc[:, 1] - 1).abs().max())
-            if corr >= OVERLAP_CORRELATION and gap <= OVERLAP_GAP:
-                notes.append(t("indexes.overlap", a=a, b=b, corr=t.ratio(corr, 4), gap=t.pct(gap)))
-    return notes
-
-
 def _series_names(results: ProjectResults, t: Translator) -> dict[str, str]:
     """Series names as the build writes them -> the reader's name (index or benchmark)."""
     names = {s.name: t.index_name(s) for s in results.indexes}
@@ -362,7 +336,9 @@ def build_context(results: ProjectResults, t: Translator) -> dict[str, Any]:
         "fig_levels": figure_html(charts.index_levels(results, t), "fig-levels"),
         "fig_drawdowns": figure_html(charts.drawdowns(results, t), "fig-drawdowns"),
         "fig_rolling": figure_html(charts.rolling_returns(results, t), "fig-rolling"),
-        "overlaps": overlap_notes(results, t),
+        "overlaps": overlap_notes(
+            {label: result.levels for label, result, _ in charts.index_series(results, t)}, t
+        ),
         "metrics": metrics_table(results, t),
         "calendar": calendar_table(results, t),
         "tearsheet": tearsheet_view(results, t, lambda year: year_label(year, results, t)),
