@@ -249,6 +249,38 @@ def test_workers_that_never_come_back_are_a_one_line_cluster_error() -> None:
     assert client.waits == [7.0]  # gave up at the first wait, no further round
 
 
+def test_every_dask_failure_counts_as_lost_and_task_errors_do_not() -> None:
+    """What ``_lost`` calls lost is resubmitted and ends as a ClusterError; anything else
+    propagates as it is, so a Dask exception must never fall through."""
+    from distributed.client import ClosedClientError, FuturesCancelledError
+    from distributed.comm.core import FatalCommClosedError
+    from distributed.core import RPCClosed
+    from distributed.exceptions import WorkerStartTimeoutError
+    from distributed.scheduler import NoValidWorkerError
+
+    from aithesis.sweep.dask_executor import _lost
+
+    deep = _raised(RuntimeError("gather failed"), _raised(KeyError("x"), RPCClosed("rpc")))
+    for exc in (
+        FuturesCancelledError([]),  # subclasses: not only exact names
+        WorkerStartTimeoutError(0, 1, 7.0),
+        FatalCommClosedError("gone"),
+        ClosedClientError(),  # any exception class of distributed itself
+        NoValidWorkerError("k", set(), set(), {}, 0),
+        deep,  # a Dask cause two levels down
+    ):
+        assert _lost(exc), exc
+    for exc in (ValueError("bad point"), ZeroDivisionError(), KeyError("pe")):
+        assert not _lost(exc), exc  # the task's own errors propagate unchanged
+
+
+def _raised(outer: BaseException, cause: BaseException) -> BaseException:
+    try:
+        raise outer from cause
+    except BaseException as exc:
+        return exc
+
+
 def test_worker_timeout_comes_from_the_environment(monkeypatch) -> None:
     monkeypatch.delenv("AITHESIS_DASK_TIMEOUT", raising=False)
     assert worker_timeout() == 120.0
