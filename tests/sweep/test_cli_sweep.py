@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from aithesis.cli.sweep import app
-from aithesis.errors import SpecError
+from aithesis.errors import ClusterError, SpecError
 from aithesis.sweep import run_index_sweep, run_model_sweep
 
 runner = CliRunner()
@@ -126,3 +126,69 @@ def test_bad_grid_raises_the_spec_error_for_the_root_to_print() -> None:
     assert res.exit_code == 1
     assert isinstance(res.exception, SpecError)
     assert str(res.exception).startswith("'pe': range '20:50' has 2 part(s)")
+
+
+def _start_timeout_option(command: str):
+    import typer
+
+    group = typer.main.get_command(app)
+    [option] = [p for p in group.commands[command].params if "--start-timeout" in p.opts]
+    return option
+
+
+@pytest.mark.parametrize("command", ["index", "model"])
+def test_start_timeout_option_states_its_unit_and_default(command) -> None:
+    option = _start_timeout_option(command)
+    assert option.metavar == "SECONDS" and option.default is None
+    assert option.help.startswith("Seconds a local cluster") and "(default: 60)" in option.help
+
+
+@pytest.mark.parametrize("bad", ["soon", "0", "-2", "nan", "inf", ""])
+@pytest.mark.parametrize("command", ["index", "model"])
+def test_a_bad_start_timeout_is_one_error_line_naming_the_option(command, bad) -> None:
+    from aithesis.cli.main import app as root
+
+    name = "ai-infra" if command == "index" else "nvda-5t"
+    args = ["sweep", command, name, "--grid", "costs_bps=0,10", "--cluster", "local:1"]
+    res = runner.invoke(root, [*args, "--start-timeout", bad])
+    assert res.exit_code == 1, res.output
+    assert res.stdout == "" and len(res.stderr.splitlines()) == 1
+    assert res.stderr.startswith(
+        f"error: '--start-timeout': must be a number of seconds > 0, got {bad!r}; "
+    )
+    assert "Traceback" not in res.output
+
+
+def test_start_timeout_reaches_the_index_sweeps_local_cluster(monkeypatch, sample_store) -> None:
+    import distributed
+
+    seen: dict = {}
+
+    def too_slow(**given):
+        seen.update(given)
+        raise TimeoutError(f"Nanny start timed out after {given['death_timeout']}s.")
+
+    monkeypatch.setattr(distributed, "LocalCluster", too_slow)
+    args = ["index", "ai-infra", "--grid", "costs_bps=0,10", "--store", str(sample_store.path)]
+    res = runner.invoke(app, [*args, "--cluster", "local:2", "--start-timeout", "7.5"])
+    assert res.exit_code == 1
+    assert isinstance(res.exception, ClusterError)
+    assert "start time limit of 7.5 s" in str(res.exception)
+    assert seen["death_timeout"] == 7.5 and seen["n_workers"] == 2
+
+
+@pytest.mark.slow
+def test_a_start_timeout_too_short_for_a_real_cluster_is_one_error_line() -> None:
+    """A real local cluster cannot start a worker process in a millisecond: the sweep
+    ends with the one-line cluster error telling the user to raise --start-timeout."""
+    from aithesis.cli.main import app as root
+
+    res = runner.invoke(
+        root, ["sweep", *MODEL_ARGS, "--cluster", "local:1", "--start-timeout", "0.001"]
+    )
+    assert res.exit_code == 1, res.output
+    assert res.stdout == "" and len(res.stderr.splitlines()) == 1
+    line = res.stderr
+    assert line.startswith("error: 'cluster': sweep aborted: the Dask cluster failed while ")
+    assert "not started within the start time limit of 0.001 s" in line
+    assert "--start-timeout" in line and "no results are reported" in line

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from aithesis.errors import AithesisError, ClusterError, SpecError
-from aithesis.sweep import run_model_sweep
+from aithesis.sweep import run_index_sweep, run_model_sweep
 from aithesis.sweep.cluster import (
     DEFAULT_START_TIMEOUT,
     SerialExecutor,
@@ -170,7 +170,8 @@ def test_a_start_past_the_time_limit_says_so_and_the_limit_reaches_dask(monkeypa
     assert isinstance(error, ClusterError) and "\n" not in message
     assert "starting 2 local worker(s): not started within the start time limit of 7 s" in message
     assert "(AssertionError: Status.starting, caused by TimeoutError)" in message
-    assert "raise start_timeout (seconds)" in message and "__main__" not in message
+    assert "raise start_timeout (seconds; --start-timeout in the CLI)" in message
+    assert "__main__" not in message
     assert seen["death_timeout"] == 7.0 and seen["n_workers"] == 2
     _, seen = _start_failure(monkeypatch, exc)
     assert seen["death_timeout"] == DEFAULT_START_TIMEOUT == 60.0
@@ -215,3 +216,51 @@ def test_start_timeout_must_be_positive_seconds(bad) -> None:
         open_executor("local:2", start_timeout=bad),
     ):
         pass
+
+
+def _too_slow(monkeypatch) -> dict:
+    """A LocalCluster whose nanny never starts in time (the shape Dask raises when its
+    death_timeout expires); returns the keyword arguments it got."""
+    import distributed
+
+    seen: dict = {}
+
+    def too_slow(**given):
+        seen.update(given)
+        raise TimeoutError(f"Nanny start timed out after {given['death_timeout']}s.")
+
+    monkeypatch.setattr(distributed, "LocalCluster", too_slow)
+    return seen
+
+
+def test_the_sweep_api_hands_start_timeout_to_the_local_cluster(monkeypatch, sample_store) -> None:
+    seen = _too_slow(monkeypatch)
+    grid = {"pe": "20:50:3"}
+    with pytest.raises(ClusterError) as info:
+        run_model_sweep("nvda-5t", grid, cluster="local:2", start_timeout=0.001)
+    message = str(info.value)
+    assert seen["death_timeout"] == 0.001 and seen["n_workers"] == 2
+    assert "not started within the start time limit of 0.001 s" in message
+    assert "Nanny start timed out after 0.001s." in message and "raise start_timeout" in message
+    assert "\n" not in message and "no results are reported" in message
+    seen.clear()
+    with pytest.raises(ClusterError, match=r"start time limit of 2\.5 s"):
+        run_index_sweep(
+            "ai-infra", {"costs_bps": [0, 10]}, "local:1", sample_store, start_timeout=2.5
+        )
+    assert seen["death_timeout"] == 2.5 and seen["n_workers"] == 1
+    seen.clear()
+    with pytest.raises(ClusterError, match="start time limit of 60 s"):  # the default
+        run_model_sweep("nvda-5t", grid, cluster="local:2")
+    assert seen["death_timeout"] == DEFAULT_START_TIMEOUT
+
+
+@pytest.mark.parametrize("bad", [0, -1, float("inf"), "soon"])
+def test_a_bad_start_timeout_is_refused_before_any_work(monkeypatch, bad) -> None:
+    seen = _too_slow(monkeypatch)
+    for cluster in ("local:2", None):  # refused even where it would not be used
+        with pytest.raises(SpecError) as info:
+            run_model_sweep("nvda-5t", {"pe": "20:50:3"}, cluster=cluster, start_timeout=bad)
+        assert info.value.field == "start_timeout"
+        assert f"start_timeout must be a number of seconds > 0, got {bad!r}" in str(info.value)
+    assert seen == {}  # no cluster was started

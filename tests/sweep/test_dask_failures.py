@@ -24,10 +24,17 @@ cloudpickle.register_pickle_by_value(sys.modules[__name__])  # workers cannot im
 GRID = {"nvda_share": "0.5:0.9:5", "pe": "20:50:4"}  # 20 points, 20 tasks
 # Generous Dask timeouts: on a loaded 2-core machine a worker restart or a connection can
 # take far longer than Dask's defaults; the outcome must not depend on machine speed.
+# lost-worker-timeout: when a worker leaves, LocalCluster starts a timer of that length
+# and, when it fires, closes the nanny for good if no worker of that name is registered
+# *at that moment*. A worker killed, restarted and killed again just before the first
+# kill's timer fires (or one whose restart outlasts it) is then never restarted, and the
+# module's cluster silently shrinks (seen under a CPU hog: "Reason: nanny-close" right
+# after "Restarting worker"). These tests kill workers on purpose and expect their nannies
+# to restart them, so the timer is pushed past the life of any test cluster.
 SLOW_MACHINE = {
     "distributed.comm.timeouts.connect": "180s",
     "distributed.comm.timeouts.tcp": "300s",
-    "distributed.deploy.lost-worker-timeout": "60s",
+    "distributed.deploy.lost-worker-timeout": "24h",
 }
 
 
@@ -240,6 +247,38 @@ def test_workers_that_never_come_back_are_a_one_line_cluster_error() -> None:
     assert "WorkerStartTimeoutError: 0/1 workers arrived after 7 s" in message
     assert "no results are reported" in message and "\n" not in message
     assert client.waits == [7.0]  # gave up at the first wait, no further round
+
+
+def test_every_dask_failure_counts_as_lost_and_task_errors_do_not() -> None:
+    """What ``_lost`` calls lost is resubmitted and ends as a ClusterError; anything else
+    propagates as it is, so a Dask exception must never fall through."""
+    from distributed.client import ClosedClientError, FuturesCancelledError
+    from distributed.comm.core import FatalCommClosedError
+    from distributed.core import RPCClosed
+    from distributed.exceptions import WorkerStartTimeoutError
+    from distributed.scheduler import NoValidWorkerError
+
+    from aithesis.sweep.dask_executor import _lost
+
+    deep = _raised(RuntimeError("gather failed"), _raised(KeyError("x"), RPCClosed("rpc")))
+    for exc in (
+        FuturesCancelledError([]),  # subclasses: not only exact names
+        WorkerStartTimeoutError(0, 1, 7.0),
+        FatalCommClosedError("gone"),
+        ClosedClientError(),  # any exception class of distributed itself
+        NoValidWorkerError("k", set(), set(), {}, 0),
+        deep,  # a Dask cause two levels down
+    ):
+        assert _lost(exc), exc
+    for exc in (ValueError("bad point"), ZeroDivisionError(), KeyError("pe")):
+        assert not _lost(exc), exc  # the task's own errors propagate unchanged
+
+
+def _raised(outer: BaseException, cause: BaseException) -> BaseException:
+    try:
+        raise outer from cause
+    except BaseException as exc:
+        return exc
 
 
 def test_worker_timeout_comes_from_the_environment(monkeypatch) -> None:

@@ -30,6 +30,7 @@ from aithesis.cli._common import (
     open_store,
 )
 from aithesis.cli._common import print_json as _print_json
+from aithesis.errors import SpecError
 
 __all__ = ["app"]
 
@@ -54,6 +55,16 @@ ClusterOpt = Annotated[
         show_default=False,
     ),
 ]
+StartTimeoutOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--start-timeout",
+        metavar="SECONDS",
+        help="Seconds a local cluster (--cluster local, local:N) may take to start its "
+        "workers (default: 60).",
+        show_default=False,
+    ),
+]
 FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
 BatchOpt = Annotated[
     int | None,
@@ -67,6 +78,26 @@ _SHORT = {m.name: m.short for m in CATALOGUE if m.sweep and m.short and m.short 
 _PERCENT = {m.name for m in CATALOGUE if m.format == "percent"} | {"probability"}
 _PERCENT |= {_SHORT[name] for name in _SHORT if name in _PERCENT}
 _INDEX_SHOWN = tuple(m.name for m in CATALOGUE if m.sweep and m.short)
+
+
+def _start_timeout(text: str | None) -> float:
+    """``--start-timeout`` as seconds (the default when not given); read here, not by
+    Click, so a bad value is one ``error:`` line naming the option."""
+    from aithesis.sweep.cluster import DEFAULT_START_TIMEOUT
+
+    if text is None:
+        return DEFAULT_START_TIMEOUT
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value <= 0:
+        raise SpecError(
+            f"must be a number of seconds > 0, got {text!r}",
+            field="--start-timeout",
+            hint=f"e.g. --start-timeout 120; leave it out for {DEFAULT_START_TIMEOUT:g} s",
+        )
+    return value
 
 
 @contextmanager
@@ -129,6 +160,7 @@ def index_cmd(
     name: Annotated[str, typer.Argument(help="Built-in index (agix, ai-infra) or YAML path.")],
     grid: GridOpt,
     cluster: ClusterOpt = None,
+    start_timeout: StartTimeoutOpt = None,
     start: Annotated[str | None, typer.Option(help="Base date override (YYYY-MM-DD).")] = None,
     end: Annotated[str | None, typer.Option(help="Last date (YYYY-MM-DD).")] = None,
     benchmark: Annotated[
@@ -153,6 +185,7 @@ def index_cmd(
     from aithesis.sweep import run_index_sweep
 
     bench = None if benchmark.strip().lower() in ("", "none") else benchmark
+    seconds = _start_timeout(start_timeout)
     with open_store(store, read_only=True) as s, _progress("variants") as progress:
         result = run_index_sweep(
             name,
@@ -165,6 +198,7 @@ def index_cmd(
             progress=progress,
             rank_by=rank_by,
             batch_size=batch_size,
+            start_timeout=seconds,
         )
     table = result.table
     if fmt is OutputFormat.csv:
@@ -225,6 +259,7 @@ def model_cmd(
     ] = None,
     scenario: Annotated[str | None, typer.Option("--scenario", "-s", help="Scenario.")] = None,
     cluster: ClusterOpt = None,
+    start_timeout: StartTimeoutOpt = None,
     batch_size: BatchOpt = None,
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
@@ -235,6 +270,7 @@ def model_cmd(
     """
     from aithesis.sweep import run_model_sweep
 
+    seconds = _start_timeout(start_timeout)
     with _progress("points") as progress:
         result = run_model_sweep(
             name,
@@ -247,6 +283,7 @@ def model_cmd(
             progress=progress,
             scenario=scenario,
             batch_size=batch_size,
+            start_timeout=seconds,
         )
     table = result.table
     if fmt is OutputFormat.csv:

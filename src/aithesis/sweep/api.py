@@ -20,7 +20,13 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from aithesis.sweep.cluster import ProgressCallback, check_cluster, open_executor
+from aithesis.sweep.cluster import (
+    DEFAULT_START_TIMEOUT,
+    ProgressCallback,
+    check_cluster,
+    check_start_timeout,
+    open_executor,
+)
 from aithesis.sweep.grid import make_grid
 from aithesis.sweep.index_sweep import plan_index_sweep
 from aithesis.sweep.model_sweep import plan_model_sweep
@@ -67,6 +73,7 @@ def run_index_sweep(
     rank_by: str = "sharpe",
     batch_size: int | None = None,
     connect_timeout: float = 5.0,
+    start_timeout: float = DEFAULT_START_TIMEOUT,
 ) -> IndexSweepResult:
     """Build one index per combination of methodology rules and compare their metrics.
 
@@ -84,6 +91,8 @@ def run_index_sweep(
             except for risks such as volatility (default ``sharpe``).
         batch_size: variants per task (default: ~32 tasks).
         connect_timeout: seconds to wait for a scheduler address.
+        start_timeout: seconds (default 60) a ``local`` / ``local:N`` cluster may take
+            to start its workers (see :func:`aithesis.sweep.cluster.open_executor`).
 
     Returns:
         :class:`IndexSweepResult`: ``.table`` (one row a combination), ``.best``,
@@ -91,16 +100,19 @@ def run_index_sweep(
 
     Raises:
         SpecError: a malformed grid, an unknown parameter, an invalid variant, a bad
-            cluster text. ProviderError: unreachable scheduler. AithesisError: Dask not
-            installed, a worker kept dying, or every variant failed.
+            cluster text or start_timeout. ProviderError: unreachable scheduler.
+            ClusterError: a local cluster did not start within ``start_timeout`` or the
+            cluster failed mid-sweep. AithesisError: Dask not installed, a worker kept
+            dying, or every variant failed.
     """
     check_cluster(cluster)
+    check_start_timeout(start_timeout)
     g = make_grid(grid)
     with _store(store) as s:
         plan = plan_index_sweep(
             name, g, s, start=start, end=end, benchmark=benchmark, rank_by=rank_by
         )
-    with open_executor(cluster, connect_timeout=connect_timeout) as ex:
+    with open_executor(cluster, connect_timeout=connect_timeout, start_timeout=start_timeout) as ex:
         return plan.run(ex, progress, batch_size)
 
 
@@ -117,6 +129,7 @@ def run_model_sweep(
     scenario: str | None = None,
     batch_size: int | None = None,
     connect_timeout: float = 5.0,
+    start_timeout: float = DEFAULT_START_TIMEOUT,
 ) -> ModelSweepResult:
     """Evaluate (or Monte-Carlo-run) a thesis model at every combination of driver values.
 
@@ -133,22 +146,27 @@ def run_model_sweep(
         scenario: start every point from this scenario.
         batch_size: points per task (default: ~32 tasks).
         connect_timeout: seconds to wait for a scheduler address.
+        start_timeout: seconds (default 60) a ``local`` / ``local:N`` cluster may take
+            to start its workers (see :func:`aithesis.sweep.cluster.open_executor`).
 
     Returns:
         :class:`ModelSweepResult`: ``.table`` (one row a combination) and
         ``.heatmap()`` (pivot of the output, P(target) or the mean).
 
     Raises:
-        SpecError: a malformed grid, unknown driver/output/target, bad cluster text.
-        ProviderError: unreachable scheduler. AithesisError: Dask not installed or a
-            worker kept dying (no partial result).
+        SpecError: a malformed grid, unknown driver/output/target, bad cluster text or
+            start_timeout. ProviderError: unreachable scheduler. ClusterError: a local
+            cluster did not start within ``start_timeout`` or the cluster failed
+            mid-sweep. AithesisError: Dask not installed or a worker kept dying (no
+            partial result).
     """
     check_cluster(cluster)
+    check_start_timeout(start_timeout)
     g = make_grid(grid)
     plan = plan_model_sweep(
         name, g, draws=draws, seed=seed, target=target, output=output, scenario=scenario
     )
-    with open_executor(cluster, connect_timeout=connect_timeout) as ex:
+    with open_executor(cluster, connect_timeout=connect_timeout, start_timeout=start_timeout) as ex:
         return plan.run(ex, progress, batch_size)
 
 

@@ -63,6 +63,7 @@ __all__ = [
     "ProgressCallback",
     "SerialExecutor",
     "check_cluster",
+    "check_start_timeout",
     "open_executor",
     "plan_batches",
     "worker_timeout",
@@ -208,11 +209,17 @@ def _local_workers(arg: str | None, cluster: str) -> int:
 
 _START_HINT = (
     "the machine may be too busy or short of memory: retry, raise start_timeout "
-    "(seconds), use fewer workers (local:N), or run serially (leave out --cluster)"
+    "(seconds; --start-timeout in the CLI), use fewer workers (local:N), or run serially "
+    "(leave out --cluster)"
 )
 
 
-def _start_limit(start_timeout: float) -> float:
+def check_start_timeout(start_timeout: float) -> float:
+    """``start_timeout`` as seconds, checked without starting anything.
+
+    Raises:
+        SpecError: not a finite number of seconds > 0 (field ``start_timeout``).
+    """
     try:
         value = float(start_timeout)
     except (TypeError, ValueError):
@@ -220,7 +227,7 @@ def _start_limit(start_timeout: float) -> float:
     if isinstance(start_timeout, bool) or not math.isfinite(value) or value <= 0:
         raise SpecError(
             f"start_timeout must be a number of seconds > 0, got {start_timeout!r}",
-            field="cluster",
+            field="start_timeout",
             hint=f"leave it out for the default of {DEFAULT_START_TIMEOUT:g} s",
         )
     return value
@@ -326,7 +333,8 @@ def open_executor(
             restart after a crash), connecting the client and waiting for every worker.
 
     Raises:
-        SpecError: an unreadable ``cluster`` text or ``start_timeout`` (field ``cluster``).
+        SpecError: an unreadable ``cluster`` text (field ``cluster``) or ``start_timeout``
+            (field ``start_timeout``).
         AithesisError: Dask is not installed (the hint says how to install it), or the
             local workers cannot start because a script lacks
             ``if __name__ == "__main__":`` (the hint says so).
@@ -343,7 +351,7 @@ def open_executor(
         yield DaskExecutor(spec.client)
         return
     if spec.kind == "local":
-        limit = _start_limit(start_timeout)
+        limit = check_start_timeout(start_timeout)
         try:
             with _pre_spawn_environ(_NUMPY_MALLOC):
                 lc = dist.LocalCluster(

@@ -308,11 +308,20 @@ _LOST_NAMES = frozenset(
 
 
 def _lost(exc: BaseException) -> bool:
-    """True for the exceptions Dask raises when workers, data or the scheduler went away."""
-    chain = [e for e in (exc, exc.__cause__, exc.__context__) if e is not None]
+    """True for the exceptions Dask raises when workers, data, the client or the scheduler
+    went away: anywhere in ``exc``'s chain of causes, one of ``_LOST_NAMES`` or a subclass
+    (``FuturesCancelledError``, ``WorkerStartTimeoutError``, ``FatalCommClosedError``), or
+    any exception class of ``distributed`` itself (``ClosedClientError``, ``RPCClosed``,
+    ``NoValidWorkerError``...). An error raised by the task's own code reaches us as its
+    own class and is not lost (it propagates)."""
+    seen: list[BaseException] = []
+    while exc is not None and all(exc is not e for e in seen):
+        seen.append(exc)
+        exc = exc.__cause__ or exc.__context__
     return any(
-        type(e).__name__ in _LOST_NAMES or type(e).__module__.startswith("distributed.comm")
-        for e in chain
+        cls.__name__ in _LOST_NAMES or cls.__module__.split(".")[0] == "distributed"
+        for e in seen
+        for cls in type(e).__mro__
     )
 
 
