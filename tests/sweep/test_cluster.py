@@ -209,6 +209,49 @@ def test_the_start_limit_bounds_connecting_and_waiting_for_workers(monkeypatch) 
     assert closed == ["client", "cluster"]  # nothing left open
 
 
+def test_a_killed_worker_gets_start_timeout_to_restart_while_the_cluster_lives(
+    monkeypatch,
+) -> None:
+    """Dask retires a lost worker's nanny after lost-worker-timeout (15 s by default),
+    read when the worker leaves: our cluster's workers get start_timeout instead, and
+    Dask's setting is restored once the cluster is closed."""
+    import dask
+    import distributed
+
+    key = "distributed.deploy.lost-worker-timeout"
+    before = dask.config.get(key)
+    seen: list[str] = []
+
+    class Started:
+        def close(self) -> None:
+            seen.append("closed at " + str(dask.config.get(key)))
+
+    class Ready:
+        def __init__(self, cluster, timeout=None) -> None:
+            pass
+
+        scheduler = type("Scheduler", (), {"address": "tcp://127.0.0.1:1"})()
+
+        def wait_for_workers(self, n, timeout=None) -> None:
+            pass
+
+        def scheduler_info(self) -> dict:
+            return {"workers": {"a": {}, "b": {}}}
+
+        def close(self) -> None:
+            pass
+
+    monkeypatch.setattr(distributed, "LocalCluster", lambda **kwargs: Started())
+    monkeypatch.setattr(distributed, "Client", Ready)
+    with open_executor("local:2", start_timeout=90):
+        seen.append(str(dask.config.get(key)))
+    assert seen == ["90s", "closed at 90s"]  # the whole life of the cluster
+    assert dask.config.get(key) == before
+    with open_executor("local:2", start_timeout=5):  # never below Dask's own 15 s
+        seen.append(str(dask.config.get(key)))
+    assert seen[-2:] == ["15s", "closed at 15s"] and dask.config.get(key) == before
+
+
 @pytest.mark.parametrize("bad", [0, -5, float("nan"), "soon", True])
 def test_start_timeout_must_be_positive_seconds(bad) -> None:
     with (

@@ -352,37 +352,8 @@ def open_executor(
         return
     if spec.kind == "local":
         limit = check_start_timeout(start_timeout)
-        try:
-            with _pre_spawn_environ(_NUMPY_MALLOC):
-                lc = dist.LocalCluster(
-                    n_workers=spec.workers,
-                    threads_per_worker=1,
-                    processes=True,
-                    dashboard_address=":0",
-                    silence_logs=logging.ERROR,
-                    death_timeout=limit,
-                )
-        except Exception as exc:
-            raise _start_error(spec.workers or 1, limit, exc) from None
-        waiting = (
-            f"connecting to the local cluster and waiting {limit:g} s for its "
-            f"{spec.workers} worker(s)"
-        )
-        try:
-            try:
-                client = dist.Client(lc, timeout=limit)
-            except Exception as exc:
-                raise cluster_error(waiting, exc, hint=_START_HINT) from None
-            try:
-                try:
-                    client.wait_for_workers(spec.workers, timeout=limit)
-                except Exception as exc:
-                    raise cluster_error(waiting, exc, hint=_START_HINT) from None
-                yield DaskExecutor(client, timeout=worker_timeout())
-            finally:
-                close_quietly(client, "client")
-        finally:
-            close_quietly(lc, "local cluster")
+        with _restart_grace(limit):
+            yield from _local(dist, spec.workers, limit)
         return
     try:
         client = dist.Client(spec.address, timeout=connect_timeout)
@@ -397,3 +368,58 @@ def open_executor(
         yield DaskExecutor(client)
     finally:
         close_quietly(client, "client")
+
+
+def _local(dist: Any, workers: int, limit: float) -> Iterator[DaskExecutor]:
+    """A :class:`DaskExecutor` on a new local cluster of ``workers`` processes that must
+    start within ``limit`` seconds; cluster and client are closed afterwards."""
+    try:
+        with _pre_spawn_environ(_NUMPY_MALLOC):
+            lc = dist.LocalCluster(
+                n_workers=workers,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=":0",
+                silence_logs=logging.ERROR,
+                death_timeout=limit,
+            )
+    except Exception as exc:
+        raise _start_error(workers or 1, limit, exc) from None
+    waiting = f"connecting to the local cluster and waiting {limit:g} s for its {workers} worker(s)"
+    try:
+        try:
+            client = dist.Client(lc, timeout=limit)
+        except Exception as exc:
+            raise cluster_error(waiting, exc, hint=_START_HINT) from None
+        try:
+            try:
+                client.wait_for_workers(workers, timeout=limit)
+            except Exception as exc:
+                raise cluster_error(waiting, exc, hint=_START_HINT) from None
+            yield DaskExecutor(client, timeout=worker_timeout())
+        finally:
+            close_quietly(client, "client")
+    finally:
+        close_quietly(lc, "local cluster")
+
+
+_LOST_WORKER = "distributed.deploy.lost-worker-timeout"
+_DASK_LOST_WORKER_DEFAULT = 15.0  # seconds: Dask's own default
+
+
+@contextmanager
+def _restart_grace(limit: float) -> Iterator[None]:
+    """While our local cluster lives, a killed worker has ``limit`` seconds (at least
+    Dask's 15) to restart before its nanny is retired for good.
+
+    Dask's ``lost-worker-timeout`` is read when a worker leaves: a restart slower than
+    it (a busy machine) or a second loss just before it fires closes the nanny, and the
+    cluster silently shrinks. Our workers may take ``start_timeout`` to start, so they
+    get as long to restart. The setting is Dask's process-wide configuration, restored
+    when the cluster closes.
+    """
+    import dask
+
+    seconds = max(limit, _DASK_LOST_WORKER_DEFAULT)
+    with dask.config.set({_LOST_WORKER: f"{seconds:g}s"}):
+        yield
