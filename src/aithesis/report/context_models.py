@@ -317,7 +317,7 @@ def kpi_view(results: ProjectResults, t: Translator) -> dict[str, Any]:
             t.date(r.end),
             t(f"event_detail.{r.key}") if t.has(f"event_detail.{r.key}") else str(r.detail),
             str(r.quote),
-            str(r.source),
+            breakable(str(r.source)),
         ]
         for r in k.events.itertuples()
     ]
