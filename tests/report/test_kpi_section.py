@@ -9,7 +9,10 @@ from __future__ import annotations
 import html as htmlmod
 import re
 
-from aithesis.report.context_models import PARTIAL_SHOWN
+import pandas as pd
+
+from aithesis.report.context_models import PARTIAL_SHOWN, _group_rows
+from aithesis.report.i18n import Translator
 
 
 def _kpi_section(page: str) -> str:
@@ -124,3 +127,45 @@ def test_kpi_series_tables_keep_dates_whole_and_break_sources_between_tokens(bui
                     before, after = src[: m.start()], src[m.end() :]
                     assert before[-1] in "_:/" or re.fullmatch(r"\.[A-Za-z]+", after), src
         assert any("<wbr>" in t for t in tables)  # the sample's sources do get break marks
+
+
+def _partial_group(complete_first: bool) -> pd.DataFrame:
+    """Seven quarters of a three-member group: Baidu never reports; the first quarter is
+    complete when ``complete_first``."""
+    n = 7
+    complete = [complete_first] + [False] * (n - 1)
+    return pd.DataFrame(
+        {
+            "period": [str(p) for p in pd.period_range("2023Q1", periods=n, freq="Q")],
+            "value": [100.0 + i for i in range(n)],
+            "unit": "RMB_100M",
+            "n_members": [3 if c else 2 for c in complete],
+            "members_missing": [None if c else "baidu" for c in complete],
+            "complete": complete,
+        }
+    )
+
+
+def test_a_group_with_no_complete_period_says_its_table_lists_only_partial_ones() -> None:
+    """Every period misses Baidu: the note does not speak of "the complete periods" (there
+    are none) but says none is complete and the table lists the latest PARTIAL_SHOWN; one
+    complete period brings back the usual wording. Both languages."""
+    en, zh = Translator("en"), Translator("zh")
+    hidden = 7 - PARTIAL_SHOWN
+    none_en = _group_rows(_partial_group(False), en)
+    assert len(none_en["rows"]) == PARTIAL_SHOWN
+    note = none_en["note"]
+    assert note.startswith(f"{hidden} earlier partial periods are not listed") and "Baidu" in note
+    assert "complete periods" not in note
+    assert "No period has every member reported yet" in note
+    assert f"only the latest {PARTIAL_SHOWN} periods" in note
+    note = _group_rows(_partial_group(False), zh)["note"]
+    assert f"另有 {hidden} 个较早的不完整期间未列出" in note and "百度" in note
+    assert "全部完整期间" not in note
+    assert "尚无任何期间所有成员都有数据" in note and f"最近 {PARTIAL_SHOWN} 个期间" in note
+    # one complete period: the usual note, and the complete period stays listed
+    some = _group_rows(_partial_group(True), en)
+    assert len(some["rows"]) == 1 + PARTIAL_SHOWN and some["rows"][0][3] == "yes"
+    assert f"{hidden - 1} earlier partial periods" in some["note"]
+    assert "lists the complete periods" in some["note"]
+    assert "全部完整期间" in _group_rows(_partial_group(True), zh)["note"]

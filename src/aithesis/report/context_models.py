@@ -238,7 +238,8 @@ def _entities(names: Any, t: Translator) -> str:
 def _group_rows(table: pd.DataFrame, t: Translator) -> dict[str, Any]:
     """A group aggregate's table rows: every complete period and the latest
     :data:`PARTIAL_SHOWN` partial ones, with a ``note`` on how many partial periods are
-    left out and which members they miss (``""`` when none are)."""
+    left out and which members they miss (``""`` when none are); when no period is
+    complete the note says the table holds only the latest partial ones."""
     partial = np.flatnonzero(~table["complete"].astype(bool).to_numpy())
     hidden = partial[: max(len(partial) - PARTIAL_SHOWN, 0)]
     keep = np.ones(len(table), dtype=bool)
@@ -257,8 +258,9 @@ def _group_rows(table: pd.DataFrame, t: Translator) -> dict[str, Any]:
     if len(hidden):
         names = table["members_missing"].iloc[hidden].dropna().astype(str)
         missing = dict.fromkeys(n.strip() for s in names for n in re.split(r"[;,]", s) if n.strip())
+        key = "kpi.partial_hidden" if len(partial) < len(table) else "kpi.partial_hidden_none"
         note = t(
-            "kpi.partial_hidden_one" if len(hidden) == 1 else "kpi.partial_hidden",
+            key + "_one" if len(hidden) == 1 else key,
             n=len(hidden),
             members=_entities(",".join(missing), t),
             shown=PARTIAL_SHOWN,
