@@ -179,6 +179,20 @@ STICKY_JS = """() => {
 }"""
 
 
+def _settle(page: Any) -> None:
+    """Wait until the page stops scrolling (the report scrolls smoothly: a fixed pause
+    measured it mid-way, wherever the smooth scroll had got to)."""
+    page.wait_for_function(
+        """() => new Promise(done => {
+          let last = -1, still = 0;
+          const poll = () => { const y = window.scrollY;
+            still = y === last ? still + 1 : 0; last = y;
+            if (still >= 3) done(true); else setTimeout(poll, 100); };
+          poll(); })""",
+        timeout=10_000,
+    )
+
+
 def test_report_menu_stays_on_top_and_covers_no_heading_or_table_header(
     reports: dict, browser_context: Any
 ) -> None:
@@ -189,14 +203,14 @@ def test_report_menu_stays_on_top_and_covers_no_heading_or_table_header(
         page.locator(
             "nav.toc a", has_text=page.locator(f"nav.toc a[href='#{sid}']").inner_text()
         ).first.click()
-        page.wait_for_timeout(300)
+        _settle(page)
         state = page.evaluate(STICKY_JS)
         assert state["navTop"] == 0  # still on screen far down the page
         title = page.locator(f"section#{sid} h2").first.bounding_box()
         assert title["y"] >= state["navBottom"] - 1, sid
         # scrolled on into the section: any header on screen is below the menu
         page.mouse.wheel(0, 600)
-        page.wait_for_timeout(300)
+        _settle(page)
         state = page.evaluate(STICKY_JS)
         assert state["navTop"] == 0
         assert all(top >= state["navBottom"] - 1 for top in state["heads"]), (sid, state)
