@@ -179,6 +179,20 @@ STICKY_JS = """() => {
 }"""
 
 
+def _settle(page: Any) -> None:
+    """Wait until the page stops scrolling (the report scrolls smoothly: a fixed pause
+    measured it mid-way, wherever the smooth scroll had got to)."""
+    page.wait_for_function(
+        """() => new Promise(done => {
+          let last = -1, still = 0;
+          const poll = () => { const y = window.scrollY;
+            still = y === last ? still + 1 : 0; last = y;
+            if (still >= 3) done(true); else setTimeout(poll, 100); };
+          poll(); })""",
+        timeout=10_000,
+    )
+
+
 def test_report_menu_stays_on_top_and_covers_no_heading_or_table_header(
     reports: dict, browser_context: Any
 ) -> None:
@@ -189,16 +203,52 @@ def test_report_menu_stays_on_top_and_covers_no_heading_or_table_header(
         page.locator(
             "nav.toc a", has_text=page.locator(f"nav.toc a[href='#{sid}']").inner_text()
         ).first.click()
-        page.wait_for_timeout(300)
+        _settle(page)
         state = page.evaluate(STICKY_JS)
         assert state["navTop"] == 0  # still on screen far down the page
         title = page.locator(f"section#{sid} h2").first.bounding_box()
         assert title["y"] >= state["navBottom"] - 1, sid
         # scrolled on into the section: any header on screen is below the menu
         page.mouse.wheel(0, 600)
-        page.wait_for_timeout(300)
+        _settle(page)
         state = page.evaluate(STICKY_JS)
         assert state["navTop"] == 0
         assert all(top >= state["navBottom"] - 1 for top in state["heads"]), (sid, state)
+    assert errors == []
+    page.close()
+
+
+EVENTS_FIT_JS = """() => {
+  const table = document.querySelector('section#kpi table.data.small.events');
+  const wrap = table.closest('.table-wrap');
+  const lines = td => { const r = document.createRange(); r.selectNodeContents(td);
+                       return new Set([...r.getClientRects()].map(b => Math.round(b.top))).size; };
+  const cells = [...table.querySelectorAll('tbody td.date')];
+  return {scroll: wrap.scrollWidth, client: wrap.clientWidth,
+          dates: cells.map(td => [td.textContent, getComputedStyle(td).whiteSpace, lines(td)]),
+          names: [...table.querySelectorAll('tbody td.event')].map(lines)};
+}"""
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("width", [800, 1400])
+def test_kpi_events_table_fits_without_scrolling(
+    lang: str, width: int, reports: dict, browser_context: Any, shoot: Any
+) -> None:
+    """The full-width events table has no horizontal scroll at 800 and 1400 px: details,
+    quotes and sources wrap (names too at 800 px); start and end dates stay on one line."""
+    page, _, errors = _open(browser_context, reports[lang])
+    page.set_viewport_size({"width": width, "height": 1000})
+    table = page.locator("section#kpi table.events")
+    table.scroll_into_view_if_needed()
+    page.wait_for_timeout(200)
+    state = page.evaluate(EVENTS_FIT_JS)
+    assert state["scroll"] <= state["client"], state
+    assert len(state["dates"]) == 2 * table.locator("tbody tr").count() > 0
+    for text, white_space, lines in state["dates"]:
+        assert white_space == "nowrap" and len(text) == 10 and lines == 1, (text, lines)
+    if width >= 1400:  # room enough: an event's name stays on one line
+        assert state["names"] == [1] * len(state["names"]), state["names"]
+    shoot(table, f"report-{lang}-kpi-events-{width}")
     assert errors == []
     page.close()

@@ -348,3 +348,34 @@ def test_group_bars_label_a_short_history_and_keep_a_long_one_in_the_hover(built
     ):
         assert hover.startswith(EN.shown(v, "USD")[0] + "<br>only " + str(n))
         assert present in hover
+
+
+def test_group_axes_read_plain_numbers_in_the_readers_unit(built) -> None:
+    """The hyperscalers' aggregate is summed in whole dollars: its axis reads $bn in
+    English (value / 1e9, as the members' series charts) and 亿美元 in Chinese (value /
+    1e8), with plain tick figures (no SI suffix such as ``80B``); the Chinese groups'
+    亿元 (RMB_100M) read RMB bn (x 0.1) in English and 亿元 unchanged in Chinese."""
+    aggs = built.results.kpi.aggregates
+    usd = aggs["us_hyperscalers/capex"].dropna(subset=["value"])
+    rmb = aggs["china_cloud/capex"].dropna(subset=["value"])
+    assert set(usd["unit"]) == {"USD"} and set(rmb["unit"]) == {"RMB_100M"}
+    cases = (
+        (usd, EN, "$bn", 1e-9),
+        (usd, ZH, "亿美元", 1e-8),
+        (rmb, EN, "RMB bn", 0.1),
+        (rmb, ZH, "亿元", 1.0),
+    )
+    for table, t, title, scale in cases:
+        fig = charts.kpi_group(table, t)
+        axis = fig.layout.yaxis
+        assert axis.title.text == title, (t.lang, axis.title.text)
+        assert np.allclose(fig.data[0].y, table["value"].to_numpy() * scale)
+        assert axis.exponentformat == "none"
+        assert axis.tickformat and axis.tickformat[-1] not in "sSeE", axis.tickformat  # no SI
+        assert np.isclose(axis.range[1], table["value"].max() * scale * 1.3)
+    # the figures still reach tens (not 0.0x): a readable axis, like the series charts
+    assert 10 < usd["value"].max() * 1e-9 < 1000
+    # the series charts' axes read plain figures as well
+    series = charts.kpi_series(built.results.kpi.growth["microsoft/capex"], pd.DataFrame(), ZH)
+    assert series.layout.yaxis.exponentformat == "none"
+    assert series.layout.yaxis.title.text == ZH.unit("USD_bn")

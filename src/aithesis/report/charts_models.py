@@ -163,6 +163,8 @@ def _missing_marks(fig: go.Figure, axis: list[str], present: set[str], t: Transl
             )
 
 
+PLAIN_TICKS = {"tickformat": ",~r", "exponentformat": "none"}
+"""KPI axes: plain figures in the unit the title names (``1,200``), never ``1.2k``/``80B``."""
 MANY_BARS = 8  # more bars than this: the bars carry no QoQ/YoY text (it is in the hover)
 PLOT_WIDTH = 480  # px: the plot area of a KPI figure in a half-width report column
 EVENT_ROW = 20  # px between two rows of event labels above the plot
@@ -311,18 +313,26 @@ def kpi_series(table: pd.DataFrame, events: pd.DataFrame, t: Translator) -> go.F
     _event_marks(fig, [(m[0], m[1], y) for m, y in zip(marks, y0, strict=True)], rows, top)
     # a long series' latest value may be wider than its bar: room for it on the right
     style(fig, height, margin={"l": 60, "r": 36 if many else 20, "t": margin, "b": 40})
-    fig.update_yaxes(title_text=t.unit(unit), range=[0, top])
+    fig.update_yaxes(title_text=t.unit(unit), range=[0, top], **PLAIN_TICKS)
     return fig
+
+
+# a group summed in whole currency units is drawn in 亿 (1e8): the Translator then labels
+# the axis $bn / RMB bn in English (x 0.1) and 亿美元 / 亿元 in Chinese, as its table
+# writes the figures; code -> (axis unit, size of one axis unit in the code)
+_AXIS_UNITS = {"USD": ("USD_100M", 1e8), "RMB": ("RMB_100M", 1e8)}
 
 
 def kpi_group(table: pd.DataFrame, t: Translator) -> go.Figure:
     """A group's aggregate per period; incomplete periods (members missing) in grey.
 
     Up to :data:`MANY_BARS` bars carry their value (and "only n members reported");
-    a longer history has them in the hover only."""
+    a longer history has them in the hover only. The y axis reads plain numbers in the
+    unit its title names (``$bn``, ``亿美元``, ``亿元``), never an SI suffix (``80B``)."""
     colors = [PALETTE[2] if bool(c) else "#b0b7bf" for c in table["complete"]]
     unit = table["unit"].iloc[-1] if len(table) else ""
-    k = t.factor(unit)
+    axis_unit, size = _AXIS_UNITS.get(unit, (unit, 1.0))
+    k = t.factor(axis_unit) / size
     texts = [
         t.shown(v, unit)[0] + ("" if bool(c) else "<br>" + t("label.partial", n=int(n)))
         for v, c, n in zip(table["value"], table["complete"], table["n_members"], strict=True)
@@ -364,5 +374,5 @@ def kpi_group(table: pd.DataFrame, t: Translator) -> go.Figure:
         _missing_marks(fig, axis, set(periods), t)
     top = float(table["value"].max()) * k if len(table) else 1.0
     style(fig, 340, margin={"l": 60, "r": 20, "t": 30, "b": 40})
-    fig.update_yaxes(title_text=t.unit(unit), range=[0, top * 1.3])
+    fig.update_yaxes(title_text=t.unit(axis_unit), range=[0, top * 1.3], **PLAIN_TICKS)
     return fig

@@ -25,6 +25,8 @@ __all__ = ["appendix_view", "claims_view", "driver_tree", "kpi_view", "model_vie
 
 PARTIAL_SHOWN = 4
 """Partial periods of a group aggregate (members missing) its table lists: the latest."""
+SERIES_SHOWN = 12
+"""Periods of a KPI series its table shows open (the latest); earlier ones are folded."""
 
 _OPS = {">=": "≥", "<=": "≤", "=": "", "in": "∈", "plausible": "≈"}
 
@@ -209,9 +211,15 @@ def claims_view(results: ProjectResults, t: Translator) -> dict[str, Any]:
     return {"rows": rows, "note": t("claims.count", flagged=flagged, total=len(rows))}
 
 
-def _kpi_rows(table: pd.DataFrame, t: Translator) -> list[list[Any]]:
+def _kpi_rows(table: pd.DataFrame, t: Translator, labels: dict[str, str]) -> dict[str, Any]:
+    """A KPI series' table rows in time order (a fiscal year after the quarter that ends
+    it): the latest :data:`SERIES_SHOWN` in ``rows``, the earlier ones in ``earlier``
+    (folded under ``earlier_label``); ``labels`` names the events in this language."""
+    ends = pd.to_datetime(table["period_end"], errors="coerce").to_numpy("datetime64[D]")
+    annual = ~table["fiscal_period"].astype(str).str.contains("Q", regex=False).to_numpy()
     rows = []
-    for r in table.itertuples():
+    for r in table.iloc[np.lexsort((annual, ends))].itertuples():
+        events = [s.strip() for s in str(r.events or "").split(";") if s.strip()]
         rows.append(
             [
                 str(r.fiscal_period),
@@ -219,11 +227,15 @@ def _kpi_rows(table: pd.DataFrame, t: Translator) -> list[list[Any]]:
                 t.num(r.value, r.unit),
                 t.pct(r.qoq, signed=True),
                 t.pct(r.yoy, signed=True),
-                str(r.events or ""),
+                " · ".join(labels.get(s, s) for s in events),
                 breakable(str(r.source)),
             ]
         )
-    return rows
+    cut = max(len(rows) - SERIES_SHOWN, 0)
+    label = ""
+    if cut:
+        label = t("kpi.earlier_one") if cut == 1 else t("kpi.earlier", n=cut)
+    return {"rows": rows[cut:], "earlier": rows[:cut], "earlier_label": label}
 
 
 def _entities(names: Any, t: Translator) -> str:
@@ -238,7 +250,8 @@ def _entities(names: Any, t: Translator) -> str:
 def _group_rows(table: pd.DataFrame, t: Translator) -> dict[str, Any]:
     """A group aggregate's table rows: every complete period and the latest
     :data:`PARTIAL_SHOWN` partial ones, with a ``note`` on how many partial periods are
-    left out and which members they miss (``""`` when none are)."""
+    left out and which members they miss (``""`` when none are); when no period is
+    complete the note says the table holds only the latest partial ones."""
     partial = np.flatnonzero(~table["complete"].astype(bool).to_numpy())
     hidden = partial[: max(len(partial) - PARTIAL_SHOWN, 0)]
     keep = np.ones(len(table), dtype=bool)
@@ -257,8 +270,9 @@ def _group_rows(table: pd.DataFrame, t: Translator) -> dict[str, Any]:
     if len(hidden):
         names = table["members_missing"].iloc[hidden].dropna().astype(str)
         missing = dict.fromkeys(n.strip() for s in names for n in re.split(r"[;,]", s) if n.strip())
+        key = "kpi.partial_hidden" if len(partial) < len(table) else "kpi.partial_hidden_none"
         note = t(
-            "kpi.partial_hidden_one" if len(hidden) == 1 else "kpi.partial_hidden",
+            key + "_one" if len(hidden) == 1 else key,
             n=len(hidden),
             members=_entities(",".join(missing), t),
             shown=PARTIAL_SHOWN,
@@ -272,14 +286,11 @@ def kpi_view(results: ProjectResults, t: Translator) -> dict[str, Any]:
     labels = {row.label: t.label("event", row.key) for row in k.events.itertuples()}
     series = []
     for i, (key, table) in enumerate(k.growth.items()):
-        rows = _kpi_rows(table, t)
-        for row in rows:
-            row[5] = " · ".join(labels.get(s.strip(), s.strip()) for s in row[5].split(";") if s)
         series.append(
             {
                 "title": series_title(table, key, t),
                 "figure": figure_html(charts.kpi_series(table, k.events, t), f"fig-kpi-{i}"),
-                "rows": rows,
+                **_kpi_rows(table, t, labels),
             }
         )
     groups = []
@@ -317,7 +328,7 @@ def kpi_view(results: ProjectResults, t: Translator) -> dict[str, Any]:
             t.date(r.end),
             t(f"event_detail.{r.key}") if t.has(f"event_detail.{r.key}") else str(r.detail),
             str(r.quote),
-            str(r.source),
+            breakable(str(r.source)),
         ]
         for r in k.events.itertuples()
     ]
