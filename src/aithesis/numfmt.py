@@ -182,8 +182,17 @@ _MONEY: dict[str, tuple[str, str, float]] = {
 _MONEY_RE = re.compile(
     "^(" + "|".join(sorted(map(re.escape, _MONEY), key=len, reverse=True)) + r")((?:\s*/\s*\w+)?)$"
 )
-# Chinese writes these in its own units (亿元, 亿美元, 万美元), the figure unchanged
-_MONEY_ZH = {"RMB_100M": "亿元", "USD_100M": "亿美元", "USD_10k": "万美元"}
+_TAIL_ZH = {"/year": "/年", "/quarter": "/季度", "/month": "/月", "/day": "/天"}
+# Chinese writes money in 亿 (1e8) and 万 (1e4), as the articles do ("1000 亿美元",
+# "5 万亿"): code -> (suffix, factor); USD_bn x 10 is 亿美元 (1,000 USD_bn: 10,000亿美元)
+_MONEY_ZH: dict[str, tuple[str, float]] = {
+    "RMB_100M": ("亿元", 1.0),
+    "RMB_bn": ("亿元", 10.0),
+    "USD_100M": ("亿美元", 1.0),
+    "USD_bn": ("亿美元", 10.0),
+    "USD_10k": ("万美元", 1.0),
+    "USD_tn": ("万亿美元", 1.0),
+}
 _MULTIPLE_NAME = re.compile(r"(^|_)(pe|ps|pb|ev_ebitda|multiple)($|_)", re.IGNORECASE)
 
 
@@ -247,17 +256,21 @@ def is_multiple(name: str | None, unit: str) -> bool:
 def money_unit(unit: str, lang: str = "en") -> tuple[str, str, float] | None:
     """``(prefix, suffix, factor)`` to show a money unit the analysts' way, or None.
 
-    ``USD_bn`` -> ``("$", "bn", 1)``; ``RMB_100M`` -> ``("RMB ", "bn", 0.1)`` in English
-    and ``("", "亿元", 1)`` in Chinese (``USD_100M``: ``$bn`` / 亿美元, ``USD_10k``: ``$k``
-    / 万美元); a per-period tail stays (``USD_bn/year`` ->
-    suffix ``bn/year``).
+    ``USD_bn`` -> ``("$", "bn", 1)`` in English and ``("", "亿美元", 10)`` in Chinese;
+    ``RMB_100M`` -> ``("RMB ", "bn", 0.1)`` / ``("", "亿元", 1)`` (``USD_100M``: ``$bn``
+    / 亿美元, ``USD_10k``: ``$k`` / 万美元, ``USD_tn``: ``$tn`` / 万亿美元); a per-period
+    tail stays (``USD_bn/year`` -> suffix ``bn/year``). Chinese has no entry for the
+    other codes (None: the report's catalogue names them).
     """
     match = _MONEY_RE.match(unit.strip())
     if not match:
         return None
     code, tail = match.group(1), match.group(2).replace(" ", "")
-    if lang == "zh" and code in _MONEY_ZH:
-        return ("", _MONEY_ZH[code] + tail, 1.0)
+    if lang == "zh":
+        if code not in _MONEY_ZH:
+            return None
+        suffix, factor = _MONEY_ZH[code]
+        return ("", suffix + _TAIL_ZH.get(tail, tail), factor)
     prefix, suffix, factor = _MONEY[code]
     return (prefix, suffix + tail, factor)
 

@@ -143,3 +143,17 @@ def test_reload_reads_the_changed_project_files(
     app.button(key="reload").click().run()
     assert not app.exception
     assert any("Edited thesis" in m.value for m in app.sidebar.markdown)
+
+
+def test_typed_figures_are_labelled_in_the_models_own_unit_in_both_languages() -> None:
+    """A slider or number input takes the model's unit unscaled: English RMB_100M is
+    'RMB 100M' (shown figures read RMB bn), Chinese USD_bn is 十亿美元 (shown figures read
+    亿美元, x 10), and a unit shown unscaled keeps its usual label."""
+    from aithesis.app.i18n import Messages
+
+    en, zh = Messages("en"), Messages("zh")
+    assert en.input_unit("RMB_100M") == "RMB 100M" and en.unit("RMB_100M") == "RMB bn"
+    assert zh.input_unit("USD_bn") == "十亿美元" and zh.unit("USD_bn") == "亿美元"
+    assert zh.input_unit("USD_bn/year") == "十亿美元/年"
+    assert zh.input_unit("RMB_100M") == "亿元" == zh.unit("RMB_100M")  # factor 1 in zh
+    assert en.input_unit("USD_bn") == "$bn"

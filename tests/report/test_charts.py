@@ -379,3 +379,23 @@ def test_group_axes_read_plain_numbers_in_the_readers_unit(built) -> None:
     series = charts.kpi_series(built.results.kpi.growth["microsoft/capex"], pd.DataFrame(), ZH)
     assert series.layout.yaxis.exponentformat == "none"
     assert series.layout.yaxis.title.text == ZH.unit("USD_bn")
+
+
+def test_chinese_dollar_axes_read_yi_meiyuan_in_plain_numbers(built) -> None:
+    """USD_bn in Chinese is 亿美元 (x 10), as the articles write dollars; the value axes
+    of the tornado and the Monte Carlo histogram never use an SI suffix (40k)."""
+    model = built.results.model("nvda-5t")
+    mc, tor = model.monte_carlo, model.tornado
+    assert mc.unit == "USD_bn"
+    zh_mc, en_mc = charts.monte_carlo(model, ZH), charts.monte_carlo(model, EN)
+    assert np.allclose(zh_mc.data[0].x, np.asarray(en_mc.data[0].x) * 10)
+    assert "亿美元" in zh_mc.layout.xaxis.title.text and "十亿" not in zh_mc.layout.xaxis.title.text
+    lines = [s.x0 for s in zh_mc.layout.shapes if s.type == "line" and s.x0 == s.x1]
+    assert 50_000.0 in lines  # the $5,000bn target, in 亿美元
+    assert "P(market_cap ≥ 5 万亿美元)" in " ".join(a.text for a in zh_mc.layout.annotations)
+    zh_tor = charts.tornado(model, ZH)
+    low = zh_tor.data[0]
+    assert low.base == pytest.approx(tor.base * 10, rel=1e-12)
+    for fig in (zh_mc, zh_tor):
+        assert fig.layout.xaxis.exponentformat == "none"
+        assert fig.layout.xaxis.tickformat == ",~r"

@@ -120,7 +120,15 @@ def test_large_numbers_use_each_language_units() -> None:
 def test_units_ranges_and_dates() -> None:
     en, zh = Translator("en"), Translator("zh")
     assert en.num(5000, "USD_bn") == "$5,000bn"
-    assert zh.num(5000, "USD_bn") == "5,000 十亿美元"
+    # Chinese writes dollars in 亿 and 万亿, as the articles do ("5 万亿", "1000 亿美元")
+    assert zh.num(5000, "USD_bn") == "5 万亿美元" and zh.num(750, "USD_bn") == "7,500 亿美元"
+    assert zh.shown(750, "USD_bn") == ("7,500", "亿美元") and zh.factor("USD_bn") == 10
+    # a table's unit column is unit(): its figures stay in that label, never 万亿
+    assert zh.shown(5000, "USD_bn") == ("50,000", zh.unit("USD_bn")) == ("50,000", "亿美元")
+    assert zh.num(250, "USD_bn/year") == "2,500 亿美元/年"
+    assert zh.num(4.2, "USD_tn") == "4.2 万亿美元"
+    assert zh.value((1000, 2000), "USD_bn") == "1 – 2 万亿美元"
+    assert zh.num(1000, "USD_bn") == "1 万亿美元"  # "1" does not make the label singular
     # English writes 亿元 as RMB bn (x 0.1); Chinese keeps the article's 亿元
     assert en.num(246.12, "RMB_100M") == "RMB 24.61bn" and en.unit("RMB_100M") == "RMB bn"
     assert en.shown(246.12, "RMB_100M") == ("24.61", "RMB bn")

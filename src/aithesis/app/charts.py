@@ -14,6 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from aithesis.report.charts import end_labels
+from aithesis.report.charts_models import PLAIN_TICKS
 
 __all__ = ["bar_figure", "histogram_figure", "lines_figure", "tree_dot"]
 
@@ -105,7 +106,7 @@ def bar_figure(
     fig = go.Figure(bar)
     fig.update_layout(title=title, showlegend=False, **_LAYOUT)
     axis = fig.update_xaxes if horizontal else fig.update_yaxes
-    axis(title=y_title, tickformat=".0%" if percent else None)
+    axis(title=y_title, **({"tickformat": ".0%"} if percent else PLAIN_TICKS))
     if horizontal:
         fig.update_yaxes(autorange="reversed")
         fig.update_layout(height=max(240, 28 * len(values) + 80))
@@ -146,6 +147,7 @@ def histogram_figure(
     fig.update_layout(
         title=title, xaxis_title=x_title, yaxis_title=y_title, bargap=0, showlegend=False, **_LAYOUT
     )
+    fig.update_xaxes(**PLAIN_TICKS)  # 40,000 (亿美元), never 40k
     return fig
 
 

@@ -100,14 +100,18 @@ class Messages:
         return self.shared.company_ticker(ticker)
 
     def unit(self, unit: str | None, name: str | None = None) -> str:
-        """A unit's label in this language (``USD_bn`` -> ``$bn`` / ``十亿美元``) for figures
+        """A unit's label in this language (``USD_bn`` -> ``$bn`` / ``亿美元``) for figures
         shown with :meth:`value` / :meth:`shown` (English ``RMB_100M`` reads ``RMB bn``)."""
         return self.shared.unit(unit, name=name)
 
     def input_unit(self, unit: str | None, name: str | None = None) -> str:
         """The label of a figure typed or slid in the model's own unit (not rescaled):
-        ``RMB 100M`` in English where :meth:`unit` would say ``RMB bn``."""
+        ``RMB 100M`` in English where :meth:`unit` would say ``RMB bn``, ``十亿美元`` in
+        Chinese where it would say ``亿美元`` (the catalogue's label of the code)."""
         if unit and self.shared.factor(unit) != 1.0:
+            key = f"unit.{unit}"
+            if self.lang != "en" and key in self.shared.catalogue:
+                return self.shared(key)
             return unit.replace("_", " ")
         return self.shared.unit(unit, name=name)
 

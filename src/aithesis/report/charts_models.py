@@ -35,6 +35,11 @@ def _axis_title(name: str, unit: str, t: Translator) -> str:
     return f"{name} ({label})" if label else name
 
 
+PLAIN_TICKS = {"tickformat": ",~r", "exponentformat": "none"}
+"""Value axes: plain figures in the unit the title names (``40,000`` 亿美元), never an SI
+suffix (``40k``, ``80B``) that no Chinese (or finance) reader writes."""
+
+
 def tornado(model: ModelSection, t: Translator) -> go.Figure:
     """One-at-a-time sensitivity: the output with each driver at its low and high."""
     tor = model.tornado
@@ -69,7 +74,7 @@ def tornado(model: ModelSection, t: Translator) -> go.Figure:
     style(fig, height, barmode="overlay", bargap=max(0.15, 1.0 - 40.0 / row))
     fig.update_layout(margin={"l": 10, "r": 30, "t": 50, "b": 50})
     fig.update_yaxes(automargin=True)
-    fig.update_xaxes(title_text=f"{_axis_title(model.output, tor.unit, t)} · {base}")
+    fig.update_xaxes(title_text=f"{_axis_title(model.output, tor.unit, t)} · {base}", **PLAIN_TICKS)
     return fig
 
 
@@ -127,7 +132,7 @@ def monte_carlo(model: ModelSection, t: Translator) -> go.Figure:
             font={"color": NEG, "size": 13},
         )
     style(fig, model_panel_height(model), bargap=0, margin={"l": 60, "r": 30, "t": 50, "b": 50})
-    fig.update_xaxes(title_text=_axis_title(mc.output, mc.unit, t))
+    fig.update_xaxes(title_text=_axis_title(mc.output, mc.unit, t), **PLAIN_TICKS)
     fig.update_yaxes(title_text=t("chart.share_of_draws"), tickformat=".1%")
     return fig
 
@@ -163,8 +168,6 @@ def _missing_marks(fig: go.Figure, axis: list[str], present: set[str], t: Transl
             )
 
 
-PLAIN_TICKS = {"tickformat": ",~r", "exponentformat": "none"}
-"""KPI axes: plain figures in the unit the title names (``1,200``), never ``1.2k``/``80B``."""
 MANY_BARS = 8  # more bars than this: the bars carry no QoQ/YoY text (it is in the hover)
 PLOT_WIDTH = 480  # px: the plot area of a KPI figure in a half-width report column
 EVENT_ROW = 20  # px between two rows of event labels above the plot

@@ -176,26 +176,37 @@ class Translator:
 
     def value(self, x: Any, unit: str | None = None, *, name: str | None = None) -> str:
         """A number or a ``(low, high)`` range (written low to high), with its unit."""
-        text, label = self.shown(x, unit, name=name)
+        text, label = self._shown(x, unit, name, wan=True)
         return self._join(text, label, unit)
 
     def shown(self, x: Any, unit: str | None = None, *, name: str | None = None) -> tuple[str, str]:
         """``(number, unit label)`` for a table with a separate unit column: the number is
         scaled to the label (``RMB_100M`` in English: x 0.1 and ``RMB bn``; unchanged as
-        ``亿元`` in Chinese); a range is written low to high; a missing value is ``—``."""
+        ``亿元`` in Chinese; ``USD_bn`` in Chinese: x 10 and ``亿美元``, always the label
+        :meth:`unit` gives; inline, :meth:`value` writes ``5,000 USD_bn`` as ``5 万亿美元``);
+        a range is written low to high; a missing value is ``—``."""
+        return self._shown(x, unit, name, wan=False)
+
+    def _shown(self, x: Any, unit: str | None, name: str | None, *, wan: bool) -> tuple[str, str]:
+        """:meth:`shown`; ``wan``: Chinese 亿 figures from 10,000亿 on in 万亿 (inline text
+        only: a table's unit column keeps the label :meth:`unit` gives)."""
         factor = self.factor(unit)
+        label = self.unit(unit, name=name)
         if isinstance(x, tuple | list):  # a range, or one value as a 1-tuple
             ends = sorted(float(v) * factor for v in x if not numfmt.is_missing(v))
-            if not ends:
-                return "—", self.unit(unit, name=name)
-            low, high = (self._number(v) for v in (ends[0], ends[-1]))
-            text = low if low == high else f"{low} – {high}"
-            return text, self.unit(unit, name=name, one=text == "1")
-        if x is None or numfmt.is_missing(x):
-            return "—", self.unit(unit, name=name)
-        scaled = float(x) * factor
-        text = self._number(scaled)
-        return text, self.unit(unit, name=name, one=text == "1")
+        elif x is None or numfmt.is_missing(x):
+            ends = []
+        else:
+            ends = [float(x) * factor]
+        if not ends:
+            return "—", label
+        if wan and self.lang == "zh" and label.startswith("亿") and max(map(abs, ends)) >= 1e4:
+            ends, label = [v / 1e4 for v in ends], "万" + label  # 10,000亿美元 is 1万亿美元
+        low, high = (self._number(v) for v in (ends[0], ends[-1]))
+        text = low if low == high else f"{low} – {high}"
+        if self.lang == "en" and text == "1":
+            label = self.unit(unit, name=name, one=True)  # 1 year, 8 years
+        return text, label
 
     def factor(self, unit: str | None) -> float:
         """What a value in ``unit`` is multiplied by to be read against :meth:`unit`'s
@@ -231,14 +242,18 @@ class Translator:
     def unit(self, unit: str | None, *, name: str | None = None, one: bool = False) -> str:
         """The reader's label for a unit: English as analysts write it (``USD_bn`` ->
         ``$bn``, ``RMB_100M`` -> ``RMB bn``, a P/E's ``year`` -> ``x``, ``year`` ->
-        ``years``, or ``year`` when ``one``) from :mod:`aithesis.numfmt`; Chinese from the
-        catalogue (``十亿美元``, ``亿元``, a P/E -> ``倍``)."""
+        ``years``, or ``year`` when ``one``) from :mod:`aithesis.numfmt`; Chinese money
+        from numfmt too (``USD_bn`` -> ``亿美元``, figures x 10; ``RMB_100M`` -> ``亿元``),
+        other Chinese labels from the catalogue (a P/E -> ``倍``)."""
         if not unit:
             return ""
         if numfmt.is_multiple(name, unit):
             return "x" if self.lang == "en" else "倍"
         if self.lang == "en" and numfmt.has_label(unit):
             return numfmt.unit_label(unit, name, one=one)
+        money = numfmt.money_unit(unit, self.lang) if self.lang != "en" else None
+        if money is not None:  # 亿美元 for USD_bn (the figure x 10), 亿元, 万亿美元
+            return money[1]
         key = f"unit.{unit}"
         return self(key) if key in self.catalogue else unit.replace("_", " ")
 
